@@ -1,0 +1,21 @@
+import type { ArenaHandle } from '../../tensor/index.js';
+
+/** ONNX Runtime session options that can cross to a worker (plain data only). */
+export interface SessionOptions {
+  readonly intraOpNumThreads?: number;
+  readonly interOpNumThreads?: number;
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  readonly executionMode?: 'sequential' | 'parallel';
+  readonly enableCpuMemArena?: boolean;
+  readonly enableMemPattern?: boolean;
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/** What a model worker is started with (its `workerData`). */
+export interface ModelWorkerData {
+  readonly actor: string;
+  /** A file path, or the model's bytes. */
+  readonly model: string | Uint8Array;
+  readonly sessionOptions: SessionOptions;
+  readonly arena: ArenaHandle;
+}

@@ -1,0 +1,142 @@
+/**
+ * Worker entry of a model actor replica: owns one onnxruntime-node InferenceSession.
+ *
+ * Inputs arrive as arena descriptors. onnxruntime-node refuses typed arrays backed by a
+ * SharedArrayBuffer, so each input is copied once into a private staging buffer (reused between
+ * runs), and each output is copied once from ONNX Runtime's buffer into the arena. Those two copies
+ * are the only ones on a hop, and every result reports how many bytes they moved.
+ */
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import { InferenceError, ModelLoadError, serializeError } from '../../errors.js';
+import type { FromWorker, IoMetadata, ToWorker } from '../../actor/protocol.js';
+import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
+import type { ModelWorkerData } from './model-worker-data.js';
+
+const port = parentPort;
+if (!port) throw new Error('model-worker.ts must run on a worker thread');
+const data = workerData as ModelWorkerData;
+const arena = Arena.attach(data.arena);
+const post = (message: FromWorker) => port.postMessage(message);
+
+// A slab this thread adds must reach the runtime before any descriptor that points into it; both go
+// through this one port, which keeps order.
+arena.onSlabCreated(({ id, buffer }) => post({ type: 'slab', slab: id, buffer }));
+
+const session = await load();
+if (session) {
+  port.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'run':
+        void run(session, message.id, message.feeds);
+        break;
+      case 'slab':
+        arena.attachSlab(message.slab, message.buffer);
+        break;
+      case 'close':
+        void session.release().finally(() => port.close());
+        break;
+    }
+  });
+  post({
+    type: 'ready',
+    inputs: session.inputMetadata.map(describe),
+    outputs: session.outputMetadata.map(describe),
+  });
+}
+
+async function load(): Promise<ort.InferenceSession | undefined> {
+  try {
+    // One thread per replica: replicas, not ONNX Runtime's own pool, are how an actor uses cores,
+    // and two pools per core would fight. Warnings (old opsets and the like) are not errors.
+    const options = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 as const, ...data.sessionOptions };
+    return typeof data.model === 'string'
+      ? await ort.InferenceSession.create(data.model, options)
+      : await ort.InferenceSession.create(data.model, options);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const source = typeof data.model === 'string' ? data.model : `${data.model.byteLength} bytes`;
+    const error = new ModelLoadError(
+      `actor "${data.actor}": ONNX Runtime could not load the model (${source}): ${reason}`,
+    );
+    post({ type: 'load-error', error: serializeError(error) });
+    return undefined;
+  }
+}
+
+function describe(meta: ort.InferenceSession.ValueMetadata): IoMetadata {
+  return meta.isTensor
+    ? { name: meta.name, dtype: meta.type, shape: meta.shape }
+    : { name: meta.name, dtype: undefined, shape: undefined };
+}
+
+/** Private buffers the inputs are copied into, one per input name, grown when a feed is larger. */
+const staging = new Map<string, ArrayBuffer>();
+
+function stage(name: string, descriptor: TensorDescriptor): ort.Tensor {
+  const dims = descriptor.dims as number[];
+  if (descriptor.dtype === 'string') {
+    return new ort.Tensor('string', arena.readTensor(descriptor).data as string[], dims);
+  }
+  let buffer = staging.get(name);
+  if (!buffer || buffer.byteLength < descriptor.byteLength) {
+    buffer = new ArrayBuffer(Math.max(64, descriptor.byteLength));
+    staging.set(name, buffer);
+  }
+  const info = DTYPES[descriptor.dtype];
+  const Ctor = info.ArrayType!;
+  const target = new Ctor(buffer, 0, descriptor.byteLength / info.bytesPerElement);
+  arena.copyInto(descriptor, target);
+  return new ort.Tensor(descriptor.dtype as Exclude<DType, 'string'>, target as never, dims);
+}
+
+async function run(
+  live: ort.InferenceSession,
+  id: number,
+  feeds: Record<string, TensorDescriptor>,
+): Promise<void> {
+  const start = performance.now();
+  const written: TensorDescriptor[] = [];
+  try {
+    const inputs: Record<string, ort.Tensor> = {};
+    let copiedIn = 0;
+    for (const name in feeds) {
+      const descriptor = feeds[name]!;
+      inputs[name] = stage(name, descriptor);
+      copiedIn += descriptor.byteLength;
+    }
+    const runStart = performance.now();
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await live.run(inputs);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new InferenceError(`actor "${data.actor}": ONNX Runtime failed while running: ${reason}`);
+    }
+    const runMs = performance.now() - runStart;
+    const outputs: Record<string, TensorDescriptor> = {};
+    let copiedOut = 0;
+    for (const name in results) {
+      const tensor = results[name]!;
+      const descriptor = arena.writeTensor(
+        tensor.type as DType,
+        tensor.dims,
+        tensor.data as Parameters<Arena['writeTensor']>[2],
+      );
+      written.push(descriptor);
+      outputs[name] = descriptor;
+      copiedOut += descriptor.byteLength;
+      tensor.dispose();
+    }
+    post({
+      type: 'result',
+      id,
+      outputs,
+      stats: { copiedIn, copiedOut, runMs, totalMs: performance.now() - start },
+    });
+  } catch (error) {
+    for (const descriptor of written) arena.release(descriptor);
+    post({ type: 'failure', id, error: serializeError(error) });
+  }
+}

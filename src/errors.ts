@@ -1,0 +1,142 @@
+/**
+ * Every error the runtime raises on purpose. Each has a stable `code` that callers can switch on,
+ * and a message that names the actor, the tensor or the parameter, what was expected and what came.
+ *
+ * Errors cross threads as {@link SerializedError} and are rebuilt by {@link reviveError} into the
+ * same class, so `instanceof` and `code` work on the caller's side of a worker boundary.
+ */
+export class RoundtableError extends Error {
+  readonly code: string = 'ERR_ROUNDTABLE';
+  override name = 'RoundtableError';
+}
+
+/** A tensor descriptor that does not point at a live block of the arena. */
+export class DescriptorError extends RoundtableError {
+  override readonly code: string = 'ERR_DESCRIPTOR';
+  override name = 'DescriptorError';
+}
+
+/** The arena could not give the bytes asked for. */
+export class ArenaFullError extends RoundtableError {
+  override readonly code = 'ERR_ARENA_FULL';
+  override name = 'ArenaFullError';
+}
+
+/** A feed that does not match the model's inputs (name, dtype, rank or a fixed dimension). */
+export class FeedError extends RoundtableError {
+  override readonly code = 'ERR_FEED';
+  override name = 'FeedError';
+}
+
+/** A model that ONNX Runtime could not load: not ONNX, truncated, or an unsupported operator. */
+export class ModelLoadError extends RoundtableError {
+  override readonly code = 'ERR_MODEL_LOAD';
+  override name = 'ModelLoadError';
+}
+
+/** ONNX Runtime failed while running a model that had loaded. */
+export class InferenceError extends RoundtableError {
+  override readonly code = 'ERR_INFERENCE';
+  override name = 'InferenceError';
+}
+
+/** The mailbox was full and its policy is to reject. */
+export class MailboxFullError extends RoundtableError {
+  override readonly code = 'ERR_MAILBOX_FULL';
+  override name = 'MailboxFullError';
+}
+
+/** A call did not finish within its timeout or deadline. */
+export class TimeoutError extends RoundtableError {
+  override readonly code = 'ERR_TIMEOUT';
+  override name = 'TimeoutError';
+}
+
+/** A call was cancelled through its AbortSignal. */
+export class AbortError extends RoundtableError {
+  override readonly code = 'ERR_ABORTED';
+  override name = 'AbortError';
+}
+
+/** The worker running an actor died while a message was in flight. */
+export class ActorCrashedError extends RoundtableError {
+  override readonly code = 'ERR_ACTOR_CRASHED';
+  override name = 'ActorCrashedError';
+}
+
+/** A message was sent to an actor that has stopped (closed, or past its restart limit). */
+export class ActorStoppedError extends RoundtableError {
+  override readonly code = 'ERR_ACTOR_STOPPED';
+  override name = 'ActorStoppedError';
+}
+
+/** A plan that does not validate, or that names actors or tensors that do not exist. */
+export class PlanError extends RoundtableError {
+  override readonly code = 'ERR_PLAN';
+  override name = 'PlanError';
+}
+
+/** A round could not go on: fewer steps answered than its quorum, or a step failed. */
+export class RoundError extends RoundtableError {
+  override readonly code = 'ERR_ROUND';
+  override name = 'RoundError';
+}
+
+/** Fusion could not combine the outputs it was given (shapes differ, NaN/Inf, no quorum). */
+export class FusionError extends RoundtableError {
+  override readonly code = 'ERR_FUSION';
+  override name = 'FusionError';
+}
+
+/** An exception thrown by user code inside a custom actor, carried across the thread boundary. */
+export class ActorError extends RoundtableError {
+  override readonly code = 'ERR_ACTOR';
+  override name = 'ActorError';
+}
+
+/** The shape in which an error crosses a thread boundary. */
+export interface SerializedError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  readonly stack?: string | undefined;
+}
+
+const classes: Record<string, new (message: string) => RoundtableError> = {
+  DescriptorError,
+  ArenaFullError,
+  FeedError,
+  ModelLoadError,
+  InferenceError,
+  MailboxFullError,
+  TimeoutError,
+  AbortError,
+  ActorCrashedError,
+  ActorStoppedError,
+  PlanError,
+  RoundError,
+  FusionError,
+  ActorError,
+};
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      name: error.name,
+      code: typeof code === 'string' ? code : 'ERR_ACTOR',
+      message: error.message,
+      stack: error.stack,
+    };
+  }
+  return { name: 'ActorError', code: 'ERR_ACTOR', message: `non-error thrown: ${String(error)}` };
+}
+
+/** Rebuilds a real error of the original class; unknown classes become {@link ActorError}. */
+export function reviveError(shape: SerializedError): RoundtableError {
+  const Class = classes[shape.name] ?? ActorError;
+  const error = new Class(shape.message);
+  if (!(shape.name in classes)) error.message = `${shape.name}: ${shape.message}`;
+  if (shape.stack) error.stack = shape.stack;
+  return error;
+}

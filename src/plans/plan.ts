@@ -1,0 +1,110 @@
+/**
+ * Plans: what the supervisor runs. A plan is a sequence of rounds; a round is a set of steps run
+ * in parallel, each an actor with an input map and an output map (as a Triton ensemble step), then
+ * an optional fusion, then an optional stop condition. Decoding, whose rounds are generated one per
+ * output token, has its own shape.
+ *
+ * Plans are plain data: the builders in `builders.ts` make them in code, `schema.ts` validates the
+ * same shape read from a JSON file.
+ */
+
+/** The name of a tensor in the plan's environment (the feeds, and every output written so far). */
+export type TensorName = string;
+
+export interface Step {
+  readonly actor: string;
+  /** Actor input name → plan tensor name it reads. */
+  readonly inputs: Readonly<Record<string, TensorName>>;
+  /** Actor output name → plan tensor name it writes (a later round may overwrite a name). */
+  readonly outputs: Readonly<Record<string, TensorName>>;
+}
+
+export type FusionStrategy = 'mean' | 'log-linear' | 'log-mean' | 'vote' | 'max-confidence' | 'rerank';
+
+/**
+ * What the fused tensors hold. Distributions ('logits', 'logprobs', 'probs') are fused along their
+ * last axis; 'values' are plain numbers, averaged with the weights (only the 'mean' strategy).
+ */
+export type FusionInputKind = 'logits' | 'logprobs' | 'probs' | 'values';
+
+export interface Fusion {
+  readonly strategy: FusionStrategy;
+  /** The K tensors to fuse, all of one shape. */
+  readonly inputs: readonly TensorName[];
+  readonly kind?: FusionInputKind;
+  /** One per input; default uniform. */
+  readonly weights?: readonly number[];
+  /** One per input, applied to logits and log-probabilities before normalising; default 1. */
+  readonly temperatures?: readonly number[];
+  /** Where the fused tensor goes. */
+  readonly output: TensorName;
+  /** For 'rerank': the actor that scores one candidate, its input and output names. */
+  readonly scorer?: { readonly actor: string; readonly input: string; readonly output: string; readonly extra?: Readonly<Record<string, TensorName>> };
+}
+
+/** Stop after this round when the named tensor's values, reduced, reach the threshold. */
+export interface StopCondition {
+  readonly tensor: TensorName;
+  readonly atLeast: number;
+  /** How the tensor's values are reduced to one number. Default 'min' (every row confident). */
+  readonly reduce?: 'min' | 'mean' | 'max';
+}
+
+export interface Round {
+  readonly name?: string;
+  readonly steps: readonly Step[];
+  readonly fusion?: Fusion;
+  readonly stop?: StopCondition;
+  /** Steps that must answer for the round to go on; default all of them. */
+  readonly quorum?: number;
+  /** Milliseconds the round may take; steps not answered by then are missing. */
+  readonly deadlineMs?: number;
+}
+
+export interface RoundsPlan {
+  readonly kind: 'rounds';
+  readonly name: string;
+  /** What the caller must feed. */
+  readonly inputs: readonly TensorName[];
+  /** What the plan returns. */
+  readonly outputs: readonly TensorName[];
+  readonly rounds: readonly Round[];
+}
+
+export interface DecodeModel {
+  readonly actor: string;
+  /** The model's int64 input of token ids, [batch, context]. Default 'tokens'. */
+  readonly input?: string;
+  /** The model's float32 output of next-token scores, [batch, vocab]. Default 'logits'. */
+  readonly output?: string;
+}
+
+export interface DecodeSearch {
+  readonly type: 'greedy' | 'beam';
+  /** Hypotheses kept per step (beam only). Default 4. */
+  readonly beamWidth?: number;
+  /** Length normalisation exponent α: score / length^α. Default 1. */
+  readonly lengthPenalty?: number;
+}
+
+export interface DecodePlan {
+  readonly kind: 'decode';
+  readonly name: string;
+  readonly models: readonly DecodeModel[];
+  readonly fusion: {
+    readonly strategy: 'log-linear' | 'log-mean' | 'mean';
+    readonly weights?: readonly number[];
+    readonly temperatures?: readonly number[];
+  };
+  readonly search: DecodeSearch;
+  /** Token ids the models see at once (the models' fixed context width). */
+  readonly context: number;
+  /** Token id that ends a sequence. */
+  readonly endToken: number;
+  /** Token id used to left-pad the context. Default 0. */
+  readonly padToken?: number;
+  /** Tokens generated at most, not counting the prompt. */
+  readonly maxLength: number;
+}
+
+export type Plan = RoundsPlan | DecodePlan;

@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { PlanError } from '../errors.js';
+import type { Plan } from './plan.js';
+
+const name = z.string().min(1);
+const nameMap = z.record(z.string().min(1), name);
+const positive = z.number().positive();
+
+const fusion = z.strictObject({
+  strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),
+  inputs: z.array(name).min(1),
+  kind: z.enum(['logits', 'logprobs', 'probs', 'values']).optional(),
+  weights: z.array(z.number().nonnegative()).optional(),
+  temperatures: z.array(positive).optional(),
+  output: name,
+  scorer: z
+    .strictObject({ actor: name, input: name, output: name, extra: nameMap.optional() })
+    .optional(),
+});
+
+const round = z.strictObject({
+  name: z.string().optional(),
+  steps: z.array(z.strictObject({ actor: name, inputs: nameMap, outputs: nameMap })).min(1),
+  fusion: fusion.optional(),
+  stop: z
+    .strictObject({ tensor: name, atLeast: z.number(), reduce: z.enum(['min', 'mean', 'max']).optional() })
+    .optional(),
+  quorum: z.number().int().positive().optional(),
+  deadlineMs: positive.optional(),
+});
+
+const roundsPlan = z.strictObject({
+  kind: z.literal('rounds'),
+  name,
+  inputs: z.array(name),
+  outputs: z.array(name).min(1),
+  rounds: z.array(round).min(1),
+});
+
+const decodePlan = z.strictObject({
+  kind: z.literal('decode'),
+  name,
+  models: z
+    .array(z.strictObject({ actor: name, input: name.optional(), output: name.optional() }))
+    .min(1),
+  fusion: z.strictObject({
+    strategy: z.enum(['log-linear', 'log-mean', 'mean']),
+    weights: z.array(z.number().nonnegative()).optional(),
+    temperatures: z.array(positive).optional(),
+  }),
+  search: z.strictObject({
+    type: z.enum(['greedy', 'beam']),
+    beamWidth: z.number().int().positive().optional(),
+    lengthPenalty: z.number().nonnegative().optional(),
+  }),
+  context: z.number().int().positive(),
+  endToken: z.number().int().nonnegative(),
+  padToken: z.number().int().nonnegative().optional(),
+  maxLength: z.number().int().positive(),
+});
+
+const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan]);
+
+/**
+ * Validates a plan read from JSON. A failure is a PlanError listing every problem with the path of
+ * the field, e.g. `rounds[0].steps[1].actor: expected string, received number`.
+ */
+export function parsePlan(value: unknown, source = 'plan'): Plan {
+  const parsed = planSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${pathText(issue.path)}: ${issue.message}`);
+    throw new PlanError(`${source} is not a valid plan:\n${problems.join('\n')}`);
+  }
+  const plan = parsed.data as Plan;
+  checkConsistency(plan, source);
+  return plan;
+}
+
+export async function readPlanFile(path: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PlanError(`cannot read plan file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PlanError(`plan file ${path} is not JSON: ${(error as Error).message}`);
+  }
+  return parsePlan(json, `plan file ${path}`);
+}
+
+/** What a schema cannot say: lists whose lengths must agree, tensors read before anything wrote them. */
+export function checkConsistency(plan: Plan, source = `plan "${plan.name}"`): void {
+  const problems: string[] = [];
+  if (plan.kind === 'decode') {
+    const k = plan.models.length;
+    if (plan.fusion.weights && plan.fusion.weights.length !== k) problems.push(`fusion.weights: ${plan.fusion.weights.length} weights for ${k} models`);
+    if (plan.fusion.temperatures && plan.fusion.temperatures.length !== k) problems.push(`fusion.temperatures: ${plan.fusion.temperatures.length} temperatures for ${k} models`);
+  } else {
+    const known = new Set(plan.inputs);
+    plan.rounds.forEach((round, r) => {
+      round.steps.forEach((step, s) => {
+        for (const [input, tensor] of Object.entries(step.inputs)) {
+          if (!known.has(tensor)) problems.push(`rounds[${r}].steps[${s}].inputs.${input}: tensor "${tensor}" is not a plan input nor written by an earlier round`);
+        }
+      });
+      for (const step of round.steps) for (const tensor of Object.values(step.outputs)) known.add(tensor);
+      const fusion = round.fusion;
+      if (fusion) {
+        fusion.inputs.forEach((tensor, i) => {
+          if (!known.has(tensor)) problems.push(`rounds[${r}].fusion.inputs[${i}]: tensor "${tensor}" is not written by this or an earlier round`);
+        });
+        const k = fusion.inputs.length;
+        if (fusion.weights && fusion.weights.length !== k) problems.push(`rounds[${r}].fusion.weights: ${fusion.weights.length} weights for ${k} inputs`);
+        if (fusion.temperatures && fusion.temperatures.length !== k) problems.push(`rounds[${r}].fusion.temperatures: ${fusion.temperatures.length} temperatures for ${k} inputs`);
+        if (fusion.strategy === 'rerank' && !fusion.scorer) problems.push(`rounds[${r}].fusion.scorer: the rerank strategy needs a scorer actor`);
+        if (fusion.kind === 'values' && fusion.strategy !== 'mean') problems.push(`rounds[${r}].fusion.kind: 'values' can only be fused by 'mean', not '${fusion.strategy}'`);
+        known.add(fusion.output);
+      }
+      if (round.stop && !known.has(round.stop.tensor)) problems.push(`rounds[${r}].stop.tensor: tensor "${round.stop.tensor}" is not written by this or an earlier round`);
+      if (round.quorum !== undefined && round.quorum > round.steps.length) problems.push(`rounds[${r}].quorum: ${round.quorum} is more than the round's ${round.steps.length} steps`);
+    });
+    plan.outputs.forEach((tensor, i) => {
+      if (!known.has(tensor)) problems.push(`outputs[${i}]: tensor "${tensor}" is never written`);
+    });
+  }
+  if (problems.length > 0) throw new PlanError(`${source} is not a valid plan:\n  ${problems.join('\n  ')}`);
+}
+
+function pathText(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
