@@ -35,11 +35,15 @@ export class Mailbox<T> {
   constructor(owner: string, options: MailboxOptions = {}, onFull?: () => void) {
     const capacity = options.capacity ?? 64;
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`mailbox of actor "${owner}": capacity must be a positive integer, got ${capacity}`);
+      throw new RangeError(
+        `mailbox of actor "${owner}": capacity must be a positive integer, got ${capacity}`,
+      );
     }
     const overflow = options.overflow ?? 'reject';
     if (overflow !== 'reject' && overflow !== 'wait') {
-      throw new TypeError(`mailbox of actor "${owner}": overflow must be 'reject' or 'wait', got ${String(overflow)}`);
+      throw new TypeError(
+        `mailbox of actor "${owner}": overflow must be 'reject' or 'wait', got ${String(overflow)}`,
+      );
     }
     this.#owner = owner;
     this.capacity = capacity;
@@ -57,15 +61,18 @@ export class Mailbox<T> {
   }
 
   /**
-   * Admits a message. Resolves once it is in the mailbox (for a parked sender: when a slot freed
-   * and its message took it); rejects with MailboxFullError (policy
-   * 'reject') or AbortError (the signal fired while waiting for room).
+   * Admits a message at once if there is room: returns true. Otherwise the 'reject' policy throws
+   * MailboxFullError, and the 'wait' policy returns a promise that resolves once a slot freed and
+   * the message took it (a parked sender's message goes before any newcomer's), or rejects with
+   * AbortError if the signal fires first. Admitting synchronously matters: a caller that sends
+   * several messages in one tick sees them queued in order, and the actor can dispatch at once.
    */
-  async put(item: T, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw new AbortError(`message to actor "${this.#owner}" was aborted before it was sent`);
+  put(item: T, signal?: AbortSignal): true | Promise<void> {
+    if (signal?.aborted)
+      throw new AbortError(`message to actor "${this.#owner}" was aborted before it was sent`);
     if (this.size < this.capacity && this.#waiters.length === 0) {
       this.#items.push(item);
-      return;
+      return true;
     }
     this.#onFull?.();
     if (this.overflow === 'reject') {
@@ -73,7 +80,7 @@ export class Mailbox<T> {
         `mailbox of actor "${this.#owner}" is full (capacity ${this.capacity}, ${this.size} waiting)`,
       );
     }
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const waiter: Waiter<T> = {
         item,
         admit: () => {
@@ -88,7 +95,11 @@ export class Mailbox<T> {
       const onAbort = () => {
         const at = this.#waiters.indexOf(waiter);
         if (at >= 0) this.#waiters.splice(at, 1);
-        reject(new AbortError(`message to actor "${this.#owner}" was aborted while waiting for room in its mailbox`));
+        reject(
+          new AbortError(
+            `message to actor "${this.#owner}" was aborted while waiting for room in its mailbox`,
+          ),
+        );
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);

@@ -16,7 +16,8 @@ export function compareTensors(actual: HostTensor, expected: HostTensor): string
   const a = actual.data;
   const e = expected.data;
   if (a.length !== e.length) return `${a.length} elements, expected ${e.length}`;
-  const float = actual.dtype === 'float32' || actual.dtype === 'float64' || actual.dtype === 'float16';
+  const float =
+    actual.dtype === 'float32' || actual.dtype === 'float64' || actual.dtype === 'float16';
   const toNumber = actual.dtype === 'float16' ? halfToFloat : Number;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];

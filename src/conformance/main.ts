@@ -42,11 +42,17 @@ await Promise.all(
       const surprising =
         testCase.expected !== undefined && (outcome.status === 'unsupported') === loads;
       const final: CaseOutcome = surprising
-        ? { id: outcome.id, status: 'failed', reason: `manifest says "${testCase.expected}", got ${outcome.status}: ${'reason' in outcome ? outcome.reason : ''}` }
+        ? {
+            id: outcome.id,
+            status: 'failed',
+            reason: `manifest says "${testCase.expected}", got ${outcome.status}: ${'reason' in outcome ? outcome.reason : ''}`,
+          }
         : outcome;
       outcomes.push(final);
       if (verbose || final.status === 'failed') {
-        console.log(`${final.status.padEnd(11)} ${final.id}${'reason' in final ? `  ${final.reason}` : ''}`);
+        console.log(
+          `${final.status.padEnd(11)} ${final.id}${'reason' in final ? `  ${final.reason}` : ''}`,
+        );
       }
     }
   }),
@@ -59,5 +65,7 @@ if (stats.bytesInUse !== 0) {
   console.log(`conformance: arena leaked ${stats.bytesInUse} bytes`);
   process.exitCode = 1;
 }
-console.log(`onnx-backend: ${count('passed')} passed, ${count('unsupported')} unsupported, ${count('failed')} failed`);
+console.log(
+  `onnx-backend: ${count('passed')} passed, ${count('unsupported')} unsupported, ${count('failed')} failed`,
+);
 if (count('failed') > 0) process.exitCode = 1;

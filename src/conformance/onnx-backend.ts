@@ -48,7 +48,11 @@ export function listCases(root: string): ConformanceCase[] {
  * are written to the arena, the actor reads them from there, and the outputs are read back from
  * the arena and compared with the references.
  */
-export async function runCase(runtime: Roundtable, testCase: ConformanceCase, timeoutMs = 60_000): Promise<CaseOutcome> {
+export async function runCase(
+  runtime: Roundtable,
+  testCase: ConformanceCase,
+  timeoutMs = 60_000,
+): Promise<CaseOutcome> {
   const { id } = testCase;
   let actor: Awaited<ReturnType<Roundtable['spawnModel']>>;
   try {
@@ -58,7 +62,8 @@ export async function runCase(runtime: Roundtable, testCase: ConformanceCase, ti
       sessionOptions: { logSeverityLevel: 4 },
     });
   } catch (error) {
-    if (error instanceof ModelLoadError) return { id, status: 'unsupported', reason: error.message };
+    if (error instanceof ModelLoadError)
+      return { id, status: 'unsupported', reason: error.message };
     return { id, status: 'failed', reason: `not a typed load error: ${String(error)}` };
   }
   const arena = runtime.arena;
@@ -72,7 +77,12 @@ export async function runCase(runtime: Roundtable, testCase: ConformanceCase, ti
       try {
         for (let k = 0; existsSync(join(dir, `input_${k}.pb`)); k++) {
           const input = actor.inputs[k];
-          if (!input) return { id, status: 'failed', reason: `${dataSet}: input_${k}.pb has no model input to bind to` };
+          if (!input)
+            return {
+              id,
+              status: 'failed',
+              reason: `${dataSet}: input_${k}.pb has no model input to bind to`,
+            };
           const tensor = decodeTensorProto(readFileSync(join(dir, `input_${k}.pb`)));
           feeds[input.name] = arena.writeTensor(tensor.dtype, tensor.dims, tensor.data as never);
         }
@@ -82,9 +92,16 @@ export async function runCase(runtime: Roundtable, testCase: ConformanceCase, ti
             const output = actor.outputs[k];
             const descriptor = output && result.outputs[output.name];
             if (!descriptor) return { id, status: 'failed', reason: `${dataSet}: no output ${k}` };
-            const expected = decodeTensorProto(readFileSync(join(dir, `output_${k}.pb`))) as HostTensor;
+            const expected = decodeTensorProto(
+              readFileSync(join(dir, `output_${k}.pb`)),
+            ) as HostTensor;
             const mismatch = compareTensors(arena.readTensor(descriptor), expected);
-            if (mismatch) return { id, status: 'failed', reason: `${dataSet} output "${output.name}": ${mismatch}` };
+            if (mismatch)
+              return {
+                id,
+                status: 'failed',
+                reason: `${dataSet} output "${output.name}": ${mismatch}`,
+              };
           }
         } finally {
           for (const name in result.outputs) arena.release(result.outputs[name]!);
@@ -95,7 +112,11 @@ export async function runCase(runtime: Roundtable, testCase: ConformanceCase, ti
     }
     return { id, status: 'passed', dataSets: dataSets.length };
   } catch (error) {
-    return { id, status: 'failed', reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return {
+      id,
+      status: 'failed',
+      reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    };
   } finally {
     await actor.close(0);
   }

@@ -7,9 +7,9 @@ import {
   type FusedRows,
   type FusionInput,
   type FusionScratch,
-  type FusionStrategy as KernelStrategy,
   fuse,
   fusedKinds,
+  type FusionStrategy as KernelStrategy,
 } from './kernels/index.js';
 
 const kernelOf: Record<Exclude<FuseRequest['strategy'], never>, KernelStrategy> = {
@@ -29,7 +29,10 @@ export class TensorFusion {
   readonly #arena: Arena;
   #scratch: FusionScratch | undefined;
   #argmax = new Int32Array(0);
-  #agreement: Agreement = { argmaxAgreement: new Float64Array(0), meanTotalVariation: new Float64Array(0) };
+  #agreement: Agreement = {
+    argmaxAgreement: new Float64Array(0),
+    meanTotalVariation: new Float64Array(0),
+  };
 
   constructor(arena: Arena) {
     this.#arena = arena;
@@ -43,13 +46,19 @@ export class TensorFusion {
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs[k]!;
       if (input.dtype !== 'float32') {
-        throw new FusionError(`${actor}: input ${k} has dtype ${input.dtype}, fusion reads float32`);
+        throw new FusionError(
+          `${actor}: input ${k} has dtype ${input.dtype}, fusion reads float32`,
+        );
       }
       if (input.dims.join(',') !== first.dims.join(',')) {
-        throw new FusionError(`${actor}: input ${k} has dims [${input.dims.join(', ')}], input 0 has [${first.dims.join(', ')}]; fused tensors must have one shape`);
+        throw new FusionError(
+          `${actor}: input ${k} has dims [${input.dims.join(', ')}], input 0 has [${first.dims.join(', ')}]; fused tensors must have one shape`,
+        );
       }
     }
-    const views = inputs.map((d) => this.#arena.view(d as TensorDescriptor<'float32'>) as Float32Array);
+    const views = inputs.map(
+      (d) => this.#arena.view(d as TensorDescriptor<'float32'>) as Float32Array,
+    );
     if (request.kind === 'values') return this.#mean(request, views, first, started, actor);
 
     const classes = first.dims.at(-1) ?? 1;
@@ -65,7 +74,10 @@ export class TensorFusion {
         weights: request.weights,
         temperatures: request.kind === 'probs' ? undefined : request.temperatures,
       };
-      const out: FusedRows = { distribution: allocated.data as unknown as Float32Array, argmax: this.#argmax.subarray(0, rows) };
+      const out: FusedRows = {
+        distribution: allocated.data as unknown as Float32Array,
+        argmax: this.#argmax.subarray(0, rows),
+      };
       const kernel = kernelOf[request.strategy];
       try {
         fuse(kernel, input, out, scratch);
@@ -88,8 +100,17 @@ export class TensorFusion {
   }
 
   /** Plain numbers (not distributions): the weighted arithmetic mean, element by element. */
-  #mean(request: FuseRequest, views: Float32Array[], first: TensorDescriptor, started: number, actor: string): FuseReply {
-    if (request.strategy !== 'mean') throw new FusionError(`${actor}: values can only be fused by 'mean', not '${request.strategy}'`);
+  #mean(
+    request: FuseRequest,
+    views: Float32Array[],
+    first: TensorDescriptor,
+    started: number,
+    actor: string,
+  ): FuseReply {
+    if (request.strategy !== 'mean')
+      throw new FusionError(
+        `${actor}: values can only be fused by 'mean', not '${request.strategy}'`,
+      );
     const allocated = this.#arena.allocTensor('float32', first.dims);
     const out = allocated.data as unknown as Float32Array;
     const n = out.length;
@@ -104,7 +125,9 @@ export class TensorFusion {
       if (!Number.isFinite(out[i]!)) {
         this.#arena.release(allocated.descriptor);
         const k = views.findIndex((x) => !Number.isFinite(x[i]!));
-        throw new FusionError(`${actor}: input ${k} holds ${views[k]?.[i]} at element ${i}; fusion needs finite values`);
+        throw new FusionError(
+          `${actor}: input ${k} holds ${views[k]?.[i]} at element ${i}; fusion needs finite values`,
+        );
       }
     }
     const divergence = views.map((x) => {
@@ -112,19 +135,30 @@ export class TensorFusion {
       for (let i = 0; i < n; i++) sum += Math.abs(x[i]! - out[i]!);
       return n > 0 ? sum / n : 0;
     });
-    return { output: allocated.descriptor, agreement: undefined, divergence, ms: performance.now() - started };
+    return {
+      output: allocated.descriptor,
+      agreement: undefined,
+      divergence,
+      ms: performance.now() - started,
+    };
   }
 
   #scratchFor(classes: number, models: number): FusionScratch {
     const current = this.#scratch;
     if (current && current.classes >= classes && current.models >= models) return current;
-    this.#scratch = createFusionScratch(Math.max(classes, current?.classes ?? 1), Math.max(models, current?.models ?? 1));
+    this.#scratch = createFusionScratch(
+      Math.max(classes, current?.classes ?? 1),
+      Math.max(models, current?.models ?? 1),
+    );
     return this.#scratch;
   }
 
   #agreementFor(models: number): Agreement {
     if (this.#agreement.argmaxAgreement.length < models) {
-      this.#agreement = { argmaxAgreement: new Float64Array(models), meanTotalVariation: new Float64Array(models) };
+      this.#agreement = {
+        argmaxAgreement: new Float64Array(models),
+        meanTotalVariation: new Float64Array(models),
+      };
     }
     return this.#agreement;
   }

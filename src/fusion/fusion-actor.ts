@@ -7,8 +7,8 @@ import {
   ActorCrashedError,
   ActorStoppedError,
   type RoundtableError,
-  TimeoutError,
   reviveError,
+  TimeoutError,
 } from '../errors.js';
 import type { ActorContext } from '../runtime/context.js';
 import { spawnWorker } from '../util/spawn-worker.js';
@@ -51,11 +51,15 @@ export class FusionActor implements Fuser {
   }
 
   fuse(request: FuseRequest, options: CallOptions = {}): Promise<FuseReply> {
-    if (this.#stopped) return Promise.reject(new ActorStoppedError(`actor "${this.name}" has stopped: ${this.#stopped.message}`));
+    if (this.#stopped)
+      return Promise.reject(
+        new ActorStoppedError(`actor "${this.name}" has stopped: ${this.#stopped.message}`),
+      );
     return new Promise<FuseReply>((resolve, reject) => {
       const id = this.#nextId++;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const onAbort = () => this.#settle(id, new AbortError(`actor "${this.name}": fusion ${id} was aborted`));
+      const onAbort = () =>
+        this.#settle(id, new AbortError(`actor "${this.name}": fusion ${id} was aborted`));
       const pending: Pending = {
         resolve,
         reject,
@@ -69,7 +73,16 @@ export class FusionActor implements Fuser {
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.timeout !== undefined) {
-        timer = setTimeout(() => this.#settle(id, new TimeoutError(`actor "${this.name}": fusion ${id} timed out after ${options.timeout} ms`)), options.timeout);
+        timer = setTimeout(
+          () =>
+            this.#settle(
+              id,
+              new TimeoutError(
+                `actor "${this.name}": fusion ${id} timed out after ${options.timeout} ms`,
+              ),
+            ),
+          options.timeout,
+        );
       }
       void this.#ready.then(() => this.#post({ type: 'fuse', id, request }));
     });
@@ -129,19 +142,36 @@ export class FusionActor implements Fuser {
 
   async #exited(worker: Worker, code: number): Promise<void> {
     this.#context.slabs.leave(worker);
-    this.#context.events.emit('actor:exited', { actor: this.name, replica: 0, exitCode: code, expected: this.#closed });
+    this.#context.events.emit('actor:exited', {
+      actor: this.name,
+      replica: 0,
+      exitCode: code,
+      expected: this.#closed,
+    });
     for (const id of [...this.#pending.keys()]) {
-      this.#settle(id, new ActorCrashedError(`actor "${this.name}": the fusion worker died (exit code ${code}) with fusion ${id} pending`));
+      this.#settle(
+        id,
+        new ActorCrashedError(
+          `actor "${this.name}": the fusion worker died (exit code ${code}) with fusion ${id} pending`,
+        ),
+      );
     }
     if (this.#closed) return;
     const delayMs = this.#restarts.next();
     if (delayMs === undefined) {
-      this.#stopped = new ActorStoppedError(`actor "${this.name}" stopped: ${this.#restarts.describe()}`);
+      this.#stopped = new ActorStoppedError(
+        `actor "${this.name}" stopped: ${this.#restarts.describe()}`,
+      );
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (this.#closed) return;
     [this.#worker, this.#ready] = this.#start();
-    this.#context.events.emit('actor:restarted', { actor: this.name, replica: 0, attempt: this.#restarts.attempts, delayMs });
+    this.#context.events.emit('actor:restarted', {
+      actor: this.name,
+      replica: 0,
+      attempt: this.#restarts.attempts,
+      delayMs,
+    });
   }
 }

@@ -22,7 +22,11 @@ port.on('message', (message: ToFusionWorker) => {
     return;
   }
   try {
-    post({ type: 'fused', id: message.id, reply: fusion.fuse(message.request, `actor "${actor}"`) });
+    post({
+      type: 'fused',
+      id: message.id,
+      reply: fusion.fuse(message.request, `actor "${actor}"`),
+    });
   } catch (error) {
     post({ type: 'failure', id: message.id, error: serializeError(error) });
   }

@@ -47,7 +47,13 @@ export function ensemble(options: {
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.quorum !== undefined ? { quorum: options.quorum } : {}),
   };
-  return { kind: 'rounds', name: options.name, inputs: [options.input], outputs: ['fused'], rounds: [round] };
+  return {
+    kind: 'rounds',
+    name: options.name,
+    inputs: [options.input],
+    outputs: ['fused'],
+    rounds: [round],
+  };
 }
 
 /**
@@ -81,9 +87,17 @@ export function refine(options: {
         outputs: { [output]: 'refined', [confidence]: 'confidence' },
       },
     ],
-    ...(options.threshold !== undefined ? { stop: { tensor: 'confidence', atLeast: options.threshold } } : {}),
+    ...(options.threshold !== undefined
+      ? { stop: { tensor: 'confidence', atLeast: options.threshold } }
+      : {}),
   }));
-  return { kind: 'rounds', name: options.name, inputs: ['source', 'previous'], outputs: ['refined', 'confidence'], rounds };
+  return {
+    kind: 'rounds',
+    name: options.name,
+    inputs: ['source', 'previous'],
+    outputs: ['refined', 'confidence'],
+    rounds,
+  };
 }
 
 /**
@@ -106,7 +120,8 @@ export function layers(options: {
   const sourceInput = options.sourceInput ?? 'source';
   const output = options.output ?? 'refined';
   const k = options.previousInputs.length;
-  const previousOf = (l: number, j: number): TensorName => (l === 0 ? 'previous' : `layer${l - 1}.${j}`);
+  const previousOf = (l: number, j: number): TensorName =>
+    l === 0 ? 'previous' : `layer${l - 1}.${j}`;
   const feedsFor = (l: number): Record<string, TensorName> => {
     const inputs: Record<string, TensorName> = { [sourceInput]: 'source' };
     options.previousInputs.forEach((name, j) => {
@@ -116,18 +131,36 @@ export function layers(options: {
   };
   const rounds: Round[] = options.layers.map((proposers, l) => {
     if (proposers.length !== k) {
-      throw new RangeError(`plan "${options.name}": layer ${l} has ${proposers.length} proposers, expected ${k} (one per previous input)`);
+      throw new RangeError(
+        `plan "${options.name}": layer ${l} has ${proposers.length} proposers, expected ${k} (one per previous input)`,
+      );
     }
     return {
       name: `layer ${l + 1}`,
-      steps: proposers.map((actor, j) => ({ actor, inputs: feedsFor(l), outputs: { [output]: `layer${l}.${j}` } })),
+      steps: proposers.map((actor, j) => ({
+        actor,
+        inputs: feedsFor(l),
+        outputs: { [output]: `layer${l}.${j}` },
+      })),
     };
   });
   rounds.push({
     name: 'aggregate',
-    steps: [{ actor: options.aggregator, inputs: feedsFor(options.layers.length), outputs: { [output]: 'aggregated' } }],
+    steps: [
+      {
+        actor: options.aggregator,
+        inputs: feedsFor(options.layers.length),
+        outputs: { [output]: 'aggregated' },
+      },
+    ],
   });
-  return { kind: 'rounds', name: options.name, inputs: ['source', 'previous'], outputs: ['aggregated'], rounds };
+  return {
+    kind: 'rounds',
+    name: options.name,
+    inputs: ['source', 'previous'],
+    outputs: ['aggregated'],
+    rounds,
+  };
 }
 
 /** Step-synchronous ensemble decoding: one round per output token, the K models' scores fused each step. */

@@ -19,7 +19,13 @@ export interface Step {
   readonly outputs: Readonly<Record<string, TensorName>>;
 }
 
-export type FusionStrategy = 'mean' | 'log-linear' | 'log-mean' | 'vote' | 'max-confidence' | 'rerank';
+export type FusionStrategy =
+  | 'mean'
+  | 'log-linear'
+  | 'log-mean'
+  | 'vote'
+  | 'max-confidence'
+  | 'rerank';
 
 /**
  * What the fused tensors hold. Distributions ('logits', 'logprobs', 'probs') are fused along their
@@ -39,7 +45,12 @@ export interface Fusion {
   /** Where the fused tensor goes. */
   readonly output: TensorName;
   /** For 'rerank': the actor that scores one candidate, its input and output names. */
-  readonly scorer?: { readonly actor: string; readonly input: string; readonly output: string; readonly extra?: Readonly<Record<string, TensorName>> };
+  readonly scorer?: {
+    readonly actor: string;
+    readonly input: string;
+    readonly output: string;
+    readonly extra?: Readonly<Record<string, TensorName>>;
+  };
 }
 
 /** Stop after this round when the named tensor's values, reduced, reach the threshold. */

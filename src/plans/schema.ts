@@ -24,7 +24,11 @@ const round = z.strictObject({
   steps: z.array(z.strictObject({ actor: name, inputs: nameMap, outputs: nameMap })).min(1),
   fusion: fusion.optional(),
   stop: z
-    .strictObject({ tensor: name, atLeast: z.number(), reduce: z.enum(['min', 'mean', 'max']).optional() })
+    .strictObject({
+      tensor: name,
+      atLeast: z.number(),
+      reduce: z.enum(['min', 'mean', 'max']).optional(),
+    })
     .optional(),
   quorum: z.number().int().positive().optional(),
   deadlineMs: positive.optional(),
@@ -69,7 +73,9 @@ const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan]);
 export function parsePlan(value: unknown, source = 'plan'): Plan {
   const parsed = planSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${pathText(issue.path)}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${pathText(issue.path)}: ${issue.message}`,
+    );
     throw new PlanError(`${source} is not a valid plan:\n${problems.join('\n')}`);
   }
   const plan = parsed.data as Plan;
@@ -98,42 +104,72 @@ export function checkConsistency(plan: Plan, source = `plan "${plan.name}"`): vo
   const problems: string[] = [];
   if (plan.kind === 'decode') {
     const k = plan.models.length;
-    if (plan.fusion.weights && plan.fusion.weights.length !== k) problems.push(`fusion.weights: ${plan.fusion.weights.length} weights for ${k} models`);
-    if (plan.fusion.temperatures && plan.fusion.temperatures.length !== k) problems.push(`fusion.temperatures: ${plan.fusion.temperatures.length} temperatures for ${k} models`);
+    if (plan.fusion.weights && plan.fusion.weights.length !== k)
+      problems.push(`fusion.weights: ${plan.fusion.weights.length} weights for ${k} models`);
+    if (plan.fusion.temperatures && plan.fusion.temperatures.length !== k)
+      problems.push(
+        `fusion.temperatures: ${plan.fusion.temperatures.length} temperatures for ${k} models`,
+      );
   } else {
     const known = new Set(plan.inputs);
     plan.rounds.forEach((round, r) => {
       round.steps.forEach((step, s) => {
         for (const [input, tensor] of Object.entries(step.inputs)) {
-          if (!known.has(tensor)) problems.push(`rounds[${r}].steps[${s}].inputs.${input}: tensor "${tensor}" is not a plan input nor written by an earlier round`);
+          if (!known.has(tensor))
+            problems.push(
+              `rounds[${r}].steps[${s}].inputs.${input}: tensor "${tensor}" is not a plan input nor written by an earlier round`,
+            );
         }
       });
-      for (const step of round.steps) for (const tensor of Object.values(step.outputs)) known.add(tensor);
+      for (const step of round.steps)
+        for (const tensor of Object.values(step.outputs)) known.add(tensor);
       const fusion = round.fusion;
       if (fusion) {
         fusion.inputs.forEach((tensor, i) => {
-          if (!known.has(tensor)) problems.push(`rounds[${r}].fusion.inputs[${i}]: tensor "${tensor}" is not written by this or an earlier round`);
+          if (!known.has(tensor))
+            problems.push(
+              `rounds[${r}].fusion.inputs[${i}]: tensor "${tensor}" is not written by this or an earlier round`,
+            );
         });
         const k = fusion.inputs.length;
-        if (fusion.weights && fusion.weights.length !== k) problems.push(`rounds[${r}].fusion.weights: ${fusion.weights.length} weights for ${k} inputs`);
-        if (fusion.temperatures && fusion.temperatures.length !== k) problems.push(`rounds[${r}].fusion.temperatures: ${fusion.temperatures.length} temperatures for ${k} inputs`);
-        if (fusion.strategy === 'rerank' && !fusion.scorer) problems.push(`rounds[${r}].fusion.scorer: the rerank strategy needs a scorer actor`);
-        if (fusion.kind === 'values' && fusion.strategy !== 'mean') problems.push(`rounds[${r}].fusion.kind: 'values' can only be fused by 'mean', not '${fusion.strategy}'`);
+        if (fusion.weights && fusion.weights.length !== k)
+          problems.push(
+            `rounds[${r}].fusion.weights: ${fusion.weights.length} weights for ${k} inputs`,
+          );
+        if (fusion.temperatures && fusion.temperatures.length !== k)
+          problems.push(
+            `rounds[${r}].fusion.temperatures: ${fusion.temperatures.length} temperatures for ${k} inputs`,
+          );
+        if (fusion.strategy === 'rerank' && !fusion.scorer)
+          problems.push(`rounds[${r}].fusion.scorer: the rerank strategy needs a scorer actor`);
+        if (fusion.kind === 'values' && fusion.strategy !== 'mean')
+          problems.push(
+            `rounds[${r}].fusion.kind: 'values' can only be fused by 'mean', not '${fusion.strategy}'`,
+          );
         known.add(fusion.output);
       }
-      if (round.stop && !known.has(round.stop.tensor)) problems.push(`rounds[${r}].stop.tensor: tensor "${round.stop.tensor}" is not written by this or an earlier round`);
-      if (round.quorum !== undefined && round.quorum > round.steps.length) problems.push(`rounds[${r}].quorum: ${round.quorum} is more than the round's ${round.steps.length} steps`);
+      if (round.stop && !known.has(round.stop.tensor))
+        problems.push(
+          `rounds[${r}].stop.tensor: tensor "${round.stop.tensor}" is not written by this or an earlier round`,
+        );
+      if (round.quorum !== undefined && round.quorum > round.steps.length)
+        problems.push(
+          `rounds[${r}].quorum: ${round.quorum} is more than the round's ${round.steps.length} steps`,
+        );
     });
     plan.outputs.forEach((tensor, i) => {
       if (!known.has(tensor)) problems.push(`outputs[${i}]: tensor "${tensor}" is never written`);
     });
   }
-  if (problems.length > 0) throw new PlanError(`${source} is not a valid plan:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new PlanError(`${source} is not a valid plan:\n  ${problems.join('\n  ')}`);
 }
 
 function pathText(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }

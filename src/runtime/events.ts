@@ -6,10 +6,25 @@ import type { SerializedError } from '../errors.js';
  */
 export interface RuntimeEvents {
   'actor:started': (event: { actor: string; replica: number }) => void;
-  'actor:exited': (event: { actor: string; replica: number; exitCode: number; expected: boolean }) => void;
-  'actor:restarted': (event: { actor: string; replica: number; attempt: number; delayMs: number }) => void;
+  'actor:exited': (event: {
+    actor: string;
+    replica: number;
+    exitCode: number;
+    expected: boolean;
+  }) => void;
+  'actor:restarted': (event: {
+    actor: string;
+    replica: number;
+    attempt: number;
+    delayMs: number;
+  }) => void;
   'actor:stopped': (event: { actor: string; reason: SerializedError | undefined }) => void;
-  'round:started': (event: { plan: string; run: number; round: number; steps: readonly string[] }) => void;
+  'round:started': (event: {
+    plan: string;
+    run: number;
+    round: number;
+    steps: readonly string[];
+  }) => void;
   'round:settled': (event: {
     plan: string;
     run: number;

@@ -10,7 +10,12 @@ import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
 import { type RoundsContext, runRounds } from '../supervisor/run-rounds.js';
 import type { StepActor } from '../supervisor/step-actor.js';
 import type { Trace } from '../supervisor/trace.js';
-import { Arena, type ArenaOptions, type HostTensor, type TensorDescriptor } from '../tensor/index.js';
+import {
+  Arena,
+  type ArenaOptions,
+  type HostTensor,
+  type TensorDescriptor,
+} from '../tensor/index.js';
 import type { ActorContext } from './context.js';
 import type { RuntimeEvents } from './events.js';
 
@@ -85,7 +90,11 @@ export class Roundtable {
   }
 
   /** Runs a plan on host tensors; returns host tensors and the trace. Nothing stays in the arena. */
-  async run(plan: RoundsPlan, feeds: Record<string, HostTensor>, options: CallOptions = {}): Promise<PlanResult<HostTensor>> {
+  async run(
+    plan: RoundsPlan,
+    feeds: Record<string, HostTensor>,
+    options: CallOptions = {},
+  ): Promise<PlanResult<HostTensor>> {
     const shared: Record<string, TensorDescriptor> = {};
     try {
       for (const name in feeds) {
@@ -96,12 +105,14 @@ export class Roundtable {
       const outputs: Record<string, HostTensor> = {};
       const released = new Set<TensorDescriptor>();
       try {
-        for (const name in result.outputs) outputs[name] = this.arena.readTensor(result.outputs[name]!) as HostTensor;
+        for (const name in result.outputs)
+          outputs[name] = this.arena.readTensor(result.outputs[name]!) as HostTensor;
       } finally {
         for (const name in result.outputs) {
           const descriptor = result.outputs[name]!;
           // A plan output may be one of the feeds passed straight through, or named twice.
-          if (!released.has(descriptor) && !Object.values(shared).includes(descriptor)) this.arena.release(descriptor);
+          if (!released.has(descriptor) && !Object.values(shared).includes(descriptor))
+            this.arena.release(descriptor);
           released.add(descriptor);
         }
       }
@@ -115,9 +126,18 @@ export class Roundtable {
    * Runs a plan on tensors already in the arena. The caller owns the returned output descriptors
    * (release them) unless an output is one of its own feeds.
    */
-  runShared(plan: RoundsPlan, feeds: Record<string, TensorDescriptor>, options: CallOptions = {}): Promise<PlanResult<TensorDescriptor>> {
+  runShared(
+    plan: RoundsPlan,
+    feeds: Record<string, TensorDescriptor>,
+    options: CallOptions = {},
+  ): Promise<PlanResult<TensorDescriptor>> {
     this.#assertOpen();
-    if (plan.kind !== 'rounds') return Promise.reject(new PlanError(`plan "${(plan as Plan).name}" is a ${(plan as Plan).kind} plan: use decode()`));
+    if (plan.kind !== 'rounds')
+      return Promise.reject(
+        new PlanError(
+          `plan "${(plan as Plan).name}" is a ${(plan as Plan).kind} plan: use decode()`,
+        ),
+      );
     try {
       checkConsistency(plan);
     } catch (error) {
@@ -127,7 +147,11 @@ export class Roundtable {
   }
 
   /** Step-synchronous ensemble decoding from a prompt of token ids. */
-  decode(plan: DecodePlan, prompt: readonly number[], options: CallOptions = {}): Promise<DecodeResult> {
+  decode(
+    plan: DecodePlan,
+    prompt: readonly number[],
+    options: CallOptions = {},
+  ): Promise<DecodeResult> {
     this.#assertOpen();
     try {
       checkConsistency(plan);
@@ -158,7 +182,8 @@ export class Roundtable {
 
   #claim(name: string): void {
     this.#assertOpen();
-    if (this.#actors.has(name)) throw new RoundtableError(`an actor named "${name}" already exists`);
+    if (this.#actors.has(name))
+      throw new RoundtableError(`an actor named "${name}" already exists`);
   }
 
   #assertOpen(): void {

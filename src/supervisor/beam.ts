@@ -54,7 +54,8 @@ export function beamStep(
   for (let i = 0; i < bestScore.length; i++) {
     const tokens = [...live[bestRow[i]!]!.tokens, bestToken[i]!];
     const logprob = bestScore[i]!;
-    if (bestToken[i] === endToken) finished.push({ tokens, logprob, score: normalisedScore(logprob, tokens.length, alpha) });
+    if (bestToken[i] === endToken)
+      finished.push({ tokens, logprob, score: normalisedScore(logprob, tokens.length, alpha) });
     else next.push({ tokens, logprob });
   }
   return next;

@@ -25,7 +25,10 @@ export class Environment {
 
   get(name: string): TensorDescriptor {
     const descriptor = this.#tensors.get(name);
-    if (!descriptor) throw new PlanError(`tensor "${name}" has not been written (known: ${[...this.#tensors.keys()].join(', ')})`);
+    if (!descriptor)
+      throw new PlanError(
+        `tensor "${name}" has not been written (known: ${[...this.#tensors.keys()].join(', ')})`,
+      );
     return descriptor;
   }
 

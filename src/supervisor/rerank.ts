@@ -22,11 +22,15 @@ export async function rerank(
   const scores = await Promise.all(
     candidates.map(async (candidate) => {
       const feeds: Record<string, TensorDescriptor> = { [scorerSpec.input]: candidate };
-      for (const [input, tensor] of Object.entries(scorerSpec.extra ?? {})) feeds[input] = env.get(tensor);
+      for (const [input, tensor] of Object.entries(scorerSpec.extra ?? {}))
+        feeds[input] = env.get(tensor);
       const result = await scorer.runShared(feeds, signal ? { signal } : {});
       env.adopt(Object.values(result.outputs));
       const score = result.outputs[scorerSpec.output];
-      if (!score) throw new RoundError(`rerank: scorer "${scorerSpec.actor}" returned no output "${scorerSpec.output}"`);
+      if (!score)
+        throw new RoundError(
+          `rerank: scorer "${scorerSpec.actor}" returned no output "${scorerSpec.output}"`,
+        );
       const values = context.arena.view(score) as ArrayLike<number>;
       let sum = 0;
       for (let i = 0; i < values.length; i++) sum += Number(values[i]);
@@ -35,5 +39,9 @@ export async function rerank(
   );
   let best = 0;
   for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-  return { output: candidates[best]!, agreement: scores.map((_, i) => (i === best ? 1 : 0)), scores };
+  return {
+    output: candidates[best]!,
+    agreement: scores.map((_, i) => (i === best ? 1 : 0)),
+    scores,
+  };
 }

@@ -43,10 +43,19 @@ export async function runDecode(
   let live: Hypothesis[] = [{ tokens: [], logprob: 0 }];
 
   for (let step = 0; step < plan.maxLength && live.length > 0; step++) {
-    if (options.signal?.aborted) throw new AbortError(`plan "${plan.name}" was aborted at token ${step}`);
+    if (options.signal?.aborted)
+      throw new AbortError(`plan "${plan.name}" was aborted at token ${step}`);
     const timeout = deadline !== undefined ? Math.max(1, deadline - Date.now()) : undefined;
-    const callOptions = { ...(options.signal ? { signal: options.signal } : {}), ...(timeout !== undefined ? { timeout } : {}) };
-    context.events.emit('round:started', { plan: plan.name, run: context.run, round: step, steps: plan.models.map((m) => m.actor) });
+    const callOptions = {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(timeout !== undefined ? { timeout } : {}),
+    };
+    context.events.emit('round:started', {
+      plan: plan.name,
+      run: context.run,
+      round: step,
+      steps: plan.models.map((m) => m.actor),
+    });
     const roundStart = performance.now();
     const owned: TensorDescriptor[] = [];
     try {
@@ -60,7 +69,10 @@ export async function runDecode(
           const result = await actor.runShared({ [model.input ?? 'tokens']: tokens }, callOptions);
           owned.push(...Object.values(result.outputs));
           const logits = result.outputs[model.output ?? 'logits'];
-          if (!logits) throw new RoundError(`plan "${plan.name}": actor "${actor.name}" returned no output "${model.output ?? 'logits'}"`);
+          if (!logits)
+            throw new RoundError(
+              `plan "${plan.name}": actor "${actor.name}" returned no output "${model.output ?? 'logits'}"`,
+            );
           return { logits, ms: performance.now() - t0 };
         }),
       );
@@ -91,8 +103,21 @@ export async function runDecode(
         divergence: fused.divergence[k]!,
       }));
       const ms = performance.now() - roundStart;
-      rounds.push({ round: step, name: `token ${step + 1}`, ms, steps, missing: [], fusion: { strategy: plan.fusion.strategy, ms: fusionMs, inputs: replies.length } });
-      context.events.emit('round:settled', { plan: plan.name, run: context.run, round: step, ms, missing: [] });
+      rounds.push({
+        round: step,
+        name: `token ${step + 1}`,
+        ms,
+        steps,
+        missing: [],
+        fusion: { strategy: plan.fusion.strategy, ms: fusionMs, inputs: replies.length },
+      });
+      context.events.emit('round:settled', {
+        plan: plan.name,
+        run: context.run,
+        round: step,
+        ms,
+        missing: [],
+      });
       // Beam search ends once `width` hypotheses finished and no live one can still beat the worst.
       if (finished.length >= width) break;
     } finally {
@@ -100,7 +125,10 @@ export async function runDecode(
     }
   }
   for (const hypothesis of live) {
-    finished.push({ ...hypothesis, score: normalisedScore(hypothesis.logprob, hypothesis.tokens.length, alpha) });
+    finished.push({
+      ...hypothesis,
+      score: normalisedScore(hypothesis.logprob, hypothesis.tokens.length, alpha),
+    });
   }
   finished.sort((a, b) => b.score - a.score);
   const best = finished[0] ?? { tokens: [], logprob: 0, score: 0 };
@@ -113,7 +141,12 @@ export async function runDecode(
 }
 
 /** Each hypothesis' last `context` tokens (prompt then generated), left-padded. */
-function contextWindows(live: readonly Hypothesis[], prompt: readonly number[], context: number, pad: number): BigInt64Array {
+function contextWindows(
+  live: readonly Hypothesis[],
+  prompt: readonly number[],
+  context: number,
+  pad: number,
+): BigInt64Array {
   const window = new BigInt64Array(live.length * context);
   live.forEach((hypothesis, row) => {
     const sequence = [...prompt, ...hypothesis.tokens];

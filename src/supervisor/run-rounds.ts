@@ -37,7 +37,10 @@ export async function runRounds(
   options: RunOptions = {},
 ): Promise<{ outputs: Record<string, TensorDescriptor>; trace: Trace }> {
   for (const name of plan.inputs) {
-    if (!feeds[name]) throw new PlanError(`plan "${plan.name}": missing feed "${name}"; the plan's inputs are ${plan.inputs.map((n) => `"${n}"`).join(', ')}`);
+    if (!feeds[name])
+      throw new PlanError(
+        `plan "${plan.name}": missing feed "${name}"; the plan's inputs are ${plan.inputs.map((n) => `"${n}"`).join(', ')}`,
+      );
   }
   const started = performance.now();
   const env = new Environment(context.arena, feeds);
@@ -45,8 +48,17 @@ export async function runRounds(
   const rounds: RoundTrace[] = [];
   try {
     for (let r = 0; r < plan.rounds.length; r++) {
-      if (options.signal?.aborted) throw new AbortError(`plan "${plan.name}" was aborted before round ${r}`);
-      const trace = await runRound(plan, r, plan.rounds[r]!, env, context, options.signal, deadline);
+      if (options.signal?.aborted)
+        throw new AbortError(`plan "${plan.name}" was aborted before round ${r}`);
+      const trace = await runRound(
+        plan,
+        r,
+        plan.rounds[r]!,
+        env,
+        context,
+        options.signal,
+        deadline,
+      );
       rounds.push(trace);
       if (trace.stopped) break;
     }
@@ -74,10 +86,18 @@ async function runRound(
     if (!actor) throw new PlanError(`plan "${plan.name}", ${name}: no actor named "${step.actor}"`);
     return actor;
   });
-  context.events.emit('round:started', { plan: plan.name, run: context.run, round: index, steps: round.steps.map((s) => s.actor) });
+  context.events.emit('round:started', {
+    plan: plan.name,
+    run: context.run,
+    round: index,
+    steps: round.steps.map((s) => s.actor),
+  });
   const started = performance.now();
   const roundDeadline = round.deadlineMs !== undefined ? Date.now() + round.deadlineMs : undefined;
-  const deadline = Math.min(roundDeadline ?? Number.POSITIVE_INFINITY, planDeadline ?? Number.POSITIVE_INFINITY);
+  const deadline = Math.min(
+    roundDeadline ?? Number.POSITIVE_INFINITY,
+    planDeadline ?? Number.POSITIVE_INFINITY,
+  );
   const timeout = Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined;
 
   const settled = await Promise.allSettled(
@@ -85,7 +105,10 @@ async function runRound(
       const stepStart = performance.now();
       const feeds: Record<string, TensorDescriptor> = {};
       for (const [input, tensor] of Object.entries(step.inputs)) feeds[input] = env.get(tensor);
-      const result = await actors[s]!.runShared(feeds, { ...(signal ? { signal } : {}), ...(timeout !== undefined ? { timeout } : {}) });
+      const result = await actors[s]!.runShared(feeds, {
+        ...(signal ? { signal } : {}),
+        ...(timeout !== undefined ? { timeout } : {}),
+      });
       env.adopt(Object.values(result.outputs));
       return { result, ms: performance.now() - stepStart };
     }),
@@ -102,7 +125,13 @@ async function runRound(
       for (const [output, tensor] of Object.entries(step.outputs)) {
         const descriptor = outcome.value.result.outputs[output];
         if (!descriptor) {
-          firstFailure ??= new RoundError(`plan "${plan.name}", ${name}: actor "${step.actor}" returned no output "${output}" (it returned ${Object.keys(outcome.value.result.outputs).map((o) => `"${o}"`).join(', ') || 'nothing'})`);
+          firstFailure ??= new RoundError(
+            `plan "${plan.name}", ${name}: actor "${step.actor}" returned no output "${output}" (it returned ${
+              Object.keys(outcome.value.result.outputs)
+                .map((o) => `"${o}"`)
+                .join(', ') || 'nothing'
+            })`,
+          );
           continue;
         }
         env.set(tensor, descriptor);
@@ -113,7 +142,12 @@ async function runRound(
       const timedOut = error.code === 'ERR_TIMEOUT';
       if (timedOut) missing.push(step.actor);
       else firstFailure ??= error;
-      steps.push({ actor: step.actor, status: timedOut ? 'missing' : 'failed', ms: performance.now() - started, error: error.message });
+      steps.push({
+        actor: step.actor,
+        status: timedOut ? 'missing' : 'failed',
+        ms: performance.now() - started,
+        error: error.message,
+      });
     }
   });
   if (signal?.aborted) throw new AbortError(`plan "${plan.name}" was aborted during ${name}`);
@@ -138,7 +172,13 @@ async function runRound(
     if (value >= round.stop.atLeast) stopped = { value, threshold: round.stop.atLeast };
   }
   const ms = performance.now() - started;
-  context.events.emit('round:settled', { plan: plan.name, run: context.run, round: index, ms, missing });
+  context.events.emit('round:settled', {
+    plan: plan.name,
+    run: context.run,
+    round: index,
+    ms,
+    missing,
+  });
   return {
     round: index,
     name,
@@ -165,8 +205,11 @@ async function fuseRound(
   spec.inputs.forEach((tensor, i) => {
     if (env.has(tensor)) present.push(i);
   });
-  if (present.length === 0) throw new RoundError(`plan "${plan.name}", ${name}: nothing to fuse, every input is missing`);
-  const producers = spec.inputs.map((tensor) => round.steps.findIndex((step) => Object.values(step.outputs).includes(tensor)));
+  if (present.length === 0)
+    throw new RoundError(`plan "${plan.name}", ${name}: nothing to fuse, every input is missing`);
+  const producers = spec.inputs.map((tensor) =>
+    round.steps.findIndex((step) => Object.values(step.outputs).includes(tensor)),
+  );
   const inputs = present.map((i) => env.get(spec.inputs[i]!));
   const rawWeights = present.map((i) => spec.weights?.[i] ?? 1);
   const total = rawWeights.reduce((a, b) => a + b, 0);

@@ -1,5 +1,5 @@
-import { FeedError } from '../../errors.js';
 import type { IoMetadata } from '../../actor/protocol.js';
+import { FeedError } from '../../errors.js';
 
 /** The part of a feed that validation looks at: a descriptor or a host tensor both have it. */
 export interface FeedShape {
@@ -29,7 +29,13 @@ export function validateFeeds(
     const feed = feeds[input.name];
     if (!feed) {
       throw new FeedError(
-        `actor "${actor}": missing input "${input.name}" (${expectation(input)}); got ${Object.keys(feeds).length === 0 ? 'no inputs' : `only ${Object.keys(feeds).map((n) => `"${n}"`).join(', ')}`}`,
+        `actor "${actor}": missing input "${input.name}" (${expectation(input)}); got ${
+          Object.keys(feeds).length === 0
+            ? 'no inputs'
+            : `only ${Object.keys(feeds)
+                .map((n) => `"${n}"`)
+                .join(', ')}`
+        }`,
       );
     }
     checkOne(actor, input, feed);

@@ -1,19 +1,19 @@
-import { type MailboxOptions, Mailbox } from '../../actor/mailbox.js';
 import type { CallOptions } from '../../actor/call-options.js';
+import { Mailbox, type MailboxOptions } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
+import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
 import {
   AbortError,
   ActorStoppedError,
   type RoundtableError,
-  TimeoutError,
   serializeError,
+  TimeoutError,
 } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
 import { validateFeeds } from './feed-validation.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaReply } from './replica.js';
-import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
@@ -75,7 +75,12 @@ export class ModelActor {
   #stopped: RoundtableError | undefined;
   #stats = { runs: 0, failures: 0, copiedIn: 0, copiedOut: 0, restarts: 0 };
 
-  private constructor(name: string, context: ActorContext, options: ModelActorOptions, replicas: Replica[]) {
+  private constructor(
+    name: string,
+    context: ActorContext,
+    options: ModelActorOptions,
+    replicas: Replica[],
+  ) {
     this.name = name;
     this.#context = context;
     this.#options = options;
@@ -96,13 +101,19 @@ export class ModelActor {
   }
 
   /** Starts the replicas; rejects with ModelLoadError (carrying ONNX Runtime's reason) if the model does not load. */
-  static async spawn(name: string, context: ActorContext, options: ModelActorOptions): Promise<ModelActor> {
+  static async spawn(
+    name: string,
+    context: ActorContext,
+    options: ModelActorOptions,
+  ): Promise<ModelActor> {
     const count = options.replicas ?? 1;
     if (!Number.isInteger(count) || count < 1) {
       throw new RangeError(`actor "${name}": replicas must be a positive integer, got ${count}`);
     }
     const started = await Promise.allSettled(
-      Array.from({ length: count }, (_, index) => ModelActor.#startReplica(name, context, options, index)),
+      Array.from({ length: count }, (_, index) =>
+        ModelActor.#startReplica(name, context, options, index),
+      ),
     );
     const replicas = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s) => s.status === 'rejected');
@@ -110,14 +121,25 @@ export class ModelActor {
       await Promise.all(replicas.map((replica) => replica.close()));
       throw failure.reason;
     }
-    for (const replica of replicas) context.events.emit('actor:started', { actor: name, replica: replica.index });
+    for (const replica of replicas)
+      context.events.emit('actor:started', { actor: name, replica: replica.index });
     return new ModelActor(name, context, options, replicas);
   }
 
-  static #startReplica(name: string, context: ActorContext, options: ModelActorOptions, index: number): Promise<Replica> {
+  static #startReplica(
+    name: string,
+    context: ActorContext,
+    options: ModelActorOptions,
+    index: number,
+  ): Promise<Replica> {
     return Replica.start(
       index,
-      { actor: name, model: options.model, sessionOptions: options.sessionOptions ?? {}, arena: context.arena.handle() },
+      {
+        actor: name,
+        model: options.model,
+        sessionOptions: options.sessionOptions ?? {},
+        arena: context.arena.handle(),
+      },
       context.slabs,
     );
   }
@@ -126,10 +148,15 @@ export class ModelActor {
    * Runs the model on tensors already in the arena. The caller keeps owning the feeds and owns the
    * returned outputs: release them with `arena.release` when done.
    */
-  runShared(feeds: Record<string, TensorDescriptor>, options: CallOptions = {}): Promise<ModelResult> {
+  runShared(
+    feeds: Record<string, TensorDescriptor>,
+    options: CallOptions = {},
+  ): Promise<ModelResult> {
     if (this.#stopped) {
       this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
-      return Promise.reject(new ActorStoppedError(`actor "${this.name}" has stopped: ${this.#stopped.message}`));
+      return Promise.reject(
+        new ActorStoppedError(`actor "${this.name}" has stopped: ${this.#stopped.message}`),
+      );
     }
     try {
       validateFeeds(this.name, this.inputs, feeds);
@@ -150,10 +177,19 @@ export class ModelActor {
       };
       this.#arm(envelope, options);
       if (envelope.done) return;
-      this.#mailbox.put(envelope, options.signal).then(
-        () => this.#dispatch(),
-        (error: RoundtableError) => this.#fail(envelope, error),
-      );
+      let admitted: true | Promise<void>;
+      try {
+        admitted = this.#mailbox.put(envelope, options.signal);
+      } catch (error) {
+        this.#fail(envelope, error as RoundtableError);
+        return;
+      }
+      if (admitted === true) this.#dispatch();
+      else
+        admitted.then(
+          () => this.#dispatch(),
+          (error: RoundtableError) => this.#fail(envelope, error),
+        );
     });
   }
 
@@ -161,7 +197,10 @@ export class ModelActor {
    * Runs the model on host tensors and returns host tensors: the arena is used underneath and
    * everything is released before this returns.
    */
-  async run(feeds: Record<string, HostTensor>, options: CallOptions = {}): Promise<Record<string, HostTensor>> {
+  async run(
+    feeds: Record<string, HostTensor>,
+    options: CallOptions = {},
+  ): Promise<Record<string, HostTensor>> {
     const arena = this.#context.arena;
     validateFeeds(this.name, this.inputs, feeds);
     const shared: Record<string, TensorDescriptor> = {};
@@ -213,27 +252,39 @@ export class ModelActor {
     const { timeout, signal } = options;
     if (timeout !== undefined) {
       if (!(timeout > 0)) {
-        this.#fail(envelope, new RangeError(`actor "${this.name}": timeout must be > 0 ms, got ${timeout}`) as never);
+        this.#fail(
+          envelope,
+          new RangeError(`actor "${this.name}": timeout must be > 0 ms, got ${timeout}`) as never,
+        );
         return;
       }
       envelope.timer = setTimeout(() => {
         this.#mailbox.remove(envelope);
         this.#fail(
           envelope,
-          new TimeoutError(`actor "${this.name}": message ${envelope.id} timed out after ${timeout} ms (${envelope.running ? 'running' : 'queued'})`),
+          new TimeoutError(
+            `actor "${this.name}": message ${envelope.id} timed out after ${timeout} ms (${envelope.running ? 'running' : 'queued'})`,
+          ),
         );
       }, timeout);
     }
     if (signal) {
       if (signal.aborted) {
-        this.#fail(envelope, new AbortError(`actor "${this.name}": message ${envelope.id} was aborted before it was sent`));
+        this.#fail(
+          envelope,
+          new AbortError(
+            `actor "${this.name}": message ${envelope.id} was aborted before it was sent`,
+          ),
+        );
         return;
       }
       envelope.onAbort = () => {
         this.#mailbox.remove(envelope);
         this.#fail(
           envelope,
-          new AbortError(`actor "${this.name}": message ${envelope.id} was aborted (${envelope.running ? 'running; its outputs will be freed' : 'queued'})`),
+          new AbortError(
+            `actor "${this.name}": message ${envelope.id} was aborted (${envelope.running ? 'running; its outputs will be freed' : 'queued'})`,
+          ),
         );
       };
       signal.addEventListener('abort', envelope.onAbort, { once: true });
@@ -246,15 +297,18 @@ export class ModelActor {
       if (envelope.done) continue;
       const replica = this.#idle.pop()!;
       envelope.running = true;
-      replica.run(envelope.id, envelope.feeds).then(
-        (reply) => this.#succeed(envelope, reply, replica.index),
-        (error: RoundtableError) => this.#fail(envelope, error),
-      ).finally(() => {
-        if (replica.alive) {
-          this.#idle.push(replica);
-          this.#dispatch();
-        }
-      });
+      replica
+        .run(envelope.id, envelope.feeds)
+        .then(
+          (reply) => this.#succeed(envelope, reply, replica.index),
+          (error: RoundtableError) => this.#fail(envelope, error),
+        )
+        .finally(() => {
+          if (replica.alive) {
+            this.#idle.push(replica);
+            this.#dispatch();
+          }
+        });
     }
   }
 
@@ -286,7 +340,12 @@ export class ModelActor {
 
   #watch(replica: Replica): void {
     replica.onExit((exitCode, expected) => {
-      this.#context.events.emit('actor:exited', { actor: this.name, replica: replica.index, exitCode, expected });
+      this.#context.events.emit('actor:exited', {
+        actor: this.name,
+        replica: replica.index,
+        exitCode,
+        expected,
+      });
       const idle = this.#idle.indexOf(replica);
       if (idle >= 0) this.#idle.splice(idle, 1);
       if (expected || this.#stopped) return;
@@ -297,13 +356,20 @@ export class ModelActor {
   async #restart(index: number): Promise<void> {
     const delayMs = this.#restarts.next();
     if (delayMs === undefined) {
-      this.#stop(new ActorStoppedError(`actor "${this.name}" stopped: ${this.#restarts.describe()}`));
+      this.#stop(
+        new ActorStoppedError(`actor "${this.name}" stopped: ${this.#restarts.describe()}`),
+      );
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (this.#stopped) return;
     try {
-      const replica = await ModelActor.#startReplica(this.name, this.#context, this.#options, index);
+      const replica = await ModelActor.#startReplica(
+        this.name,
+        this.#context,
+        this.#options,
+        index,
+      );
       if (this.#stopped) {
         await replica.close();
         return;
@@ -329,6 +395,9 @@ export class ModelActor {
     this.#stopped = reason;
     const error = new ActorStoppedError(`actor "${this.name}" has stopped: ${reason.message}`);
     for (const envelope of this.#mailbox.drain(error)) this.#fail(envelope, error);
-    this.#context.events.emit('actor:stopped', { actor: this.name, reason: serializeError(reason) });
+    this.#context.events.emit('actor:stopped', {
+      actor: this.name,
+      reason: serializeError(reason),
+    });
   }
 }

@@ -18,4 +18,9 @@ export interface ModelWorkerData {
   readonly model: string | Uint8Array;
   readonly sessionOptions: SessionOptions;
   readonly arena: ArenaHandle;
+  /**
+   * One Int32 shared with the runtime: 0 idle, 1 inside ONNX Runtime, 2 being terminated. See
+   * {@link NATIVE_GUARD} in replica.ts for why.
+   */
+  readonly nativeGuard: SharedArrayBuffer;
 }

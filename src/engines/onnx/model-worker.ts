@@ -9,8 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { InferenceError, ModelLoadError, serializeError } from '../../errors.js';
 import type { FromWorker, IoMetadata, ToWorker } from '../../actor/protocol.js';
+import { InferenceError, ModelLoadError, serializeError } from '../../errors.js';
 import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
 import type { ModelWorkerData } from './model-worker-data.js';
 
@@ -19,6 +19,22 @@ if (!port) throw new Error('model-worker.ts must run on a worker thread');
 const data = workerData as ModelWorkerData;
 const arena = Arena.attach(data.arena);
 const post = (message: FromWorker) => port.postMessage(message);
+const guard = new Int32Array(data.nativeGuard);
+
+/**
+ * Enters ONNX Runtime only if the runtime is not terminating this worker (state 2): terminating a
+ * thread while onnxruntime-node is inside a native call aborts the whole process, so the runtime
+ * waits for state 0 and claims it before it terminates.
+ */
+async function insideNative<T>(work: () => Promise<T>): Promise<T | undefined> {
+  if (Atomics.compareExchange(guard, 0, 0, 1) !== 0) return undefined;
+  try {
+    return await work();
+  } finally {
+    Atomics.store(guard, 0, 0);
+    Atomics.notify(guard, 0);
+  }
+}
 
 // A slab this thread adds must reach the runtime before any descriptor that points into it; both go
 // through this one port, which keeps order.
@@ -35,7 +51,7 @@ if (session) {
         arena.attachSlab(message.slab, message.buffer);
         break;
       case 'close':
-        void session.release().finally(() => port.close());
+        void insideNative(() => session.release()).finally(() => process.exit(0));
         break;
     }
   });
@@ -50,10 +66,18 @@ async function load(): Promise<ort.InferenceSession | undefined> {
   try {
     // One thread per replica: replicas, not ONNX Runtime's own pool, are how an actor uses cores,
     // and two pools per core would fight. Warnings (old opsets and the like) are not errors.
-    const options = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 as const, ...data.sessionOptions };
-    return typeof data.model === 'string'
-      ? await ort.InferenceSession.create(data.model, options)
-      : await ort.InferenceSession.create(data.model, options);
+    const options = {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3 as const,
+      ...data.sessionOptions,
+    };
+    const model = data.model;
+    return await insideNative(() =>
+      typeof model === 'string'
+        ? ort.InferenceSession.create(model, options)
+        : ort.InferenceSession.create(model, options),
+    );
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const source = typeof data.model === 'string' ? data.model : `${data.model.byteLength} bytes`;
@@ -91,7 +115,16 @@ function stage(name: string, descriptor: TensorDescriptor): ort.Tensor {
   return new ort.Tensor(descriptor.dtype as Exclude<DType, 'string'>, target as never, dims);
 }
 
-async function run(
+function run(
+  live: ort.InferenceSession,
+  id: number,
+  feeds: Record<string, TensorDescriptor>,
+): Promise<unknown> {
+  // Not entered while terminating: the runtime then answers the message itself.
+  return insideNative(() => runInside(live, id, feeds));
+}
+
+async function runInside(
   live: ort.InferenceSession,
   id: number,
   feeds: Record<string, TensorDescriptor>,
@@ -112,7 +145,9 @@ async function run(
       results = await live.run(inputs);
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new InferenceError(`actor "${data.actor}": ONNX Runtime failed while running: ${reason}`);
+      throw new InferenceError(
+        `actor "${data.actor}": ONNX Runtime failed while running: ${reason}`,
+      );
     }
     const runMs = performance.now() - runStart;
     const outputs: Record<string, TensorDescriptor> = {};

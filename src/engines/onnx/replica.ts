@@ -16,6 +16,16 @@ export interface ReplicaReply {
   readonly stats: RunStats;
 }
 
+/**
+ * States of the guard word shared with a model worker. Terminating a worker while onnxruntime-node
+ * is inside a native call (loading, running, releasing a session) aborts the whole process: the
+ * binding throws a C++ exception once the thread's environment is torn down ("terminate called
+ * after throwing an instance of 'Napi::Error'", seen here with 1.30). So the runtime claims the
+ * word (IDLE → TERMINATING) before it terminates, and the worker claims it (IDLE → NATIVE) before
+ * each native call; whoever loses waits or stands down.
+ */
+export const NATIVE_GUARD = { IDLE: 0, NATIVE: 1, TERMINATING: 2 } as const;
+
 interface InFlight {
   readonly id: number;
   readonly resolve: (reply: ReplicaReply) => void;
@@ -34,6 +44,7 @@ export class Replica {
   readonly outputs: readonly IoMetadata[];
   readonly #worker: Worker;
   readonly #slabs: SlabExchange;
+  readonly #guard: Int32Array;
   #inFlight: InFlight | undefined;
   #alive = true;
   #closing = false;
@@ -44,12 +55,14 @@ export class Replica {
     index: number,
     worker: Worker,
     slabs: SlabExchange,
+    guard: SharedArrayBuffer,
     ready: Extract<FromWorker, { type: 'ready' }>,
   ) {
     this.index = index;
     this.actor = actor;
     this.#worker = worker;
     this.#slabs = slabs;
+    this.#guard = new Int32Array(guard);
     this.inputs = ready.inputs;
     this.outputs = ready.outputs;
     worker.on('message', (message: FromWorker) => this.#receive(message));
@@ -58,7 +71,12 @@ export class Replica {
   }
 
   /** Starts the worker and waits until its session has loaded (or failed to). */
-  static start(index: number, data: ModelWorkerData, slabs: SlabExchange): Promise<Replica> {
+  static start(
+    index: number,
+    options: Omit<ModelWorkerData, 'nativeGuard'>,
+    slabs: SlabExchange,
+  ): Promise<Replica> {
+    const data: ModelWorkerData = { ...options, nativeGuard: new SharedArrayBuffer(4) };
     const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), { workerData: data });
     slabs.join(worker);
     return new Promise<Replica>((resolve, reject) => {
@@ -67,7 +85,7 @@ export class Replica {
         if (settled) return;
         settled = true;
         slabs.leave(worker);
-        void worker.terminate();
+        void terminateSafely(worker, new Int32Array(data.nativeGuard));
         reject(error);
       };
       const onMessage = (message: FromWorker) => {
@@ -78,13 +96,21 @@ export class Replica {
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
-          resolve(new Replica(data.actor, index, worker, slabs, message));
+          resolve(new Replica(data.actor, index, worker, slabs, data.nativeGuard, message));
         }
       };
       const onError = (error: Error) =>
-        fail(new ModelLoadError(`actor "${data.actor}": the model worker failed while starting: ${error.message}`));
+        fail(
+          new ModelLoadError(
+            `actor "${data.actor}": the model worker failed while starting: ${error.message}`,
+          ),
+        );
       const onExit = (code: number) =>
-        fail(new ModelLoadError(`actor "${data.actor}": the model worker exited with code ${code} while starting`));
+        fail(
+          new ModelLoadError(
+            `actor "${data.actor}": the model worker exited with code ${code} while starting`,
+          ),
+        );
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
@@ -115,12 +141,12 @@ export class Replica {
   async close(): Promise<void> {
     if (!this.#alive) return;
     this.#closing = true;
-    await this.#worker.terminate();
+    await terminateSafely(this.#worker, this.#guard);
   }
 
   /** Kills the worker as a fault would (tests and fault injection). */
   async kill(): Promise<void> {
-    await this.#worker.terminate();
+    await terminateSafely(this.#worker, this.#guard);
   }
 
   #post(message: ToWorker): void {
@@ -137,7 +163,8 @@ export class Replica {
         const flight = this.#inFlight;
         if (!flight || flight.id !== message.id) return;
         this.#inFlight = undefined;
-        if (message.type === 'result') flight.resolve({ outputs: message.outputs, stats: message.stats });
+        if (message.type === 'result')
+          flight.resolve({ outputs: message.outputs, stats: message.stats });
         else flight.reject(reviveError(message.error));
         return;
       }
@@ -158,4 +185,16 @@ export class Replica {
     );
     this.#onExit(code, this.#closing);
   }
+}
+
+/** Terminates a model worker once it is outside ONNX Runtime, and keeps it from going back in. */
+async function terminateSafely(worker: Worker, guard: Int32Array): Promise<void> {
+  while (
+    Atomics.compareExchange(guard, 0, NATIVE_GUARD.IDLE, NATIVE_GUARD.TERMINATING) ===
+    NATIVE_GUARD.NATIVE
+  ) {
+    const wait = Atomics.waitAsync(guard, 0, NATIVE_GUARD.NATIVE, 1_000);
+    if (wait.async) await wait.value;
+  }
+  await worker.terminate();
 }
