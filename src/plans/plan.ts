@@ -72,9 +72,21 @@ export interface Round {
   readonly deadlineMs?: number;
 }
 
+/**
+ * Model actors a plan file brings with it, by name, so `roundtable run plan.json` can start them.
+ * Paths are relative to the plan file. Plans built in code usually leave this out and spawn
+ * actors themselves.
+ */
+export interface ActorSpec {
+  readonly model: string;
+  readonly replicas?: number;
+  readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };
+}
+
 export interface RoundsPlan {
   readonly kind: 'rounds';
   readonly name: string;
+  readonly actors?: Readonly<Record<string, ActorSpec>>;
   /** What the caller must feed. */
   readonly inputs: readonly TensorName[];
   /** What the plan returns. */
@@ -101,6 +113,7 @@ export interface DecodeSearch {
 export interface DecodePlan {
   readonly kind: 'decode';
   readonly name: string;
+  readonly actors?: Readonly<Record<string, ActorSpec>>;
   readonly models: readonly DecodeModel[];
   readonly fusion: {
     readonly strategy: 'log-linear' | 'log-mean' | 'mean';

@@ -7,6 +7,22 @@ const name = z.string().min(1);
 const nameMap = z.record(z.string().min(1), name);
 const positive = z.number().positive();
 
+const actors = z
+  .record(
+    name,
+    z.strictObject({
+      model: name,
+      replicas: z.number().int().positive().optional(),
+      mailbox: z
+        .strictObject({
+          capacity: z.number().int().positive().optional(),
+          overflow: z.enum(['reject', 'wait']).optional(),
+        })
+        .optional(),
+    }),
+  )
+  .optional();
+
 const fusion = z.strictObject({
   strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),
   inputs: z.array(name).min(1),
@@ -37,6 +53,7 @@ const round = z.strictObject({
 const roundsPlan = z.strictObject({
   kind: z.literal('rounds'),
   name,
+  actors,
   inputs: z.array(name),
   outputs: z.array(name).min(1),
   rounds: z.array(round).min(1),
@@ -45,6 +62,7 @@ const roundsPlan = z.strictObject({
 const decodePlan = z.strictObject({
   kind: z.literal('decode'),
   name,
+  actors,
   models: z
     .array(z.strictObject({ actor: name, input: name.optional(), output: name.optional() }))
     .min(1),

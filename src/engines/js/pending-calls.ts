@@ -1,0 +1,145 @@
+import type { CallOptions } from '../../actor/call-options.js';
+import { AbortError, TimeoutError } from '../../errors.js';
+
+/** Longest delay `setTimeout` honours; anything above fires at once. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+interface Pending {
+  readonly id: number;
+  readonly method: string;
+  readonly reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+/** A call as {@link PendingCalls.failAll} describes it to the error it makes. */
+export interface PendingCall {
+  readonly id: number;
+  readonly method: string;
+}
+
+/**
+ * The calls in flight to one actor, each answered exactly once: by its reply, its timeout, its
+ * AbortSignal, or {@link failAll} when the worker is gone. This is what comlink lacks: a comlink
+ * promise whose reply never comes stays pending forever.
+ *
+ * A timed-out or aborted call is only abandoned: comlink cannot cancel work already in the worker.
+ * Its late reply is handed to `discard`, so whatever it owns (arena outputs) can be freed.
+ */
+export class PendingCalls {
+  readonly #actor: string;
+  readonly #calls = new Set<Pending>();
+  #nextId = 1;
+  #idle: (() => void) | undefined;
+
+  constructor(actor: string) {
+    this.#actor = actor;
+  }
+
+  get size(): number {
+    return this.#calls.size;
+  }
+
+  /**
+   * @param send starts the call; a synchronous throw or a rejection is passed to `translate`.
+   * @param discard receives a reply that came after the call was answered otherwise.
+   */
+  track<R>(
+    method: string,
+    options: CallOptions,
+    send: () => Promise<R>,
+    translate: (error: unknown) => Error,
+    discard?: (late: R) => void,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const call: Pending = {
+        id: this.#nextId++,
+        method,
+        reject,
+        timer: undefined,
+        signal: undefined,
+        onAbort: undefined,
+      };
+      const where = `actor "${this.#actor}": ${method}() (call ${call.id})`;
+      const { timeout, signal } = options;
+      if (timeout !== undefined && !(timeout > 0)) {
+        reject(new RangeError(`${where}: timeout must be > 0 ms, got ${timeout}`));
+        return;
+      }
+      if (signal?.aborted) {
+        reject(new AbortError(`${where} was aborted before it was sent`, { cause: signal.reason }));
+        return;
+      }
+      this.#calls.add(call);
+      if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
+        call.timer = setTimeout(
+          () => this.#fail(call, new TimeoutError(`${where} timed out after ${timeout} ms`)),
+          Math.min(timeout, MAX_TIMEOUT),
+        );
+      }
+      if (signal) {
+        call.signal = signal;
+        call.onAbort = () =>
+          this.#fail(
+            call,
+            new AbortError(`${where} was aborted while in flight`, { cause: signal.reason }),
+          );
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      let reply: Promise<R>;
+      try {
+        reply = send();
+      } catch (error) {
+        this.#fail(call, translate(error));
+        return;
+      }
+      reply.then(
+        (value) => {
+          if (!this.#calls.has(call)) discard?.(value);
+          else {
+            this.#settle(call);
+            resolve(value);
+          }
+        },
+        (error: unknown) => this.#fail(call, translate(error)),
+      );
+    });
+  }
+
+  /** Rejects every call in flight with the error `make` builds for it; returns how many. */
+  failAll(make: (call: PendingCall) => Error): number {
+    const calls = [...this.#calls];
+    for (const call of calls) this.#fail(call, make(call));
+    return calls.length;
+  }
+
+  /** Resolves when no call is in flight. */
+  idle(): Promise<void> {
+    if (this.#calls.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.#idle;
+      this.#idle = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  #fail(call: Pending, error: Error): void {
+    if (!this.#calls.has(call)) return;
+    this.#settle(call);
+    call.reject(error);
+  }
+
+  #settle(call: Pending): void {
+    this.#calls.delete(call);
+    if (call.timer) clearTimeout(call.timer);
+    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
+    if (this.#calls.size === 0 && this.#idle) {
+      const idle = this.#idle;
+      this.#idle = undefined;
+      idle();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { addDenseLayer } from './dense-layer.js';
+import { graphFor } from './graph-for.js';
+import type { BuiltModel, ModelDescription } from './model-description.js';
+import { requireInteger } from './model-options.js';
+import { type RefinerOptions, refinerParams, refinerWeights } from './refiner.js';
+
+export interface ProposerOptions extends RefinerOptions {
+  /** How many outputs of the previous layer it reads: inputs `previous_0` … `previous_{k-1}`. */
+  readonly previous: number;
+}
+
+/**
+ * A proposer (or aggregator) for a mixture-of-agents plan: like a refiner, but it reads the source
+ * and all k outputs of the layer before, and refines their mean:
+ *
+ *     previous   = (previous_0 + … + previous_{k-1}) / k
+ *     refined    = previous + alpha · tanh(target(source) − previous)
+ *     confidence = sigmoid(k − c · ‖correction‖₂)
+ */
+export function proposer(options: ProposerOptions): BuiltModel {
+  const p = refinerParams(options);
+  const k = requireInteger('previous', options.previous, 1);
+  const w = refinerWeights(p);
+  const previous = Array.from({ length: k }, (_, j) => `previous_${j}`);
+  const description: ModelDescription = {
+    kind: 'refiner',
+    name: `proposer-s${p.seed}-k${k}`,
+    seed: p.seed,
+    inputs: [
+      { name: 'source', dtype: 'float32', dims: ['batch', p.size] },
+      ...previous.map((name) => ({ name, dtype: 'float32' as const, dims: ['batch', p.size] })),
+    ],
+    outputs: [
+      { name: 'refined', dtype: 'float32', dims: ['batch', p.size] },
+      { name: 'confidence', dtype: 'float32', dims: ['batch', 1] },
+    ],
+    params: { ...p, previous: k },
+  };
+  const graph = graphFor(description);
+  addDenseLayer(graph, 'encoder', w.encoder, 'source', 'encoder.linear');
+  graph.node('Tanh', ['encoder.linear'], ['encoder.out']);
+  addDenseLayer(graph, 'target', w.target, 'encoder.out', 'target');
+  graph
+    .initializer('inverse.k', new Float32Array([1 / k]), [])
+    .initializer('alpha', new Float32Array([w.alpha]), [])
+    .initializer('confidence.slope', new Float32Array([w.confidenceSlope]), [])
+    .initializer('confidence.bias', new Float32Array([w.confidenceBias]), [])
+    .node('Sum', previous, ['previous.sum'])
+    .node('Mul', ['previous.sum', 'inverse.k'], ['previous'])
+    .node('Sub', ['target', 'previous'], ['gap'])
+    .node('Tanh', ['gap'], ['gap.squashed'])
+    .node('Mul', ['gap.squashed', 'alpha'], ['correction'])
+    .node('Add', ['previous', 'correction'], ['refined'])
+    .node('ReduceL2', ['correction'], ['correction.norm'], { axes: [1], keepdims: 1 })
+    .node('Mul', ['correction.norm', 'confidence.slope'], ['confidence.scaled'])
+    .node('Add', ['confidence.scaled', 'confidence.bias'], ['confidence.logit'])
+    .node('Sigmoid', ['confidence.logit'], ['confidence']);
+  return { bytes: graph.toBytes(), description };
+}
