@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { CallOptions } from '../actor/call-options.js';
 import { SlabExchange } from '../actor/slab-exchange.js';
+import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
 import { PlanError, RoundtableError } from '../errors.js';
 import { FusionActor } from '../fusion/fusion-actor.js';
@@ -73,6 +74,17 @@ export class Roundtable {
       this.#actors.delete(name);
       throw error;
     }
+  }
+
+  /**
+   * Spawns a custom actor: a module of the user's started on a worker and reached through a typed
+   * reference (`actor.ref.method(...)`); usable as a plan step if it has a `run` method.
+   */
+  async spawnCustom<T extends object = UntypedActor>(name: string, options: CustomActorOptions): Promise<CustomActor<T>> {
+    this.#claim(name);
+    const actor = await CustomActor.spawn<T>(name, this.#context, options);
+    this.#actors.set(name, actor);
+    return actor;
   }
 
   /**

@@ -1,0 +1,69 @@
+/**
+ * roundtable: ONNX models collaborating as actors on worker threads, exchanging tensors through
+ * shared memory. This file is the whole public surface.
+ */
+
+// The runtime
+export { Roundtable } from './runtime/roundtable.js';
+export type { PlanResult, RoundtableOptions } from './runtime/roundtable.js';
+export type { RuntimeEvents } from './runtime/events.js';
+export type { ActorContext } from './runtime/context.js';
+
+// Actors
+export { ModelActor } from './engines/onnx/model-actor.js';
+export type { ModelActorOptions, ModelActorStats, ModelResult } from './engines/onnx/model-actor.js';
+export type { SessionOptions } from './engines/onnx/model-worker-data.js';
+export { CustomActor } from './engines/js/index.js';
+export type {
+  ActorOf,
+  CustomActorContext,
+  CustomActorOptions,
+  CustomActorRef,
+  CustomActorSignature,
+  RunnableActor,
+} from './engines/js/index.js';
+export type { CallOptions } from './actor/call-options.js';
+export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
+export type { RestartOptions } from './actor/restart-budget.js';
+export type { IoMetadata, RunStats } from './actor/protocol.js';
+
+// Plans
+export { decode, ensemble, layers, refine } from './plans/builders.js';
+export { parsePlan, readPlanFile } from './plans/schema.js';
+export type {
+  ActorSpec,
+  DecodePlan,
+  Fusion,
+  FusionInputKind,
+  FusionStrategy,
+  Plan,
+  Round,
+  RoundsPlan,
+  Step,
+  StopCondition,
+} from './plans/plan.js';
+export type { DecodeResult } from './supervisor/run-decode.js';
+export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+
+// Tensors and the arena
+export { Arena, DTYPES } from './tensor/index.js';
+export type { ArenaOptions, ArenaStats, DType, HostTensor, TensorDescriptor } from './tensor/index.js';
+
+// Errors
+export {
+  AbortError,
+  ActorCrashedError,
+  ActorError,
+  ActorStoppedError,
+  ArenaFullError,
+  DescriptorError,
+  FeedError,
+  FusionError,
+  InferenceError,
+  MailboxFullError,
+  ModelLoadError,
+  PlanError,
+  RoundError,
+  RoundtableError,
+  TimeoutError,
+} from './errors.js';
