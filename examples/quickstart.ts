@@ -1,7 +1,8 @@
 // Three classifiers as actors on worker threads, fused into one answer, with a trace of who
 // contributed what. Run it with `npx tsx examples/quickstart.ts` (or see README.md).
-import { classifier } from '../src/models/index.js';
-import { ensemble, Roundtable } from '../src/index.js';
+
+import { ensemble, Roundtable } from 'roundtable';
+import { classifier } from 'roundtable/models';
 
 const runtime = await Roundtable.create();
 try {
@@ -23,7 +24,9 @@ try {
   const probabilities = Array.from(outputs.fused!.data as Float32Array);
   console.log('fused probabilities:', probabilities.map((p) => p.toFixed(3)).join(' '));
   for (const step of trace.rounds[0]!.steps) {
-    console.log(`${step.actor}: ${step.ms.toFixed(2)} ms, weight ${step.weight}, agreement ${step.agreement}`);
+    console.log(
+      `${step.actor}: ${step.ms.toFixed(2)} ms, weight ${step.weight}, agreement ${step.agreement}`,
+    );
   }
 } finally {
   await runtime.close();

@@ -3,17 +3,10 @@
  * shared memory. This file is the whole public surface.
  */
 
-// The runtime
-export { Roundtable } from './runtime/roundtable.js';
-export type { PlanResult, RoundtableOptions } from './runtime/roundtable.js';
-export type { RuntimeEvents } from './runtime/events.js';
-export type { ActorContext } from './runtime/context.js';
-
-// Actors
-export { ModelActor } from './engines/onnx/model-actor.js';
-export type { ModelActorOptions, ModelActorStats, ModelResult } from './engines/onnx/model-actor.js';
-export type { SessionOptions } from './engines/onnx/model-worker-data.js';
-export { CustomActor } from './engines/js/index.js';
+export type { CallOptions } from './actor/call-options.js';
+export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
+export type { IoMetadata, RunStats } from './actor/protocol.js';
+export type { RestartOptions } from './actor/restart-budget.js';
 export type {
   ActorOf,
   CustomActorContext,
@@ -22,33 +15,15 @@ export type {
   CustomActorSignature,
   RunnableActor,
 } from './engines/js/index.js';
-export type { CallOptions } from './actor/call-options.js';
-export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
-export type { RestartOptions } from './actor/restart-budget.js';
-export type { IoMetadata, RunStats } from './actor/protocol.js';
-
-// Plans
-export { decode, ensemble, layers, refine } from './plans/builders.js';
-export { parsePlan, readPlanFile } from './plans/schema.js';
+export { CustomActor } from './engines/js/index.js';
 export type {
-  ActorSpec,
-  DecodePlan,
-  Fusion,
-  FusionInputKind,
-  FusionStrategy,
-  Plan,
-  Round,
-  RoundsPlan,
-  Step,
-  StopCondition,
-} from './plans/plan.js';
-export type { DecodeResult } from './supervisor/run-decode.js';
-export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
-
-// Tensors and the arena
-export { Arena, DTYPES } from './tensor/index.js';
-export type { ArenaOptions, ArenaStats, DType, HostTensor, TensorDescriptor } from './tensor/index.js';
-
+  ModelActorOptions,
+  ModelActorStats,
+  ModelResult,
+} from './engines/onnx/model-actor.js';
+// Actors
+export { ModelActor } from './engines/onnx/model-actor.js';
+export type { SessionOptions } from './engines/onnx/model-worker-data.js';
 // Errors
 export {
   AbortError,
@@ -67,3 +42,34 @@ export {
   RoundtableError,
   TimeoutError,
 } from './errors.js';
+// Plans
+export { decode, ensemble, layers, refine } from './plans/builders.js';
+export type {
+  ActorSpec,
+  DecodePlan,
+  Fusion,
+  FusionInputKind,
+  FusionStrategy,
+  Plan,
+  Round,
+  RoundsPlan,
+  Step,
+  StopCondition,
+} from './plans/plan.js';
+export { parsePlan, readPlanFile } from './plans/schema.js';
+export type { ActorContext } from './runtime/context.js';
+export type { RuntimeEvents } from './runtime/events.js';
+export type { PlanResult, RoundtableOptions } from './runtime/roundtable.js';
+// The runtime
+export { Roundtable } from './runtime/roundtable.js';
+export type { DecodeResult } from './supervisor/run-decode.js';
+export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+export type {
+  ArenaOptions,
+  ArenaStats,
+  DType,
+  HostTensor,
+  TensorDescriptor,
+} from './tensor/index.js';
+// Tensors and the arena
+export { Arena, DTYPES } from './tensor/index.js';

@@ -10,10 +10,14 @@ import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
 import { registerTm } from './commands/tm.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
 const program = new Command('roundtable')
-  .description('ONNX models collaborating as actors: run plans, learn fusion weights, translation memory, MT metrics')
+  .description(
+    'ONNX models collaborating as actors: run plans, learn fusion weights, translation memory, MT metrics',
+  )
   .version(version)
   .showHelpAfterError();
 
@@ -26,7 +30,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Typed runtime errors already say what went wrong; a stack would only hide it.
-  if (error instanceof RoundtableError || error instanceof TypeError || error instanceof RangeError) {
+  if (
+    error instanceof RoundtableError ||
+    error instanceof TypeError ||
+    error instanceof RangeError
+  ) {
     process.stderr.write(`roundtable: ${error.message}\n`);
     process.exitCode = 1;
   } else {

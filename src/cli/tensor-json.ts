@@ -12,20 +12,43 @@ export interface TensorJson {
  * as true/false or 0/1. Errors name the tensor and what was wrong.
  */
 export function tensorFromJson(name: string, value: unknown): HostTensor {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`input "${name}": expected an object { dtype, dims, data }, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(
+      `input "${name}": expected an object { dtype, dims, data }, got ${JSON.stringify(value)}`,
+    );
   const { dtype, dims, data } = value as Partial<TensorJson>;
-  if (!isDType(dtype)) throw new TypeError(`input "${name}": unknown dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`);
-  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`input "${name}": dims must be an array of non-negative integers, got ${JSON.stringify(dims)}`);
+  if (!isDType(dtype))
+    throw new TypeError(
+      `input "${name}": unknown dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`,
+    );
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isInteger(d) && d >= 0))
+    throw new TypeError(
+      `input "${name}": dims must be an array of non-negative integers, got ${JSON.stringify(dims)}`,
+    );
   if (!Array.isArray(data)) throw new TypeError(`input "${name}": data must be an array`);
   const count = dims.reduce((a, b) => a * b, 1);
-  if (data.length !== count) throw new RangeError(`input "${name}": dims [${dims.join(', ')}] hold ${count} elements, data has ${data.length}`);
+  if (data.length !== count)
+    throw new RangeError(
+      `input "${name}": dims [${dims.join(', ')}] hold ${count} elements, data has ${data.length}`,
+    );
   if (dtype === 'string') return { dtype, dims, data: data.map(String) };
   const Type = DTYPES[dtype].ArrayType;
-  if (dtype === 'int64' || dtype === 'uint64') return { dtype, dims, data: new (Type as BigInt64ArrayConstructor)(data.map((v) => BigInt(v as number))) } as HostTensor;
-  return { dtype, dims, data: new (Type as Float32ArrayConstructor)(data.map(Number)) } as HostTensor;
+  if (dtype === 'int64' || dtype === 'uint64')
+    return {
+      dtype,
+      dims,
+      data: new (Type as BigInt64ArrayConstructor)(data.map((v) => BigInt(v as number))),
+    } as HostTensor;
+  return {
+    dtype,
+    dims,
+    data: new (Type as Float32ArrayConstructor)(data.map(Number)),
+  } as HostTensor;
 }
 
 export function tensorToJson(tensor: HostTensor): TensorJson {
-  const data = Array.from(tensor.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  const data = Array.from(tensor.data as ArrayLike<number | bigint | string>, (v) =>
+    typeof v === 'bigint' ? Number(v) : v,
+  );
   return { dtype: tensor.dtype, dims: [...tensor.dims], data };
 }

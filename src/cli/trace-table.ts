@@ -16,10 +16,36 @@ export function traceTable(trace: Trace): string {
         step.divergence === undefined ? '' : step.divergence.toFixed(4),
       ]);
     }
-    if (round.fusion) rows.push([round.name, `(fusion: ${round.fusion.strategy})`, 'ok', round.fusion.ms.toFixed(2), '', '', '']);
-    if (round.stopped) rows.push([round.name, '(stop)', `${round.stopped.value.toFixed(3)} ≥ ${round.stopped.threshold}`, '', '', '', '']);
+    if (round.fusion)
+      rows.push([
+        round.name,
+        `(fusion: ${round.fusion.strategy})`,
+        'ok',
+        round.fusion.ms.toFixed(2),
+        '',
+        '',
+        '',
+      ]);
+    if (round.stopped)
+      rows.push([
+        round.name,
+        '(stop)',
+        `${round.stopped.value.toFixed(3)} ≥ ${round.stopped.threshold}`,
+        '',
+        '',
+        '',
+        '',
+      ]);
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), `total ${trace.ms.toFixed(2)} ms`].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ');
+  return [
+    line(header),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map(line),
+    `total ${trace.ms.toFixed(2)} ms`,
+  ].join('\n');
 }

@@ -15,7 +15,12 @@ export class MainThreadModels {
     const sessions = new Map<string, ort.InferenceSession>();
     for (const [name, model] of models) {
       const options = { intraOpNumThreads: 1, interOpNumThreads: 1 };
-      sessions.set(name, typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options));
+      sessions.set(
+        name,
+        typeof model === 'string'
+          ? await ort.InferenceSession.create(model, options)
+          : await ort.InferenceSession.create(model, options),
+      );
     }
     return new MainThreadModels(sessions);
   }

@@ -26,12 +26,15 @@ const heading = (text: string) => say(`\n━━ ${text} ${'━'.repeat(Math.max(
 
 const generated = await generateDemoModels(modelDir);
 const files = new Map<string, string>();
-for (const entry of generated.manifest.models) files.set(entry.description.name, join(modelDir, entry.file));
+for (const entry of generated.manifest.models)
+  files.set(entry.description.name, join(modelDir, entry.file));
 const named = (kind: string) => [...files.keys()].filter((name) => name.startsWith(kind)).sort();
 const classifiers = named('classifier');
 const refiners = named('refiner');
 const lms = named('next-token');
-say(`roundtable demo — ${generated.manifest.models.length} generated models in .cache/models (${generated.written.length} written now)`);
+say(
+  `roundtable demo — ${generated.manifest.models.length} generated models in .cache/models (${generated.written.length} written now)`,
+);
 
 const runtime = await Roundtable.create();
 const mainThread = new Map<string, Uint8Array | string>(files);
@@ -51,8 +54,16 @@ const floats = (n: number) => random.fillNormal(new Float32Array(n), 1);
 heading('ensemble: 3 classifiers, weighted mean of probabilities');
 const batch = 4096;
 const features = floats(batch * 64);
-const ensemblePlan = ensemble({ name: 'classify', models: classifiers, input: 'features', output: 'logits', fusion: { strategy: 'mean', kind: 'logits', weights: [0.5, 0.3, 0.2] } });
-const ensembleFeeds = { features: { dtype: 'float32' as const, dims: [batch, 64], data: features } };
+const ensemblePlan = ensemble({
+  name: 'classify',
+  models: classifiers,
+  input: 'features',
+  output: 'logits',
+  fusion: { strategy: 'mean', kind: 'logits', weights: [0.5, 0.3, 0.2] },
+});
+const ensembleFeeds = {
+  features: { dtype: 'float32' as const, dims: [batch, 64], data: features },
+};
 const ensembleResult = await runtime.run(ensemblePlan, ensembleFeeds);
 const fused = ensembleResult.outputs.fused!.data as Float32Array;
 const top = (row: number) => {
@@ -65,7 +76,8 @@ say(traceTable(ensembleResult.trace));
 await compare(
   () => runtime.run(ensemblePlan, ensembleFeeds),
   async () => {
-    for (const name of classifiers) await baseline.run(name, { features: new ort.Tensor('float32', features, [batch, 64]) });
+    for (const name of classifiers)
+      await baseline.run(name, { features: new ort.Tensor('float32', features, [batch, 64]) });
   },
 );
 
@@ -80,14 +92,19 @@ const refineFeeds = {
 };
 const refineResult = await runtime.run(refinePlan, refineFeeds);
 const confidence = refineResult.outputs.confidence!.data as Float32Array;
-say(`ran ${refineResult.trace.rounds.length} of ${refiners.length} rounds; lowest row confidence ${Math.min(...confidence).toFixed(3)}`);
+say(
+  `ran ${refineResult.trace.rounds.length} of ${refiners.length} rounds; lowest row confidence ${Math.min(...confidence).toFixed(3)}`,
+);
 say(traceTable(refineResult.trace));
 await compare(
   () => runtime.run(refinePlan, refineFeeds),
   async () => {
     let previous: Float32Array = draft;
     for (const name of refiners) {
-      const out = await baseline.run(name, { source: new ort.Tensor('float32', source, [64, 64]), previous: new ort.Tensor('float32', previous, [64, 64]) });
+      const out = await baseline.run(name, {
+        source: new ort.Tensor('float32', source, [64, 64]),
+        previous: new ort.Tensor('float32', previous, [64, 64]),
+      });
       previous = out.refined!.data as Float32Array;
       if (Math.min(...(out.confidence!.data as Float32Array)) >= 0.9) break;
     }
@@ -96,10 +113,26 @@ await compare(
 
 // ── layers ────────────────────────────────────────────────────────────────────────────────
 heading('layers: 2 layers of 2 proposers, then an aggregator (mixture of agents)');
-const [p0, p1, p2, p3, aggregator] = proposers.map((p) => p.description.name) as [string, string, string, string, string];
-const layersPlan = layers({ name: 'agents', layers: [[p0, p1], [p2, p3]], aggregator, previousInputs: ['previous_0', 'previous_1'] });
+const [p0, p1, p2, p3, aggregator] = proposers.map((p) => p.description.name) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const layersPlan = layers({
+  name: 'agents',
+  layers: [
+    [p0, p1],
+    [p2, p3],
+  ],
+  aggregator,
+  previousInputs: ['previous_0', 'previous_1'],
+});
 const layersResult = await runtime.run(layersPlan, refineFeeds);
-say(`aggregated output [${layersResult.outputs.aggregated!.dims.join(', ')}], first values ${Array.from((layersResult.outputs.aggregated!.data as Float32Array).slice(0, 4), (v) => v.toFixed(3)).join(', ')}`);
+say(
+  `aggregated output [${layersResult.outputs.aggregated!.dims.join(', ')}], first values ${Array.from((layersResult.outputs.aggregated!.data as Float32Array).slice(0, 4), (v) => v.toFixed(3)).join(', ')}`,
+);
 say(traceTable(layersResult.trace));
 await compare(
   () => runtime.run(layersPlan, refineFeeds),
@@ -108,7 +141,11 @@ await compare(
     for (const layer of [[p0, p1], [p2, p3], [aggregator]]) {
       const next: Float32Array[] = [];
       for (const name of layer) {
-        const out = await baseline.run(name, { source: new ort.Tensor('float32', source, [64, 64]), previous_0: new ort.Tensor('float32', previous[0]!, [64, 64]), previous_1: new ort.Tensor('float32', previous[1]!, [64, 64]) });
+        const out = await baseline.run(name, {
+          source: new ort.Tensor('float32', source, [64, 64]),
+          previous_0: new ort.Tensor('float32', previous[0]!, [64, 64]),
+          previous_1: new ort.Tensor('float32', previous[1]!, [64, 64]),
+        });
         next.push(out.refined!.data as Float32Array);
       }
       previous = next.length === 1 ? [next[0]!, next[0]!] : next;
@@ -119,9 +156,20 @@ await compare(
 // ── decode ────────────────────────────────────────────────────────────────────────────────
 heading('decode: ensemble decoding of 3 next-token models (log-linear), greedy and beam');
 const prompt = [17, 923, 2048];
-const decodeBase = { name: 'generate', models: lms.map((actor) => ({ actor })), fusion: { strategy: 'log-linear' as const }, context: 8, endToken: 1, padToken: PAD_TOKEN, maxLength: 12 };
+const decodeBase = {
+  name: 'generate',
+  models: lms.map((actor) => ({ actor })),
+  fusion: { strategy: 'log-linear' as const },
+  context: 8,
+  endToken: 1,
+  padToken: PAD_TOKEN,
+  maxLength: 12,
+};
 const greedy = await runtime.decode(decode({ ...decodeBase, search: { type: 'greedy' } }), prompt);
-const beam = await runtime.decode(decode({ ...decodeBase, search: { type: 'beam', beamWidth: 4, lengthPenalty: 1 } }), prompt);
+const beam = await runtime.decode(
+  decode({ ...decodeBase, search: { type: 'beam', beamWidth: 4, lengthPenalty: 1 } }),
+  prompt,
+);
 say(`prompt ${JSON.stringify(prompt)}`);
 say(`greedy → ${JSON.stringify(greedy.tokens)} (log p = ${greedy.logprob.toFixed(2)})`);
 say(`beam 4 → ${JSON.stringify(beam.tokens)} (log p = ${beam.logprob.toFixed(2)})`);
@@ -137,7 +185,9 @@ await compare(
       padded.set(window, 8 - window.length);
       const sum = new Float64Array(4000);
       for (const name of lms) {
-        const logits = (await baseline.run(name, { tokens: new ort.Tensor('int64', padded, [1, 8]) })).logits!.data as Float32Array;
+        const logits = (
+          await baseline.run(name, { tokens: new ort.Tensor('int64', padded, [1, 8]) })
+        ).logits!.data as Float32Array;
         let max = Number.NEGATIVE_INFINITY;
         for (const v of logits) max = Math.max(max, v);
         let z = 0;
@@ -155,15 +205,21 @@ await compare(
 
 heading('arena');
 const stats = runtime.arena.stats();
-say(`bytes in use ${stats.bytesInUse}, high-water mark ${(stats.highWaterBytes / 1024).toFixed(0)} KiB in ${stats.slabCount} slab(s), ${stats.allocations} allocations, ${stats.releases} releases`);
+say(
+  `bytes in use ${stats.bytesInUse}, high-water mark ${(stats.highWaterBytes / 1024).toFixed(0)} KiB in ${stats.slabCount} slab(s), ${stats.allocations} allocations, ${stats.releases} releases`,
+);
 let copiedIn = 0;
 let copiedOut = 0;
 for (const name of files.keys()) {
-  const actorStats = (runtime.actor(name) as unknown as { stats(): { copiedIn: number; copiedOut: number } }).stats();
+  const actorStats = (
+    runtime.actor(name) as unknown as { stats(): { copiedIn: number; copiedOut: number } }
+  ).stats();
   copiedIn += actorStats.copiedIn;
   copiedOut += actorStats.copiedOut;
 }
-say(`copied at the ONNX Runtime boundary: ${(copiedIn / 2 ** 20).toFixed(1)} MiB in, ${(copiedOut / 2 ** 20).toFixed(1)} MiB out (the only copies on a hop)`);
+say(
+  `copied at the ONNX Runtime boundary: ${(copiedIn / 2 ** 20).toFixed(1)} MiB in, ${(copiedOut / 2 ** 20).toFixed(1)} MiB out (the only copies on a hop)`,
+);
 
 await baseline.release();
 await runtime.close();
@@ -172,7 +228,10 @@ await runtime.close();
  * Times the plan on the runtime and the same models one after another on the main thread, and
  * how long the caller's event loop was blocked meanwhile (what other requests of a service feel).
  */
-async function compare(onRuntime: () => Promise<unknown>, onMainThread: () => Promise<unknown>): Promise<void> {
+async function compare(
+  onRuntime: () => Promise<unknown>,
+  onMainThread: () => Promise<unknown>,
+): Promise<void> {
   const measure = async (work: () => Promise<unknown>) => {
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();

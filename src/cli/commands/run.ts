@@ -28,11 +28,16 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a plan file on every line of a JSONL input file')
     .argument('<plan>', 'plan file (JSON)')
-    .requiredOption('--input <file>', 'JSONL: per line, the feeds {"<tensor>": {dtype, dims, data}}; for a decode plan {"prompt": [token ids]}')
+    .requiredOption(
+      '--input <file>',
+      'JSONL: per line, the feeds {"<tensor>": {dtype, dims, data}}; for a decode plan {"prompt": [token ids]}',
+    )
     .requiredOption('--out <file>', 'JSONL output, one line per input line')
     .option('--trace', 'add the trace of each run to its output line', false)
     .option('--concurrency <n>', 'input lines in flight at once', (v) => Number.parseInt(v, 10), 4)
-    .action((planPath: string, options: RunOptions, command: Command) => runPlanFile(planPath, options, command));
+    .action((planPath: string, options: RunOptions, command: Command) =>
+      runPlanFile(planPath, options, command),
+    );
 }
 
 async function runPlanFile(planPath: string, options: RunOptions, command: Command): Promise<void> {
@@ -71,11 +76,15 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
     }
     while (window.length > 0) await flush();
     progress.done();
-    await new Promise<void>((resolveEnd, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
+    await new Promise<void>((resolveEnd, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())),
+    );
   } finally {
     await runtime.close();
   }
-  command.configureOutput().writeErr?.(`${plan.name}: ${done} lines, ${failed} failed → ${options.out}\n`);
+  command
+    .configureOutput()
+    .writeErr?.(`${plan.name}: ${done} lines, ${failed} failed → ${options.out}\n`);
   if (failed > 0) process.exitCode = 1;
 }
 
@@ -92,7 +101,12 @@ async function spawnActors(runtime: Roundtable, plan: Plan, base: string): Promi
   );
 }
 
-async function runLine(runtime: Roundtable, plan: Plan, line: string, trace: boolean): Promise<string> {
+async function runLine(
+  runtime: Roundtable,
+  plan: Plan,
+  line: string,
+  trace: boolean,
+): Promise<string> {
   const json = JSON.parse(line) as Record<string, unknown>;
   if (plan.kind === 'decode') {
     const prompt = json.prompt;

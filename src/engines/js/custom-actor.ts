@@ -174,7 +174,7 @@ export class CustomActor<T extends object = UntypedActor> {
         workerData: data,
         transferList: [port2],
         ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-      });
+      }, { loadTypeScript: /\.(ts|mts|cts)$/.test(new URL(module).pathname) });
     } catch (cause) {
       port1.close();
       throw new ActorError(`actor "${name}": could not start its worker: ${String(cause)}`, {
