@@ -11,14 +11,17 @@ const grid = [
   [71, 72],
   [73, 74],
 ];
-const build = (seed: number) => proposer({ seed, size: SIZE, hidden: 16, taskSeed: 9, previous: K });
+const build = (seed: number) =>
+  proposer({ seed, size: SIZE, hidden: 16, taskSeed: 9, previous: K });
 
 describe('a layers (mixture of agents) plan', () => {
   it('runs k proposers per layer on the source and every output of the layer before, then an aggregator', async () => {
     const runtime = await startRuntime();
     const models = new Map<string, Uint8Array>();
     for (const seed of [...grid.flat(), 75]) models.set(`p${seed}`, build(seed).bytes);
-    await Promise.all([...models].map(([name, bytes]) => runtime.spawnModel(name, { model: bytes })));
+    await Promise.all(
+      [...models].map(([name, bytes]) => runtime.spawnModel(name, { model: bytes })),
+    );
     const plan = layers({
       name: 'moa',
       layers: grid.map((row) => row.map((seed) => `p${seed}`)),
@@ -34,19 +37,24 @@ describe('a layers (mixture of agents) plan', () => {
 
     // The same layers, computed directly with onnxruntime-node.
     const run = async (name: string, previous: Float32Array[]) => {
-      const feeds: Record<string, ort.Tensor> = { source: new ort.Tensor('float32', source.slice(), [1, SIZE]) };
+      const feeds: Record<string, ort.Tensor> = {
+        source: new ort.Tensor('float32', source.slice(), [1, SIZE]),
+      };
       previous.forEach((p, j) => {
         feeds[`previous_${j}`] = new ort.Tensor('float32', p.slice(), [1, SIZE]);
       });
       return (await referenceRun(models.get(name)!, feeds)).refined!.data as Float32Array;
     };
     let previous = [draft, draft];
-    for (const row of grid) previous = await Promise.all(row.map((seed) => run(`p${seed}`, previous)));
+    for (const row of grid)
+      previous = await Promise.all(row.map((seed) => run(`p${seed}`, previous)));
     const expected = await run('p75', previous);
 
     expect(result.trace.rounds.map((r) => r.name)).toEqual(['layer 1', 'layer 2', 'aggregate']);
     expect(result.trace.rounds[0]!.steps.map((s) => s.actor)).toEqual(['p71', 'p72']);
-    Array.from(result.outputs.aggregated!.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+    Array.from(result.outputs.aggregated!.data as Float32Array).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i]!, 5),
+    );
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });
 });

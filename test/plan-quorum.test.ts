@@ -13,8 +13,17 @@ function plan(extra: Partial<RoundsPlan['rounds'][number]>): RoundsPlan {
     outputs: ['mean'],
     rounds: [
       {
-        steps: ['fast1', 'fast2', 'slow'].map((actor) => ({ actor, inputs: { in: 'in' }, outputs: { out: `${actor}.out` } })),
-        fusion: { strategy: 'mean', kind: 'values', inputs: ['fast1.out', 'fast2.out', 'slow.out'], output: 'mean' },
+        steps: ['fast1', 'fast2', 'slow'].map((actor) => ({
+          actor,
+          inputs: { in: 'in' },
+          outputs: { out: `${actor}.out` },
+        })),
+        fusion: {
+          strategy: 'mean',
+          kind: 'values',
+          inputs: ['fast1.out', 'fast2.out', 'slow.out'],
+          output: 'mean',
+        },
         ...extra,
       },
     ],
@@ -29,7 +38,9 @@ describe('a round with a deadline and a quorum', () => {
     await runtime.spawnCustom('slow', { module: delayActor, options: slowOptions });
     return runtime;
   }
-  const feeds = { in: { dtype: 'float32' as const, dims: [4], data: new Float32Array([1, 2, 3, 4]) } };
+  const feeds = {
+    in: { dtype: 'float32' as const, dims: [4], data: new Float32Array([1, 2, 3, 4]) },
+  };
 
   it('fuses what arrived when the quorum answered by the deadline, and the trace names who was missing', async () => {
     const runtime = await setup({ delayMs: 5_000, factor: 100 });
@@ -39,7 +50,9 @@ describe('a round with a deadline and a quorum', () => {
     const round = result.trace.rounds[0]!;
     expect(round.missing).toEqual(['slow']);
     expect(round.steps.find((s) => s.actor === 'slow')).toMatchObject({ status: 'missing' });
-    expect(round.steps.filter((s) => s.weight !== undefined).map((s) => [s.actor, s.weight])).toEqual([
+    expect(
+      round.steps.filter((s) => s.weight !== undefined).map((s) => [s.actor, s.weight]),
+    ).toEqual([
       ['fast1', 0.5],
       ['fast2', 0.5],
     ]);
@@ -50,21 +63,31 @@ describe('a round with a deadline and a quorum', () => {
     const runtime = await setup({ delayMs: 5_000, factor: 100 });
     const run = runtime.run(plan({ deadlineMs: 500, quorum: 3 }), feeds);
     await expect(run).rejects.toThrow(RoundError);
-    await expect(runtime.run(plan({ deadlineMs: 500, quorum: 3 }), feeds)).rejects.toThrow(/2 of 3 steps answered, quorum is 3 \(missing: slow\)/);
+    await expect(runtime.run(plan({ deadlineMs: 500, quorum: 3 }), feeds)).rejects.toThrow(
+      /2 of 3 steps answered, quorum is 3 \(missing: slow\)/,
+    );
   });
 
   it('a step that fails counts against the quorum and its error is kept', async () => {
     const runtime = await setup({ delayMs: 0, factor: 1, fail: true });
-    await expect(runtime.run(plan({}), feeds)).rejects.toThrow(/quorum is 3.*slow was told to fail/);
+    await expect(runtime.run(plan({}), feeds)).rejects.toThrow(
+      /quorum is 3.*slow was told to fail/,
+    );
     const tolerant = await runtime.run(plan({ quorum: 2 }), feeds);
-    expect(tolerant.trace.rounds[0]!.steps.find((s) => s.actor === 'slow')).toMatchObject({ status: 'failed' });
+    expect(tolerant.trace.rounds[0]!.steps.find((s) => s.actor === 'slow')).toMatchObject({
+      status: 'failed',
+    });
   });
 
   it('emits round events', async () => {
     const runtime = await setup({ delayMs: 0, factor: 2 });
     const seen: string[] = [];
-    runtime.events.on('round:started', (e) => seen.push(`started ${e.plan} ${e.round} ${e.steps.join(',')}`));
-    runtime.events.on('round:settled', (e) => seen.push(`settled ${e.plan} ${e.round} missing=${e.missing.length}`));
+    runtime.events.on('round:started', (e) =>
+      seen.push(`started ${e.plan} ${e.round} ${e.steps.join(',')}`),
+    );
+    runtime.events.on('round:settled', (e) =>
+      seen.push(`settled ${e.plan} ${e.round} missing=${e.missing.length}`),
+    );
     await runtime.run(plan({}), feeds);
     expect(seen).toEqual(['started quorum 0 fast1,fast2,slow', 'settled quorum 0 missing=0']);
   });

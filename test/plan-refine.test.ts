@@ -12,8 +12,8 @@ const models = [61, 62, 63, 64].map((seed) =>
 
 /** S(i+1) = M_i(source, S_i), computed directly with onnxruntime-node, stopping like the plan. */
 async function reference(source: Float32Array, previous: Float32Array, threshold: number) {
-  let current = previous;
-  let confidence = new Float32Array(0);
+  let current: Float32Array = previous;
+  let confidence: Float32Array = new Float32Array(0);
   let rounds = 0;
   for (const model of models) {
     const out = await referenceRun(model.bytes, {
