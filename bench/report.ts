@@ -1,0 +1,200 @@
+/**
+ * The report a benchmark run leaves behind: `bench/results/latest.json` (every raw table, the
+ * ratios, the machine) and `docs/benchmarks.md` with its SVG charts under `docs/benchmarks/`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Machine } from './machine.js';
+import type { Cell, SuiteResult, Table } from './suite.js';
+import { barChartSvg, formatValue } from './svg-chart.js';
+import { judge, type RatioKey, type Ratios, TARGETS, UNTARGETED, type Verdict } from './targets.js';
+
+export interface TargetOutcome {
+  readonly key: string;
+  readonly label: string;
+  readonly target: string;
+  readonly value: number | null;
+  readonly verdict: Verdict;
+  /** Why it is not measured, when the runtime lacks what it needs. */
+  readonly pending?: string;
+}
+
+export interface BenchReport {
+  readonly generatedAt: string;
+  readonly mode: 'full' | 'quick';
+  /** The command line that produced it, from the repository root. */
+  readonly command: string;
+  readonly machine: Machine;
+  readonly seconds: number;
+  readonly ratios: Ratios;
+  readonly targets: readonly TargetOutcome[];
+  readonly suites: readonly SuiteResult[];
+}
+
+export function judgeTargets(ratios: Ratios): TargetOutcome[] {
+  return TARGETS.map((target) => ({
+    key: target.key,
+    label: target.label,
+    target: target.text,
+    value: ratios[target.key],
+    verdict: judge(target, ratios[target.key]),
+    ...(target.pending ? { pending: target.pending } : {}),
+  }));
+}
+
+/** Where a report goes; the runner passes the repository's paths, tests a temporary folder. */
+export interface ReportPaths {
+  readonly json: string;
+  /** The markdown page; its charts go to a folder of the same name beside it. Omit to skip. */
+  readonly markdown?: string;
+}
+
+export async function writeReport(report: BenchReport, paths: ReportPaths): Promise<void> {
+  await mkdir(dirname(paths.json), { recursive: true });
+  await writeFile(paths.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (!paths.markdown) return;
+  const chartsDir = paths.markdown.replace(/\.md$/, '');
+  await mkdir(chartsDir, { recursive: true });
+  for (const suite of report.suites) {
+    for (const chart of suite.charts) {
+      await writeFile(join(chartsDir, chart.file), barChartSvg(chart));
+    }
+  }
+  const chartsLink = chartsDir.split(/[\\/]/).at(-1)!;
+  await writeFile(paths.markdown, renderMarkdown(report, chartsLink));
+}
+
+const VERDICT_MARK: Record<Verdict, string> = {
+  met: '✅ met',
+  missed: '❌ missed',
+  'not measured': '— not measured',
+};
+
+/** The markdown page; charts are linked as `<chartsLink>/<file>`. */
+export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): string {
+  const m = report.machine;
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    'Each suite measures roundtable beside the plain ways of doing the same job, in one run on one',
+    'machine. Figures from another machine, or from a busy one, are not comparable: see the load',
+    'average below.',
+    '',
+    `Generated ${report.generatedAt} by \`${report.command}\` (${report.mode} run, ${Math.round(report.seconds)} s).`,
+    '',
+    ...(isBusy(m)
+      ? [
+          `> **The machine was busy when this run started** (load average ${m.loadAverageStart} on ` +
+            `${m.cores} cores): other processes competed for the cores, so these figures, and the ` +
+            'verdicts below, say little. Run again on an idle machine.',
+          '',
+        ]
+      : []),
+    '## Machine',
+    '',
+    table(
+      [
+        'CPU',
+        'cores',
+        'memory',
+        'platform',
+        'Node',
+        'onnxruntime-node',
+        'load average (start → end)',
+      ],
+      [
+        [
+          m.cpu,
+          m.cores,
+          `${m.memoryGiB} GiB`,
+          m.platform,
+          m.node,
+          m.onnxruntimeNode,
+          `${m.loadAverageStart} → ${m.loadAverageEnd ?? '?'}`,
+        ],
+      ],
+    ),
+    '',
+    '## Targets of issue 5',
+    '',
+    table(
+      ['measure', 'target', 'measured', 'verdict'],
+      report.targets.map((t) => [
+        t.label,
+        t.target,
+        showValue(t.value),
+        VERDICT_MARK[t.verdict] +
+          (t.verdict === 'not measured' && t.pending ? ` (${t.pending})` : ''),
+      ]),
+    ),
+    '',
+  ];
+  const judged = new Set(report.targets.map((t) => t.key));
+  const others = Object.entries(report.ratios).filter(([key]) => !judged.has(key));
+  if (others.length > 0) {
+    out.push(
+      'Measured without a target:',
+      '',
+      table(
+        ['ratio', 'measure', 'measured'],
+        others.map(([key, value]) => [
+          `\`${key}\``,
+          UNTARGETED[key as RatioKey] ?? '',
+          showValue(value),
+        ]),
+      ),
+      '',
+    );
+  }
+  for (const suite of report.suites) {
+    out.push(`## ${suite.title}`, '');
+    if (suite.error) out.push(`**This suite failed:** ${suite.error}`, '');
+    for (const note of suite.notes) out.push(note, '');
+    for (const t of suite.tables) {
+      out.push(`**${t.title}**`, '', table(t.columns, t.rows), '');
+      if (t.note) out.push(t.note, '');
+    }
+    for (const chart of suite.charts) {
+      out.push(`![${chart.title}](${chartsLink}/${chart.file})`, '');
+    }
+  }
+  out.push(
+    '## How to reproduce',
+    '',
+    'From a fresh clone, on an otherwise idle machine:',
+    '',
+    '```sh',
+    'npm ci',
+    'npm run bench             # every suite, about 8 minutes on 2 cores',
+    'npm run bench -- --quick  # about 2 minutes, fewer samples',
+    'npm run bench -- --only messaging,fusion  # some suites; writes bench/results/partial.json',
+    '```',
+    '',
+    'A full or quick run writes `bench/results/latest.json` (ratios, raw tables, machine) and this',
+    'page with its charts. The models are generated from seeds at run time; nothing is downloaded.',
+    '',
+  );
+  return out.join('\n');
+}
+
+/** Other work was running when the run started: above half a core busy on average. */
+export function isBusy(machine: Machine): boolean {
+  return machine.loadAverageStart > machine.cores / 2;
+}
+
+function showValue(value: number | null): string {
+  return value === null ? 'n/a' : formatValue(value);
+}
+
+function table(columns: readonly string[], rows: Table['rows']): string {
+  const cell = (value: Cell) =>
+    (value === null ? 'n/a' : typeof value === 'number' ? formatValue(value) : value).replace(
+      /\|/g,
+      '\\|',
+    );
+  return [
+    `| ${columns.map((c) => cell(c)).join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
+}

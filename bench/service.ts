@@ -1,0 +1,187 @@
+/**
+ * Service: an HTTP service (node:http) that embeds roundtable beside the same service calling
+ * onnxruntime-node directly on its event loop. Each is started as a child process on 127.0.0.1
+ * (a port the system picks) and put under the same load by a load generator in a third process:
+ * several keep-alive connections send `/infer` (an ensemble of two ~5 ms models) back to back,
+ * while one more connection probes the cheap `/health` endpoint. A responsive service answers the
+ * probe in well under a millisecond whatever the inference load.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LoadRequest, LoadResult } from './fixtures/load-generator.js';
+import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
+import { round } from './timing.js';
+
+const CONNECTIONS = 4;
+const HEALTH_INTERVAL_MS = 5;
+const START_TIMEOUT_MS = 120_000;
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+export const service: Suite = {
+  name: 'service',
+  title: 'Service: /health latency while /infer runs',
+  run: runService,
+};
+
+const SERVICES = [
+  { name: 'onnxruntime-node on the event loop', file: 'service-direct' },
+  { name: 'roundtable embedded', file: 'service-roundtable' },
+] as const;
+
+async function runService(context: SuiteContext): Promise<SuiteOutcome> {
+  const spec = {
+    durationMs: context.quick ? 4_000 : 15_000,
+    warmupMs: context.quick ? 1_000 : 2_000,
+    connections: CONNECTIONS,
+    healthIntervalMs: HEALTH_INTERVAL_MS,
+    maxRequests: 200_000,
+  };
+  const results: { name: string; load: LoadResult }[] = [];
+  for (const svc of SERVICES) {
+    context.log(`service: starting "${svc.name}"`);
+    const server = child(svc.file);
+    try {
+      const { port } = await message<{ type: string; port: number }>(
+        server,
+        (m) => m.type === 'listening',
+        START_TIMEOUT_MS,
+      );
+      context.log(
+        `service: load on port ${port} for ${(spec.warmupMs + spec.durationMs) / 1000} s`,
+      );
+      const generator = child('load-generator');
+      try {
+        const request: LoadRequest = { port, ...spec };
+        generator.send(request);
+        const load = await message<LoadResult>(
+          generator,
+          () => true,
+          spec.warmupMs + spec.durationMs + 60_000,
+        );
+        results.push({ name: svc.name, load });
+      } finally {
+        await stop(generator);
+      }
+    } finally {
+      if (server.connected) server.send({ type: 'stop' });
+      await stop(server);
+    }
+  }
+
+  const direct = results[0]!.load;
+  const embedded = results[1]!.load;
+  for (const { name, load } of results) {
+    if (load.infer.count === 0 || load.health.count === 0) {
+      throw new Error(
+        `service "${name}" answered no ${load.infer.count === 0 ? '/infer' : '/health'} request`,
+      );
+    }
+  }
+  return {
+    tables: [
+      {
+        title: `${CONNECTIONS} connections sending /infer back to back, /health probed every ${HEALTH_INTERVAL_MS} ms`,
+        columns: [
+          'service',
+          '/infer req/s',
+          '/infer p50 ms',
+          '/infer p99 ms',
+          '/health p50 ms',
+          '/health p99 ms',
+          '/health max ms',
+          'errors',
+        ],
+        rows: results.map(({ name, load }) => [
+          name,
+          round(load.infer.perSecond),
+          round(load.infer.p50Ms),
+          round(load.infer.p99Ms),
+          round(load.health.p50Ms),
+          round(load.health.p99Ms),
+          round(load.health.maxMs),
+          load.infer.errors + load.health.errors,
+        ]),
+        note:
+          `/infer runs an ensemble of two models of about 5 ms each. Measured by a load generator ` +
+          `in its own process (node:http keep-alive agents: autocannon and wrk are not installed), ` +
+          `over ${spec.durationMs / 1000} s after ${spec.warmupMs / 1000} s of warm-up; the ` +
+          'service, the load generator and (for roundtable) the model workers share the cores.',
+      },
+    ],
+    charts: [
+      {
+        file: 'service-health.svg',
+        title: '/health p99 under /infer load (ms, lower is better)',
+        unit: 'ms',
+        bars: results.map(({ name, load }) => ({ label: name, value: round(load.health.p99Ms) })),
+      },
+      {
+        file: 'service-infer.svg',
+        title: '/infer throughput (requests/s, higher is better)',
+        unit: 'req/s',
+        bars: results.map(({ name, load }) => ({
+          label: name,
+          value: round(load.infer.perSecond),
+        })),
+      },
+    ],
+    figures: {
+      service_health_p99_vs_direct: embedded.health.p99Ms / direct.health.p99Ms,
+      service_infer_throughput_vs_direct: embedded.infer.perSecond / direct.infer.perSecond,
+      service_health_p99_ms_roundtable: embedded.health.p99Ms,
+      service_health_p99_ms_direct: direct.health.p99Ms,
+    },
+    notes: [
+      'Two builds of one HTTP service (node:http): one calls onnxruntime-node on its own event ' +
+        'loop, the other embeds roundtable. Each runs as a child process on 127.0.0.1 under the ' +
+        'same load; the question is whether a cheap endpoint stays fast while inference runs.',
+    ],
+  };
+}
+
+function child(fixture: string): ChildProcess {
+  // The fixtures are TypeScript: the children run with this process's loader flags (tsx).
+  return fork(fileURLToPath(new URL(`./fixtures/${fixture}.ts`, import.meta.url)), [], {
+    cwd: root,
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The child's first IPC message that matches; rejects if it exits or takes too long first. */
+function message<T>(
+  proc: ChildProcess,
+  matches: (message: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`child process ${proc.pid} sent nothing in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onMessage = (m: T) => {
+      if (matches(m)) done(undefined, m);
+    };
+    const onExit = (code: number | null) =>
+      done(new Error(`child process ${proc.pid} exited (code ${code}) before answering`));
+    const done = (error?: Error, value?: T) => {
+      clearTimeout(timer);
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    proc.on('message', onMessage);
+    proc.on('exit', onExit);
+  });
+}
+
+/** Waits for the child to exit, killing it (by its own handle) if it has not within 10 s. */
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  if (proc.connected) proc.disconnect();
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,129 @@
+/**
+ * The ratios the benchmark report leads with, and the targets issue 5 set for them. A ratio with
+ * no target is reported as measured.
+ */
+
+export const RATIO_KEYS = [
+  'ask_rtt_vs_postmessage',
+  'ensemble4_throughput_vs_sequential',
+  'eventloop_p99_ms_roundtable',
+  'eventloop_p99_ms_mainthread',
+  'overhead_5ms_model',
+  'overhead_tiny_model_us',
+  'fusion_vs_naive_js',
+  'fusion_vs_memcpy',
+  'decode_step_overhead_us',
+  'service_health_p99_vs_direct',
+  'batching_throughput_vs_unbatched',
+] as const;
+
+export type RatioKey = (typeof RATIO_KEYS)[number];
+
+export type Ratios = Record<RatioKey, number | null>;
+
+export interface Target {
+  readonly key: RatioKey;
+  /** What is measured, in words. */
+  readonly label: string;
+  readonly goal: 'atMost' | 'atLeast';
+  readonly threshold: number;
+  /** How the target reads in issue 5. */
+  readonly text: string;
+  /** Why nothing measures it yet, when that is so. */
+  readonly pending?: string;
+}
+
+export const TARGETS: readonly Target[] = [
+  {
+    key: 'ask_rtt_vs_postmessage',
+    label: 'actor ask round trip (dispatch path) / raw postMessage round trip',
+    goal: 'atMost',
+    threshold: 0.6,
+    text: '≤ 0.6 × postMessage',
+  },
+  {
+    key: 'eventloop_p99_ms_roundtable',
+    label: "caller's event-loop delay p99 while a K=4 ensemble runs on roundtable (ms)",
+    goal: 'atMost',
+    threshold: 1,
+    text: '≤ 1 ms while models run',
+  },
+  {
+    key: 'ensemble4_throughput_vs_sequential',
+    label: 'K=4 ensemble throughput, roundtable / one after another on the main thread',
+    goal: 'atLeast',
+    threshold: 1.8,
+    text: '≥ 1.8 × sequential',
+  },
+  {
+    key: 'overhead_5ms_model',
+    label: 'single-model overhead on a ~5 ms model (actor p50 / session.run p50 − 1)',
+    goal: 'atMost',
+    threshold: 0.05,
+    text: '≤ 5 %',
+  },
+  {
+    key: 'overhead_tiny_model_us',
+    label: 'single-model overhead on a tiny model (actor p50 − session.run p50, µs)',
+    goal: 'atMost',
+    threshold: 40,
+    text: '≤ 40 µs',
+  },
+  {
+    key: 'fusion_vs_naive_js',
+    label: 'weighted-mean fusion kernel / naive JavaScript loop (elements per second)',
+    goal: 'atLeast',
+    threshold: 4,
+    text: '≥ 4 × naive',
+  },
+  {
+    key: 'fusion_vs_memcpy',
+    label: 'weighted-mean fusion kernel / memcpy of the same bytes (elements per second)',
+    goal: 'atLeast',
+    threshold: 0.5,
+    text: '≥ 0.5 × memcpy',
+  },
+  {
+    key: 'decode_step_overhead_us',
+    label: 'greedy decoding, K=3: time per token beyond model compute (µs)',
+    goal: 'atMost',
+    threshold: 100,
+    text: '≤ 100 µs',
+  },
+  {
+    key: 'batching_throughput_vs_unbatched',
+    label: 'dynamic batching throughput / unbatched',
+    goal: 'atLeast',
+    threshold: 2,
+    text: '≥ 2 × unbatched',
+    pending: 'dynamic batching is not built yet',
+  },
+];
+
+/** What the ratios without a target measure. */
+export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
+  eventloop_p99_ms_mainthread:
+    "caller's event-loop delay p99 while a K=4 ensemble runs one model after another on the main thread (ms)",
+  service_health_p99_vs_direct:
+    '/health p99 under /infer load: service embedding roundtable / service calling onnxruntime-node directly',
+};
+
+export type Verdict = 'met' | 'missed' | 'not measured';
+
+export function judge(target: Target, value: number | null | undefined): Verdict {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'not measured';
+  const met = target.goal === 'atMost' ? value <= target.threshold : value >= target.threshold;
+  return met ? 'met' : 'missed';
+}
+
+/** Picks the ratio keys out of the suites' figures; a key no suite measured is null. */
+export function collectRatios(figures: readonly Readonly<Record<string, number | null>>[]): Ratios {
+  const ratios = Object.fromEntries(RATIO_KEYS.map((key) => [key, null])) as Ratios;
+  for (const set of figures) {
+    for (const key of RATIO_KEYS) {
+      const value = set[key];
+      if (value !== undefined && value !== null && Number.isFinite(value)) ratios[key] = value;
+    }
+  }
+  return ratios;
+}
