@@ -1,0 +1,29 @@
+export { AdamW, type AdamWOptions } from './adamw.js';
+export {
+  createObjectiveScratch,
+  fusedObjective,
+  type LearnableStrategy,
+  type ObjectiveScratch,
+  type ObjectiveValue,
+} from './fusion-objective.js';
+export { decodeParameters, parameterObjective } from './fusion-parameters.js';
+export {
+  type FusionWeights,
+  loadFusionWeights,
+  saveFusionWeights,
+} from './fusion-weights-file.js';
+export {
+  type LabelledSet,
+  labelledSetFrom,
+  parseLabelledSet,
+  readLabelledSet,
+} from './labelled-set.js';
+export {
+  evaluateFusion,
+  type LearnedFusion,
+  type LearnFusionOptions,
+  type LearnMetrics,
+  learnFusionWeights,
+  splitExamples,
+} from './learn-fusion.js';
+export { seededRandom } from './seeded-random.js';
