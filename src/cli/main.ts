@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { RoundtableError } from '../errors.js';
+import { registerLearn } from './commands/learn.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
@@ -23,6 +24,7 @@ const program = new Command('roundtable')
 
 registerRun(program);
 registerModels(program);
+registerLearn(program);
 registerScore(program);
 registerTm(program);
 

@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { serializeError } from '../../errors.js';
+import { loadFusionWeights } from '../../fusion/learn/index.js';
+import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
 import { readPlanFile } from '../../plans/schema.js';
 import { Roundtable } from '../../runtime/roundtable.js';
@@ -11,6 +13,7 @@ import { createProgress, formatBytes } from '../progress.js';
 import { tensorFromJson, tensorToJson } from '../tensor-json.js';
 
 interface RunOptions {
+  readonly weights?: string;
   readonly input: string;
   readonly out: string;
   readonly trace: boolean;
@@ -34,6 +37,7 @@ export function registerRun(program: Command): void {
     )
     .requiredOption('--out <file>', 'JSONL output, one line per input line')
     .option('--trace', 'add the trace of each run to its output line', false)
+    .option('--weights <file>', 'fusion weights learned by `roundtable learn`')
     .option('--concurrency <n>', 'input lines in flight at once', (v) => Number.parseInt(v, 10), 4)
     .action((planPath: string, options: RunOptions, command: Command) =>
       runPlanFile(planPath, options, command),
@@ -41,12 +45,15 @@ export function registerRun(program: Command): void {
 }
 
 async function runPlanFile(planPath: string, options: RunOptions, command: Command): Promise<void> {
-  const plan = await readPlanFile(planPath);
+  const read = await readPlanFile(planPath);
+  const plan = options.weights
+    ? applyFusionWeights(read, await loadFusionWeights(options.weights))
+    : read;
   const runtime = await Roundtable.create();
   let failed = 0;
   let done = 0;
   try {
-    await spawnActors(runtime, plan, dirname(resolve(planPath)));
+    await spawnPlanActors(runtime, plan, dirname(resolve(planPath)));
     const total = statSync(options.input).size;
     const progress = createProgress({ label: `run ${plan.name}`, total, format: formatBytes });
     const input = createReadStream(options.input);
@@ -88,7 +95,12 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   if (failed > 0) process.exitCode = 1;
 }
 
-async function spawnActors(runtime: Roundtable, plan: Plan, base: string): Promise<void> {
+/** Starts the model actors a plan file names (paths relative to the file's folder). */
+export async function spawnPlanActors(
+  runtime: Roundtable,
+  plan: Plan,
+  base: string,
+): Promise<void> {
   const actors = plan.actors ?? {};
   await Promise.all(
     Object.entries(actors).map(([name, spec]) =>

@@ -60,6 +60,12 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
     .requiredOption('--db <file>', 'translation memory (SQLite file)')
     .option('--batch-size <n>', 'segments per transaction', parseCount, 2000)
     .action(async (file: string, opts: DbOption & { batchSize: number }, command: Command) => {
+      if (!existsSync(file)) {
+        command.error(`error: TMX file ${file} does not exist`, {
+          exitCode: 1,
+          code: 'roundtable.tm.read',
+        });
+      }
       await withMemory(command, opts.db, true, async (memory) => {
         const progress = createProgress({
           label: `importing ${basename(file)}`,
@@ -203,6 +209,10 @@ async function withMemory(
     }
     if (error instanceof RangeError || error instanceof TypeError) {
       command.error(`error: ${error.message}`, { exitCode: 1, code: 'roundtable.tm.argument' });
+    }
+    // A file system error (EACCES, ENOSPC, EISDIR…): the message names the path.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+      command.error(`error: ${error.message}`, { exitCode: 1, code: 'roundtable.tm.io' });
     }
     throw error;
   } finally {

@@ -1,0 +1,180 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { type Command, InvalidArgumentError } from 'commander';
+import { serializeError } from '../../errors.js';
+import { writeSyntheticPair } from '../../mt/synthetic/write-synthetic-pair.js';
+import { TranslationService } from '../../mt/translate/translation-service.js';
+import { TRANSLATION_METHODS, type TranslationMethod } from '../../mt/translate/translator.js';
+
+interface TranslateOptions {
+  readonly plan: string;
+  readonly from: string;
+  readonly to: string;
+  readonly tm?: string;
+  readonly input?: string;
+  readonly method?: TranslationMethod;
+  readonly store: boolean;
+  readonly json: boolean;
+  readonly concurrency: number;
+}
+
+function parseMethod(value: string): TranslationMethod {
+  if (TRANSLATION_METHODS.includes(value as TranslationMethod) || /^engine:\d+$/.test(value))
+    return value as TranslationMethod;
+  throw new InvalidArgumentError(
+    `expected one of ${TRANSLATION_METHODS.join(', ')} or engine:<k>, got ${JSON.stringify(value)}`,
+  );
+}
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1)
+    throw new InvalidArgumentError(
+      `expected a positive whole number, got ${JSON.stringify(value)}`,
+    );
+  return count;
+}
+
+/**
+ * `roundtable translate --plan <plan.json> --from <lang> --to <lang> [--tm <db>]`: translates
+ * lines (stdin, or `--input`) to lines (stdout), one output line per input line in order; an
+ * empty line stays empty. `--plan` is a translation plan or a routes file that picks the plan of
+ * the pair. A line that fails becomes an empty line, its error goes to stderr, and the exit code
+ * is 1.
+ *
+ * `roundtable synthetic-pair --out <dir>`: writes the synthetic language pair (models, vocabulary,
+ * tuned plan, routes, training TMX, held-out text) to try the command on.
+ */
+export function registerTranslate(program: Command): void {
+  program
+    .command('translate')
+    .description('translate lines with the models of a translation plan, and a translation memory')
+    .requiredOption(
+      '--plan <file>',
+      'translation plan, or routes file mapping language pairs to plans',
+    )
+    .requiredOption('--from <lang>', 'source language (BCP 47)')
+    .requiredOption('--to <lang>', 'target language (BCP 47)')
+    .option('--tm <db>', 'translation memory (SQLite file): exact matches answer, fuzzy ones hint')
+    .option('--input <file>', 'read lines from this file instead of stdin')
+    .option(
+      '--method <method>',
+      `override the plan's method: ${TRANSLATION_METHODS.join(', ')}, engine:<k>`,
+      parseMethod,
+    )
+    .option(
+      '--store',
+      'store translations QE accepts in the memory (needs --tm and a QE model)',
+      false,
+    )
+    .option('--json', 'one JSON object per line: source, target, method, origin, match, qe', false)
+    .option('--concurrency <n>', 'lines in flight at once', parseCount, 4)
+    .action((options: TranslateOptions, command: Command) => translateLines(options, command));
+
+  program
+    .command('synthetic-pair')
+    .description(
+      'write the synthetic language pair (qsx→qtx): models, vocabulary, a tuned plan, TMX, held-out text',
+    )
+    .requiredOption('--out <dir>', 'folder to write into (created when missing)')
+    .option('--seed <n>', 'seed of the language pair', (v) => Number.parseInt(v, 10), 1)
+    .option('--method <method>', "the plan's method", parseMethod, 'ensemble')
+    .action(
+      async (
+        options: { out: string; seed: number; method: TranslationMethod },
+        command: Command,
+      ) => {
+        const written = await writeSyntheticPair(options.out, {
+          seed: options.seed,
+          method: options.method,
+        });
+        const out =
+          command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+        for (const file of written.files) out(`${file}\n`);
+        out(`synthetic pair seed ${options.seed} written to ${options.out}\n`);
+      },
+    );
+}
+
+export async function translateLines(
+  options: TranslateOptions,
+  command: Command,
+  io: { readonly input?: Readable; readonly output?: Writable } = {},
+): Promise<void> {
+  if (options.store && options.tm === undefined)
+    command.error('error: --store needs --tm <db>', { exitCode: 1 });
+  const service = await TranslationService.open({
+    plan: options.plan,
+    from: options.from,
+    to: options.to,
+    ...(options.tm !== undefined ? { tm: options.tm } : {}),
+    ...(options.method !== undefined ? { method: options.method } : {}),
+  });
+  const input =
+    io.input ?? (options.input !== undefined ? createReadStream(options.input) : process.stdin);
+  const output = io.output ?? process.stdout;
+  const writeErr =
+    command.configureOutput().writeErr ?? ((text: string) => process.stderr.write(text));
+  const counts = { lines: 0, exact: 0, fuzzy: 0, stored: 0, failed: 0 };
+  try {
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    // Output in input order while up to `concurrency` lines are translated at once.
+    const window: Promise<string>[] = [];
+    const flush = async () => {
+      const line = await window.shift()!;
+      if (!output.write(line))
+        await new Promise<void>((resolve) => output.once('drain', () => resolve()));
+    };
+    let number = 0;
+    for await (const line of lines) {
+      const at = ++number;
+      counts.lines++;
+      window.push(translateLine(service, line, at, options, counts, writeErr));
+      if (window.length >= options.concurrency) await flush();
+    }
+    while (window.length > 0) await flush();
+  } finally {
+    await service.close();
+  }
+  writeErr(
+    `${service.plan.plan.name} (${service.method}): ${counts.lines} lines, ${counts.exact} exact and ${counts.fuzzy} fuzzy ` +
+      `memory matches, ${counts.stored} stored, ${counts.failed} failed\n`,
+  );
+  if (counts.failed > 0) process.exitCode = 1;
+}
+
+async function translateLine(
+  service: TranslationService,
+  line: string,
+  at: number,
+  options: TranslateOptions,
+  counts: { exact: number; fuzzy: number; stored: number; failed: number },
+  writeErr: (text: string) => void,
+): Promise<string> {
+  if (line.trim() === '')
+    return options.json ? `${JSON.stringify({ source: line, target: '' })}\n` : '\n';
+  try {
+    const t = await service.translate(line, { store: options.store });
+    if (t.match?.kind === 'exact') counts.exact++;
+    else if (t.match?.kind === 'fuzzy') counts.fuzzy++;
+    if (t.stored) counts.stored++;
+    if (!options.json) return `${t.text}\n`;
+    return `${JSON.stringify({
+      source: line,
+      target: t.text,
+      method: t.method,
+      origin: t.origin,
+      ...(t.match ? { match: t.match } : {}),
+      ...(t.qe !== undefined ? { qe: t.qe } : {}),
+      ...(t.stored !== undefined ? { stored: t.stored } : {}),
+    })}\n`;
+  } catch (error) {
+    counts.failed++;
+    const shape = serializeError(error);
+    writeErr(`line ${at}: ${shape.code}: ${shape.message}\n`);
+    return options.json
+      ? `${JSON.stringify({ source: line, error: { code: shape.code, message: shape.message } })}\n`
+      : '\n';
+  }
+}
