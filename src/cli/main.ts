@@ -10,6 +10,7 @@ import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
 import { registerTm } from './commands/tm.js';
+import { registerTranslate } from './commands/translate.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
@@ -27,6 +28,7 @@ registerModels(program);
 registerLearn(program);
 registerScore(program);
 registerTm(program);
+registerTranslate(program);
 
 try {
   await program.parseAsync(process.argv);

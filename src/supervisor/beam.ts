@@ -60,3 +60,28 @@ export function beamStep(
   }
   return next;
 }
+
+/**
+ * True when no live hypothesis can still enter the `width` best finished ones, so beam search may
+ * stop. Log-probabilities only fall as tokens are added (each is ≤ 0), and for α ≥ 0 dividing a
+ * non-positive number by a larger length^α only raises it, so a live hypothesis can score at
+ * most logprob / maxLength^α. Exact, unlike stopping as soon as `width` have finished, which
+ * favours sequences that end early.
+ */
+export function beamIsDone(
+  live: readonly Hypothesis[],
+  finished: readonly FinishedHypothesis[],
+  width: number,
+  maxLength: number,
+  alpha: number,
+): boolean {
+  if (live.length === 0) return true;
+  if (finished.length < width) return false;
+  const kept = [...finished].sort((a, b) => b.score - a.score);
+  const worstKept = kept[width - 1]!.score;
+  let bestBound = Number.NEGATIVE_INFINITY;
+  for (const hypothesis of live) {
+    bestBound = Math.max(bestBound, hypothesis.logprob / Math.max(1, maxLength) ** alpha);
+  }
+  return bestBound <= worstKept;
+}

@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { AbortError, PlanError, RoundError } from '../errors.js';
 import type { DecodePlan } from '../plans/plan.js';
 import type { TensorDescriptor } from '../tensor/index.js';
-import { beamStep, type FinishedHypothesis, type Hypothesis, normalisedScore } from './beam.js';
+import {
+  beamIsDone,
+  beamStep,
+  type FinishedHypothesis,
+  type Hypothesis,
+  normalisedScore,
+} from './beam.js';
 import type { RoundsContext, RunOptions } from './run-rounds.js';
 import type { RoundTrace, StepTrace, Trace } from './trace.js';
 
@@ -118,8 +124,7 @@ export async function runDecode(
         ms,
         missing: [],
       });
-      // Beam search ends once `width` hypotheses finished and no live one can still beat the worst.
-      if (finished.length >= width) break;
+      if (beamIsDone(live, finished, width, plan.maxLength, alpha)) break;
     } finally {
       for (const descriptor of owned) context.arena.release(descriptor);
     }

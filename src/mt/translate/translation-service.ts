@@ -1,0 +1,174 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { PlanError } from '../../errors.js';
+import { Roundtable } from '../../runtime/roundtable.js';
+import { spawnHintActor } from '../hint/spawn-hint-actor.js';
+import { QualityEstimator } from '../qe/quality-estimator.js';
+import { TmActor } from '../tm-actor/tm-actor-client.js';
+import { type Tokenizer, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
+import { promptLayout } from './prompt.js';
+import {
+  type LoadedTranslationPlan,
+  loadTranslationPlan,
+  type TokenizerSpec,
+} from './translation-plan.js';
+import { type Translation, type TranslationMethod, Translator } from './translator.js';
+
+export interface TranslationServiceOptions {
+  /** A translation plan or a routes file. */
+  readonly plan: string;
+  readonly from: string;
+  readonly to: string;
+  /** A translation memory (SQLite file, created when missing). */
+  readonly tm?: string;
+  /** Overrides the plan's method. */
+  readonly method?: TranslationMethod;
+}
+
+/**
+ * A language pair ready to translate: the plan's engines, hint actor, QE model and memory
+ * started as actors in one runtime. What `roundtable translate` runs; a service can embed it.
+ */
+export class TranslationService {
+  readonly plan: LoadedTranslationPlan;
+  readonly method: TranslationMethod;
+  readonly tokenizer: Tokenizer;
+  readonly #runtime: Roundtable;
+  readonly #translator: Translator;
+  readonly #tm: TmActor | undefined;
+  readonly #storeAtLeast: number | undefined;
+
+  private constructor(
+    plan: LoadedTranslationPlan,
+    method: TranslationMethod,
+    tokenizer: Tokenizer,
+    runtime: Roundtable,
+    translator: Translator,
+    tm: TmActor | undefined,
+  ) {
+    this.plan = plan;
+    this.method = method;
+    this.tokenizer = tokenizer;
+    this.#runtime = runtime;
+    this.#translator = translator;
+    this.#tm = tm;
+    const p = plan.plan;
+    this.#storeAtLeast = p.tm?.storeAtLeast ?? p.qe?.threshold;
+  }
+
+  static async open(options: TranslationServiceOptions): Promise<TranslationService> {
+    const loaded = await loadTranslationPlan(options.plan, options.from, options.to);
+    const { plan } = loaded;
+    const method = options.method ?? plan.method;
+    if ((method === 'rerank' || method.startsWith('refine')) && !plan.qe)
+      throw new PlanError(`translation plan ${loaded.file}: method "${method}" needs a "qe" model`);
+    const tokenizer = await loadTokenizer(plan.tokenizer, loaded.resolve);
+    const layout = promptLayout(tokenizer, plan.prompt ?? {});
+    const runtime = await Roundtable.create();
+    try {
+      const hintWeight = plan.tm?.hintWeight ?? 0.1;
+      const [qe, tm] = await Promise.all([
+        plan.qe
+          ? QualityEstimator.create(runtime, {
+              model: loaded.resolve(plan.qe.model),
+              layout,
+              context: plan.context,
+              ...(plan.qe.temperature !== undefined ? { temperature: plan.qe.temperature } : {}),
+            })
+          : undefined,
+        options.tm !== undefined
+          ? TmActor.spawn(runtime, 'tm', {
+              path: options.tm,
+              from: plan.from,
+              to: plan.to,
+              ...(plan.tm?.min !== undefined ? { min: plan.tm.min } : {}),
+            })
+          : undefined,
+        options.tm !== undefined && hintWeight > 0
+          ? spawnHintActor(runtime, 'hint', { layout, vocab: tokenizer.vocabSize })
+          : undefined,
+        ...plan.engines.map((engine) =>
+          runtime.spawnModel(engine.name, { model: loaded.resolve(engine.model) }),
+        ),
+      ]);
+      const translator = new Translator({
+        runtime,
+        tokenizer,
+        layout,
+        context: plan.context,
+        maxLength: plan.maxLength,
+        engines: plan.engines.map((e) => e.name),
+        fusion: {
+          weights: plan.engines.map((e) => e.weight ?? 1),
+          temperatures: plan.engines.map((e) => e.temperature ?? 1),
+        },
+        beamWidth: plan.beamWidth ?? 4,
+        ...(plan.lengthPenalty !== undefined ? { lengthPenalty: plan.lengthPenalty } : {}),
+        ...(tm && hintWeight > 0 ? { hint: { actor: 'hint', weight: hintWeight } } : {}),
+        ...(qe ? { qe } : {}),
+        ...(plan.qe?.threshold !== undefined ? { refine: { threshold: plan.qe.threshold } } : {}),
+        ...(tm ? { tm } : {}),
+      });
+      return new TranslationService(loaded, method, tokenizer, runtime, translator, tm);
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Translates one segment. With `store`, a translation the models made goes into the memory
+   * when QE rates it at least the plan's `tm.storeAtLeast` (default: its QE threshold).
+   */
+  translate(text: string, options: { readonly store?: boolean } = {}): Promise<Translation> {
+    const store =
+      options.store === true && this.#tm !== undefined && this.#storeAtLeast !== undefined;
+    return this.#translator.translate(
+      text,
+      this.method,
+      store ? { storeAtLeast: this.#storeAtLeast } : {},
+    );
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#tm?.close();
+    } finally {
+      await this.#runtime.close();
+    }
+  }
+}
+
+async function loadTokenizer(
+  spec: TokenizerSpec,
+  resolvePath: (path: string) => string,
+): Promise<Tokenizer> {
+  if (spec.type === 'word') {
+    const file = resolvePath(spec.vocabulary);
+    let vocabulary: WordVocabulary;
+    try {
+      vocabulary = JSON.parse(await readFile(file, 'utf8')) as WordVocabulary;
+    } catch (error) {
+      throw new PlanError(`cannot read the word vocabulary ${file}: ${(error as Error).message}`);
+    }
+    return WordTokenizer.fromVocabulary(vocabulary);
+  }
+  const file = resolvePath(spec.module);
+  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const exportName = spec.export ?? 'createTokenizer';
+  const factory = module[exportName];
+  if (typeof factory !== 'function')
+    throw new PlanError(`tokenizer module ${file} has no function export "${exportName}"`);
+  const tokenizer = (await factory(spec.options)) as Tokenizer;
+  for (const member of ['encode', 'decode', 'idOf'] as const) {
+    if (typeof tokenizer?.[member] !== 'function')
+      throw new PlanError(
+        `tokenizer from ${file} has no ${member}() method; see the Tokenizer interface`,
+      );
+  }
+  if (!Number.isSafeInteger(tokenizer.vocabSize) || typeof tokenizer.special !== 'object')
+    throw new PlanError(
+      `tokenizer from ${file} must have vocabSize and special { pad, bos, eos, unk }`,
+    );
+  return tokenizer;
+}

@@ -1,0 +1,483 @@
+import { decode } from '../../plans/builders.js';
+import type { Roundtable } from '../../runtime/roundtable.js';
+import type { DecodeResult } from '../../supervisor/run-decode.js';
+import { mbrSelect } from '../mbr/mbr.js';
+import type { QeScore, QualityEstimator } from '../qe/quality-estimator.js';
+import type { TmActor } from '../tm-actor/tm-actor-client.js';
+import type { TmHit } from '../tm-actor/tm-hit.js';
+import type { Tokenizer } from '../tokenizer/index.js';
+import { TranslationError } from './errors.js';
+import { buildPrompt, type PromptLayout } from './prompt.js';
+
+/**
+ * How a segment is translated:
+ * - `single`: the first engine alone (engines are listed best first); `engine:k` engine k alone;
+ * - `ensemble`: every engine, next-token scores fused log-linearly at each step;
+ * - `rerank`: the candidates of every engine and of the ensemble (beam n-best lists), the one
+ *   the QE model rates best;
+ * - `mbr`: the same candidates, the one with the highest expected chrF against the others, each
+ *   other weighted by its posterior in its list and its engine's fusion weight;
+ * - `refine`: the first engine's draft, then rounds that each keep the previous output up to its
+ *   first token QE doubts and re-decode the rest with one engine more than the round before,
+ *   keeping the new output only if QE rates it higher, and stopping as soon as QE reaches the
+ *   threshold: the cost of more engines is paid only for segments QE finds poor;
+ * - `refine-ensemble`: the same with one round at most, of every engine.
+ */
+export type TranslationMethod =
+  | 'single'
+  | `engine:${number}`
+  | 'ensemble'
+  | 'rerank'
+  | 'mbr'
+  | 'refine'
+  | 'refine-ensemble';
+
+export const TRANSLATION_METHODS: readonly TranslationMethod[] = [
+  'single',
+  'ensemble',
+  'refine',
+  'refine-ensemble',
+  'rerank',
+  'mbr',
+];
+
+export interface TranslatorOptions {
+  readonly runtime: Roundtable;
+  readonly tokenizer: Tokenizer;
+  readonly layout: PromptLayout;
+  /** The engines' window width (every engine and the hint actor read the same window). */
+  readonly context: number;
+  /** Tokens generated at most per segment. */
+  readonly maxLength: number;
+  /** Model actors (already spawned), best first. */
+  readonly engines: readonly string[];
+  /** Log-linear fusion of the engines; default uniform weights, temperature 1. */
+  readonly fusion?: {
+    readonly weights?: readonly number[];
+    readonly temperatures?: readonly number[];
+  };
+  /** Beam width of every decode; 1 is greedy search. Default 4. */
+  readonly beamWidth?: number;
+  /** Length normalisation exponent of beam search; default 1. */
+  readonly lengthPenalty?: number;
+  /**
+   * The hint actor (hint-actor.ts) and its fusion weight (against 1 − weight for the engines
+   * together) when a fuzzy translation-memory match is its hint. Without it fuzzy matches go
+   * unused.
+   */
+  readonly hint?: { readonly actor: string; readonly weight: number };
+  /** Needed by `rerank` and `refine`, and to store translations in the memory. */
+  readonly qe?: QualityEstimator;
+  readonly refine?: {
+    /** QE (mean log-probability per token) at which refinement stops; default -0.25. */
+    readonly threshold?: number;
+    /** A token whose QE log-probability is below this is doubtful; default log 0.5. */
+    readonly tokenThreshold?: number;
+  };
+  readonly tm?: TmActor;
+}
+
+export interface TranslateOptions {
+  /** Ask the memory before the models; default true when the translator has one. */
+  readonly useTm?: boolean;
+  /**
+   * Store the translation in the memory when QE rates it at least this (mean log-probability).
+   * Default: do not store.
+   */
+  readonly storeAtLeast?: number;
+}
+
+export interface Translation {
+  readonly text: string;
+  /** Token ids of the translation, without the end token (empty for an exact TM match). */
+  readonly tokens: readonly number[];
+  readonly method: TranslationMethod;
+  /** `tm` when an exact match answered and no model ran. */
+  readonly origin: 'tm' | 'models';
+  /** The memory's best match, when there was one. */
+  readonly match?: { readonly kind: 'exact' | 'fuzzy'; readonly score: number };
+  /** The QE of the translation when it was computed. */
+  readonly qe?: number;
+  /** Refinement rounds run after the draft (`refine` only). */
+  readonly rounds?: number;
+  /** The draft and each refinement round: who decoded, the QE of the output, whether it was kept. */
+  readonly steps?: readonly RefineStep[];
+  /** Whether the memory took the translation (storeAtLeast). */
+  readonly stored?: boolean;
+  /**
+   * Model runs the method needed: one per engine per decoding step, one per QE batch (the hint
+   * actor is not counted). A decode several methods share counts for each; 0 for a TM answer.
+   */
+  readonly modelRuns: number;
+}
+
+export interface RefineStep {
+  /** The engines that decoded (fused). */
+  readonly engines: readonly string[];
+  /** Tokens of the previous output kept as the start of this one. */
+  readonly kept: number;
+  readonly qe: number;
+  /** Whether this output replaced the previous one (QE rated it higher). */
+  readonly accepted: boolean;
+}
+
+interface Candidate {
+  readonly tokens: readonly number[];
+  readonly text: string;
+  /** Weight as a pseudo-reference in MBR. */
+  readonly evidence: number;
+}
+
+/**
+ * Translates segments with the runtime's actors: model engines decoding alone or fused, the hint
+ * actor, the QE plan, the translation-memory actor. One translator serves concurrent calls.
+ */
+export class Translator {
+  readonly #options: TranslatorOptions;
+  readonly #beam: number;
+  readonly #weights: readonly number[];
+  readonly #temperatures: readonly number[];
+
+  constructor(options: TranslatorOptions) {
+    if (options.engines.length === 0)
+      throw new RangeError('translator: at least one engine is needed');
+    const k = options.engines.length;
+    const weights = options.fusion?.weights ?? options.engines.map(() => 1);
+    const temperatures = options.fusion?.temperatures ?? options.engines.map(() => 1);
+    if (weights.length !== k || temperatures.length !== k)
+      throw new RangeError(
+        `translator: ${weights.length} weights and ${temperatures.length} temperatures for ${k} engines`,
+      );
+    this.#options = options;
+    this.#beam = options.beamWidth ?? 4;
+    this.#weights = weights;
+    this.#temperatures = temperatures;
+  }
+
+  get engines(): readonly string[] {
+    return this.#options.engines;
+  }
+
+  /** Translates one segment with one method. */
+  async translate(
+    text: string,
+    method: TranslationMethod,
+    options: TranslateOptions = {},
+  ): Promise<Translation> {
+    const [translation] = await this.translateEvery(text, [method], options);
+    const result = translation!;
+    const storeAtLeast = options.storeAtLeast;
+    if (
+      storeAtLeast === undefined ||
+      result.origin === 'tm' ||
+      !this.#options.tm ||
+      result.text === ''
+    )
+      return result;
+    const qe =
+      result.qe ?? (await this.#qe(this.#options.tokenizer.encode(text), [result.tokens]))[0]!.mean;
+    const stored =
+      qe >= storeAtLeast
+        ? await this.#options.tm.store({ source: text, target: result.text, qe })
+        : false;
+    return { ...result, qe, stored };
+  }
+
+  /**
+   * Translates one segment with several methods, sharing the work they have in common (the
+   * memory lookup, each engine's decode, the ensemble's): every result is the one `translate`
+   * gives for that method alone.
+   */
+  async translateEvery(
+    text: string,
+    methods: readonly TranslationMethod[],
+    options: TranslateOptions = {},
+  ): Promise<Translation[]> {
+    const o = this.#options;
+    const source = o.tokenizer.encode(text);
+    const useTm = (options.useTm ?? true) && o.tm !== undefined;
+    const hit: TmHit = useTm ? await o.tm!.lookup(text) : { kind: 'none' };
+    const match = hit.kind === 'none' ? undefined : { kind: hit.kind, score: hit.score };
+    if (hit.kind === 'exact') {
+      return methods.map((method) => ({
+        text: hit.target,
+        tokens: [],
+        method,
+        origin: 'tm',
+        match: match!,
+        modelRuns: 0,
+      }));
+    }
+    const hint =
+      hit.kind === 'fuzzy' && o.hint
+        ? o.tokenizer.encode(hit.target).slice(0, o.maxLength)
+        : undefined;
+    this.#checkFits(text, source, hint);
+    const tmHint = hint && o.hint ? { tokens: hint, weight: o.hint.weight } : undefined;
+    const work = new SharedWork(source, tmHint, o.engines.length, (engines) =>
+      this.decode(engines, source, tmHint),
+    );
+    return Promise.all(
+      methods.map(async (method) => {
+        const done = await this.#run(method, work);
+        return { ...done, method, origin: 'models' as const, ...(match ? { match } : {}) };
+      }),
+    );
+  }
+
+  async #run(
+    method: TranslationMethod,
+    work: SharedWork,
+  ): Promise<Omit<Translation, 'method' | 'origin'>> {
+    const tally = new Tally();
+    const done = await this.#runCounted(method, work, tally);
+    return { ...done, modelRuns: tally.runs };
+  }
+
+  async #runCounted(
+    method: TranslationMethod,
+    work: SharedWork,
+    tally: Tally,
+  ): Promise<Omit<Translation, 'method' | 'origin' | 'modelRuns'>> {
+    switch (method) {
+      case 'single':
+        return this.#asTranslation(this.#best(tally.decoded(await work.engine(0), 1)));
+      case 'ensemble':
+        return this.#asTranslation(
+          this.#best(tally.decoded(await work.ensemble(), this.#options.engines.length)),
+        );
+      case 'rerank': {
+        const candidates = distinct(await this.#candidates(work, tally));
+        const scores = await this.#qe(
+          work.source,
+          candidates.map((c) => c.tokens),
+          tally,
+        );
+        let top = 0;
+        for (let i = 1; i < scores.length; i++) if (scores[i]!.mean > scores[top]!.mean) top = i;
+        return { ...this.#asTranslation(candidates[top]!.tokens), qe: scores[top]!.mean };
+      }
+      case 'mbr': {
+        const candidates = await this.#candidates(work, tally);
+        const { index } = mbrSelect(
+          candidates.map((c) => c.text),
+          { weights: candidates.map((c) => c.evidence) },
+        );
+        return this.#asTranslation(candidates[index]!.tokens);
+      }
+      case 'refine':
+        return this.#refine(work, tally, false);
+      case 'refine-ensemble':
+        return this.#refine(work, tally, true);
+      default: {
+        const k = /^engine:(\d+)$/.exec(method)?.[1];
+        if (k !== undefined && Number(k) < this.#options.engines.length)
+          return this.#asTranslation(this.#best(tally.decoded(await work.engine(Number(k)), 1)));
+        throw new TypeError(
+          `translator: unknown method ${JSON.stringify(method)}; use one of ${TRANSLATION_METHODS.join(', ')} or engine:<k>`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Every engine's n-best list and the ensemble's, in that order, each candidate with how much
+   * evidence it is for MBR: its posterior within its list (softmax of the hypotheses' summed
+   * log-probabilities), times the list's share — engine k's fusion weight for its own list (the
+   * engines' shares add up to 1), and 1 for the ensemble's list.
+   */
+  async #candidates(work: SharedWork, tally: Tally): Promise<Candidate[]> {
+    const k = this.#options.engines.length;
+    const results = await Promise.all([
+      ...this.#options.engines.map((_, e) => work.engine(e)),
+      work.ensemble(),
+    ]);
+    results.forEach((result, list) => tally.decoded(result, list < k ? 1 : k));
+    const total = this.#weights.reduce((a, b) => a + b, 0);
+    return results.flatMap((result, list) => {
+      const share = list < k ? this.#weights[list]! / total : 1;
+      const top = Math.max(...result.hypotheses.map((h) => h.logprob));
+      const mass = result.hypotheses.reduce((sum, h) => sum + Math.exp(h.logprob - top), 0);
+      return result.hypotheses.map((h) => {
+        const tokens = stripEnd(h.tokens, this.#options.layout.eos);
+        return {
+          tokens,
+          text: this.#options.tokenizer.decode(tokens),
+          evidence: (share * Math.exp(h.logprob - top)) / mass,
+        };
+      });
+    });
+  }
+
+  async #refine(
+    work: SharedWork,
+    tally: Tally,
+    all: boolean,
+  ): Promise<Omit<Translation, 'method' | 'origin' | 'modelRuns'>> {
+    const o = this.#options;
+    if (!o.qe) throw new TranslationError('translator: the refine method needs a QE model');
+    const threshold = o.refine?.threshold ?? -0.25;
+    const doubt = o.refine?.tokenThreshold ?? Math.log(0.5);
+    let current = this.#best(tally.decoded(await work.engine(0), 1));
+    let qe = (await this.#qe(work.source, [current], tally))[0]!;
+    const steps: RefineStep[] = [
+      { engines: [o.engines[0]!], kept: current.length, qe: qe.mean, accepted: true },
+    ];
+    for (let r = 1; r < (all ? 2 : o.engines.length) && qe.mean < threshold; r++) {
+      // Keep what QE trusts: the draft up to its first doubtful token; re-decode from there.
+      let kept = qe.tokens.findIndex((logprob) => logprob < doubt);
+      if (kept < 0) kept = current.length;
+      kept = Math.min(kept, current.length);
+      const engines = o.engines.slice(0, all ? o.engines.length : r + 1).map((_, k) => k);
+      const result = tally.decoded(
+        await this.decode(engines, work.source, work.hint, current.slice(0, kept)),
+        engines.length,
+      );
+      const next = [...current.slice(0, kept), ...this.#best(result)];
+      const nextQe = (await this.#qe(work.source, [next], tally))[0]!;
+      const accepted = nextQe.mean > qe.mean;
+      steps.push({ engines: engines.map((k) => o.engines[k]!), kept, qe: nextQe.mean, accepted });
+      if (accepted) {
+        current = next;
+        qe = nextQe;
+      }
+    }
+    return { ...this.#asTranslation(current), qe: qe.mean, rounds: steps.length - 1, steps };
+  }
+
+  /**
+   * One decode with engines `engines` (indices) fused with their weights renormalised, and the
+   * hint actor when a hint is given; the output continues `prefix` (a forced start of the
+   * translation), which the result's tokens do not repeat.
+   */
+  decode(
+    engines: readonly number[],
+    source: readonly number[],
+    hint?: { readonly tokens: readonly number[]; readonly weight: number },
+    prefix: readonly number[] = [],
+  ): Promise<DecodeResult> {
+    const o = this.#options;
+    const actors = engines.map((k) => o.engines[k]!);
+    let weights = engines.map((k) => this.#weights[k]!);
+    const total = weights.reduce((a, b) => a + b, 0);
+    weights = weights.map((w) => (total > 0 ? w / total : 1 / weights.length));
+    const temperatures = engines.map((k) => this.#temperatures[k]!);
+    const models = actors.map((actor) => ({ actor }));
+    if (hint && o.hint) {
+      // The hint's logits are read at the engines' mean temperature, so that its weight is in the
+      // same units as theirs: weight h against 1 − h for the engines together.
+      const temperature = weights.reduce((sum, w, i) => sum + w * temperatures[i]!, 0);
+      weights = [...weights.map((w) => w * (1 - hint.weight)), hint.weight];
+      temperatures.push(temperature);
+      models.push({ actor: o.hint.actor });
+    }
+    const plan = decode({
+      name: `translate ${actors.join('+')}${hint ? '+hint' : ''}`,
+      models,
+      fusion: { strategy: 'log-linear', weights, temperatures },
+      search:
+        this.#beam > 1
+          ? { type: 'beam', beamWidth: this.#beam, lengthPenalty: o.lengthPenalty ?? 1 }
+          : { type: 'greedy' },
+      context: o.context,
+      endToken: o.layout.eos,
+      padToken: o.layout.pad,
+      maxLength: Math.max(1, o.maxLength - prefix.length),
+    });
+    return o.runtime.decode(plan, [...buildPrompt(o.layout, source, hint?.tokens), ...prefix]);
+  }
+
+  #qe(
+    source: readonly number[],
+    candidates: readonly (readonly number[])[],
+    tally?: Tally,
+  ): Promise<QeScore[]> {
+    if (!this.#options.qe)
+      return Promise.reject(new TranslationError('translator: this method needs a QE model'));
+    if (tally) tally.runs++;
+    return this.#options.qe.score(source, candidates);
+  }
+
+  /** The best hypothesis' tokens without the end token. */
+  #best(result: DecodeResult): number[] {
+    return stripEnd(result.tokens, this.#options.layout.eos);
+  }
+
+  #asTranslation(tokens: readonly number[]): { text: string; tokens: readonly number[] } {
+    return { text: this.#options.tokenizer.decode(tokens), tokens };
+  }
+
+  #checkFits(text: string, source: readonly number[], hint: readonly number[] | undefined): void {
+    const o = this.#options;
+    // The window must still hold <s> when the last token is predicted, or the models lose the source.
+    const needed =
+      buildPrompt(o.layout, source, o.hint ? new Array(o.maxLength).fill(0) : hint).length +
+      o.maxLength;
+    if (needed > o.context) {
+      throw new TranslationError(
+        `segment of ${source.length} tokens is too long for the models' window of ${o.context} tokens ` +
+          `(prompt, ${o.hint ? 'hint, ' : ''}and up to ${o.maxLength} output tokens need ${needed}): ${JSON.stringify(text.slice(0, 60))}`,
+      );
+    }
+  }
+}
+
+/** Decodes that several methods of one segment share, each run once, on first use. */
+class SharedWork {
+  readonly source: readonly number[];
+  readonly hint: { readonly tokens: readonly number[]; readonly weight: number } | undefined;
+  readonly #decode: (engines: readonly number[]) => Promise<DecodeResult>;
+  readonly #engines = new Map<number, Promise<DecodeResult>>();
+  readonly #count: number;
+  #ensemble: Promise<DecodeResult> | undefined;
+
+  constructor(
+    source: readonly number[],
+    hint: { readonly tokens: readonly number[]; readonly weight: number } | undefined,
+    count: number,
+    decode: (engines: readonly number[]) => Promise<DecodeResult>,
+  ) {
+    this.source = source;
+    this.hint = hint;
+    this.#count = count;
+    this.#decode = decode;
+  }
+
+  engine(k: number): Promise<DecodeResult> {
+    let result = this.#engines.get(k);
+    if (!result) {
+      result = this.#decode([k]);
+      this.#engines.set(k, result);
+    }
+    return result;
+  }
+
+  ensemble(): Promise<DecodeResult> {
+    this.#ensemble ??= this.#decode(Array.from({ length: this.#count }, (_, k) => k));
+    return this.#ensemble;
+  }
+}
+
+/** Counts the model runs of one method. */
+class Tally {
+  runs = 0;
+
+  decoded(result: DecodeResult, engines: number): DecodeResult {
+    this.runs += result.trace.rounds.length * engines;
+    return result;
+  }
+}
+
+function stripEnd(tokens: readonly number[], eos: number): number[] {
+  return tokens.at(-1) === eos ? tokens.slice(0, -1) : [...tokens];
+}
+
+function distinct(candidates: readonly Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((c) => {
+    const key = c.tokens.join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
