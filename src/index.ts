@@ -5,7 +5,7 @@
 
 export type { CallOptions } from './actor/call-options.js';
 export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
-export type { IoMetadata, RunStats } from './actor/protocol.js';
+export type { IoMetadata, ModelFault, RunStats } from './actor/protocol.js';
 export type { RestartOptions } from './actor/restart-budget.js';
 export type {
   ActorOf,
@@ -42,6 +42,7 @@ export {
   RoundtableError,
   TimeoutError,
 } from './errors.js';
+export type { HealthReport } from './observability/health.js';
 // Plans
 export { decode, ensemble, layers, refine } from './plans/builders.js';
 export type {
@@ -59,10 +60,16 @@ export type {
 export { parsePlan, readPlanFile } from './plans/schema.js';
 export type { ActorContext } from './runtime/context.js';
 export type { RuntimeEvents } from './runtime/events.js';
-export type { PlanResult, RoundtableOptions } from './runtime/roundtable.js';
+export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
 // The runtime
 export { Roundtable } from './runtime/roundtable.js';
+export type { Strategy } from './supervision/strategy.js';
+export type { ActorHealth, ActorState } from './supervision/supervisable.js';
+export type { SupervisorOptions } from './supervision/supervisor.js';
+// Supervision and observability
+export { Supervisor } from './supervision/supervisor.js';
 export type { DecodeResult } from './supervisor/run-decode.js';
+export type { RunOptions } from './supervisor/run-rounds.js';
 export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
 export type {
   ArenaOptions,

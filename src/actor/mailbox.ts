@@ -14,6 +14,8 @@ interface Waiter<T> {
   readonly item: T;
   readonly admit: () => void;
   readonly refuse: (error: Error) => void;
+  /** Stops listening to the sender's signal: the message was answered elsewhere. */
+  readonly forget: () => void;
 }
 
 /**
@@ -91,6 +93,7 @@ export class Mailbox<T> {
           signal?.removeEventListener('abort', onAbort);
           reject(error);
         },
+        forget: () => signal?.removeEventListener('abort', onAbort),
       };
       const onAbort = () => {
         const at = this.#waiters.indexOf(waiter);
@@ -121,12 +124,21 @@ export class Mailbox<T> {
     return item;
   }
 
-  /** Takes a specific message out (cancelled while queued). */
+  /**
+   * Takes a specific message out (answered while queued: timeout, abort), whether it holds a slot
+   * or its sender is parked; a parked sender's promise is then left unsettled, its message having
+   * been answered already.
+   */
   remove(item: T): boolean {
     const at = this.#items.indexOf(item, this.#head);
-    if (at < 0) return false;
-    this.#items.splice(at, 1);
-    this.#admitOne();
+    if (at >= 0) {
+      this.#items.splice(at, 1);
+      this.#admitOne();
+      return true;
+    }
+    const parked = this.#waiters.findIndex((waiter) => waiter.item === item);
+    if (parked < 0) return false;
+    this.#waiters.splice(parked, 1)[0]!.forget();
     return true;
   }
 

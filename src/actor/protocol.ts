@@ -28,9 +28,21 @@ export interface RunStats {
   readonly totalMs: number;
 }
 
+/**
+ * Faults a model worker can be told to commit on its next run, for tests and the soak (only when
+ * the actor was spawned with `faultInjection`):
+ * - 'exit': `process.exit` after the inputs are staged, before ONNX Runtime runs;
+ * - 'exit-holding': `process.exit` after the outputs are written into the arena, before the reply
+ *   that would hand them over is posted (the runtime must reclaim them);
+ * - 'throw': an exception inside the run, as a bug in the worker's code would throw;
+ * - 'oom': allocating until the worker's `resourceLimits` end it.
+ */
+export type ModelFault = 'exit' | 'exit-holding' | 'throw' | 'oom';
+
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly feeds: Record<string, TensorDescriptor> }
   | { readonly type: 'slab'; readonly slab: number; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'fault'; readonly fault: ModelFault }
   | { readonly type: 'close' };
 
 export type FromWorker =
@@ -45,6 +57,8 @@ export type FromWorker =
       readonly id: number;
       readonly outputs: Record<string, TensorDescriptor>;
       readonly stats: RunStats;
+      /** Journal slots of the outputs (see holdings.ts), freed by the runtime on receipt. */
+      readonly held: readonly number[];
     }
   | { readonly type: 'failure'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'slab'; readonly slab: number; readonly buffer: SharedArrayBuffer };
@@ -57,6 +71,12 @@ export type ToFusionWorker =
 /** Fusion worker → runtime. */
 export type FromFusionWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'fused'; readonly id: number; readonly reply: FuseReply }
+  | {
+      readonly type: 'fused';
+      readonly id: number;
+      readonly reply: FuseReply;
+      /** Journal slot of the fused tensor (see holdings.ts), freed by the runtime on receipt. */
+      readonly held: readonly number[];
+    }
   | { readonly type: 'failure'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'slab'; readonly slab: number; readonly buffer: SharedArrayBuffer };

@@ -70,6 +70,8 @@ export interface Round {
   readonly quorum?: number;
   /** Milliseconds the round may take; steps not answered by then are missing. */
   readonly deadlineMs?: number;
+  /** Times a step whose actor crashed is run again on the restarted actor, within the deadline. */
+  readonly retries?: number;
 }
 
 /**

@@ -48,6 +48,7 @@ const round = z.strictObject({
     .optional(),
   quorum: z.number().int().positive().optional(),
   deadlineMs: positive.optional(),
+  retries: z.number().int().nonnegative().optional(),
 });
 
 const roundsPlan = z.strictObject({

@@ -19,6 +19,28 @@ export interface RuntimeEvents {
     delayMs: number;
   }) => void;
   'actor:stopped': (event: { actor: string; reason: SerializedError | undefined }) => void;
+  /**
+   * One message's one answer. `ms`: how long it ran on a worker (undefined if it never ran);
+   * `code`: the error's code when it was answered with an error.
+   */
+  'actor:message': (event: { actor: string; ms: number | undefined; code?: string }) => void;
+  /** A dead worker had written arena blocks it never handed over; they were given back. */
+  'arena:reclaimed': (event: {
+    actor: string;
+    replica: number;
+    blocks: number;
+    bytes: number;
+  }) => void;
+  /** A supervisor applies its strategy after `cause` died. */
+  'supervisor:restarting': (event: {
+    supervisor: string;
+    strategy: string;
+    cause: string;
+    restarting: readonly string[];
+    delayMs: number;
+  }) => void;
+  /** A supervisor spent its restart budget and stopped its children. */
+  'supervisor:gave-up': (event: { supervisor: string; reason: string }) => void;
   'round:started': (event: {
     plan: string;
     run: number;
@@ -31,6 +53,23 @@ export interface RuntimeEvents {
     round: number;
     ms: number;
     missing: readonly string[];
+  }) => void;
+  /** A round that did not settle: `code` of the error the run was rejected with. */
+  'round:failed': (event: {
+    plan: string;
+    run: number;
+    round: number;
+    ms: number;
+    code: string;
+  }) => void;
+  /** A step of a round is run again after its actor crashed under it. */
+  'round:retried': (event: {
+    plan: string;
+    run: number;
+    round: number;
+    actor: string;
+    attempt: number;
+    reason: string;
   }) => void;
   'mailbox:full': (event: { actor: string; capacity: number; waiting: number }) => void;
   'dead-letter': (event: { actor: string; reason: string }) => void;

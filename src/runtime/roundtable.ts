@@ -1,14 +1,19 @@
 import { EventEmitter } from 'eventemitter3';
 import type { CallOptions } from '../actor/call-options.js';
+import type { RestartOptions } from '../actor/restart-budget.js';
 import { SlabExchange } from '../actor/slab-exchange.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
-import { PlanError, RoundtableError } from '../errors.js';
+import { ActorStoppedError, PlanError, RoundtableError, type SerializedError } from '../errors.js';
 import { FusionActor } from '../fusion/fusion-actor.js';
+import { type HealthReport, healthReport } from '../observability/health.js';
+import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
 import { checkConsistency } from '../plans/schema.js';
+import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
+import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
-import { type RoundsContext, runRounds } from '../supervisor/run-rounds.js';
+import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
 import type { StepActor } from '../supervisor/step-actor.js';
 import type { Trace } from '../supervisor/trace.js';
 import {
@@ -22,12 +27,26 @@ import type { RuntimeEvents } from './events.js';
 
 export interface RoundtableOptions {
   readonly arena?: ArenaOptions;
+  /** Restart budget of the fusion actor's worker. */
+  readonly fusionRestart?: RestartOptions;
 }
 
 export interface PlanResult<T> {
   readonly outputs: Record<string, T>;
   readonly trace: Trace;
 }
+
+/** Why an actor stopped, as a death watch is told. */
+export interface ActorStopped {
+  readonly actor: string;
+  readonly reason: SerializedError | undefined;
+}
+
+/** An actor the runtime owns: a plan step it can close, and usually a supervisable one. */
+type OwnedActor = StepActor & {
+  close(graceMs?: number): Promise<void>;
+  health?(): ActorHealth;
+};
 
 /**
  * The runtime a service embeds: one arena shared by every thread, the actors, the fusion actor,
@@ -38,24 +57,40 @@ export class Roundtable {
   readonly arena: Arena;
   readonly events: EventEmitter<RuntimeEvents>;
   readonly #context: ActorContext;
-  readonly #actors = new Map<string, StepActor & { close(graceMs?: number): Promise<void> }>();
+  readonly #actors = new Map<string, OwnedActor>();
+  readonly #supervisors = new Map<string, Supervisor>();
+  readonly #supervised = new Set<string>();
+  readonly #stopped = new Map<string, ActorStopped>();
   readonly #fusion: FusionActor;
+  readonly #metrics: RuntimeMetrics;
+  /** Plan runs in flight, so close() can give them their grace. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #runs = 0;
-  #closed = false;
+  #closing: Promise<void> | undefined;
 
   private constructor(arena: Arena, context: ActorContext, fusion: FusionActor) {
     this.arena = arena;
     this.events = context.events;
     this.#context = context;
     this.#fusion = fusion;
+    this.events.on('actor:stopped', (event) => this.#stopped.set(event.actor, event));
+    this.#metrics = new RuntimeMetrics(this.events, {
+      actors: () => this.#healthOfActors(),
+      arena: () => arena.stats(),
+    });
   }
 
   static async create(options: RoundtableOptions = {}): Promise<Roundtable> {
     const arena = Arena.create(options.arena);
     const events = new EventEmitter<RuntimeEvents>();
     const context: ActorContext = { arena, slabs: new SlabExchange(arena), events };
-    const fusion = await FusionActor.spawn('fusion', context);
+    const fusion = await FusionActor.spawn('fusion', context, options.fusionRestart);
     return new Roundtable(arena, context, fusion);
+  }
+
+  /** The fusion actor every plan fuses with (its health, and fault injection in tests). */
+  get fusion(): FusionActor {
+    return this.#fusion;
   }
 
   /** The context new actors are spawned in (custom actors take it too). */
@@ -66,32 +101,28 @@ export class Roundtable {
   /** Spawns a model actor. Rejects with ModelLoadError if ONNX Runtime refuses the model. */
   async spawnModel(name: string, options: ModelActorOptions): Promise<ModelActor> {
     this.#claim(name);
-    try {
-      const actor = await ModelActor.spawn(name, this.#context, options);
-      this.#actors.set(name, actor);
-      return actor;
-    } catch (error) {
-      this.#actors.delete(name);
-      throw error;
-    }
+    const actor = await ModelActor.spawn(name, this.#context, options);
+    return this.#own(name, actor);
   }
 
   /**
    * Spawns a custom actor: a module of the user's started on a worker and reached through a typed
    * reference (`actor.ref.method(...)`); usable as a plan step if it has a `run` method.
    */
-  async spawnCustom<T extends object = UntypedActor>(name: string, options: CustomActorOptions): Promise<CustomActor<T>> {
+  async spawnCustom<T extends object = UntypedActor>(
+    name: string,
+    options: CustomActorOptions,
+  ): Promise<CustomActor<T>> {
     this.#claim(name);
     const actor = await CustomActor.spawn<T>(name, this.#context, options);
-    this.#actors.set(name, actor);
-    return actor;
+    return this.#own(name, actor);
   }
 
   /**
    * Registers an actor made elsewhere (a custom actor) so plans can name it; the runtime closes it
    * on close().
    */
-  register<A extends StepActor & { close(graceMs?: number): Promise<void> }>(actor: A): A {
+  register<A extends OwnedActor>(actor: A): A {
     this.#claim(actor.name);
     this.#actors.set(actor.name, actor);
     return actor;
@@ -101,12 +132,91 @@ export class Roundtable {
     return this.#actors.get(name);
   }
 
+  /**
+   * Puts actors already spawned under one supervisor: from now on their deaths are handled by its
+   * strategy and its restart budget (which replace each actor's own). An actor has at most one
+   * supervisor.
+   *
+   * @example runtime.supervise('pipeline', { strategy: 'rest-for-one',
+   *   children: ['tokenizer', 'encoder', 'decoder'], maxRestarts: 3, withinMs: 10_000 })
+   */
+  supervise(name: string, options: SupervisorOptions): Supervisor {
+    this.#assertOpen();
+    if (this.#supervisors.has(name)) {
+      throw new RoundtableError(`a supervisor named "${name}" already exists`);
+    }
+    if (!Array.isArray(options.children)) {
+      throw new TypeError(`supervisor "${name}": children must be an array of actor names`);
+    }
+    const children = options.children.map((child) => {
+      const actor = this.#actors.get(child);
+      if (!actor) throw new RoundtableError(`supervisor "${name}": no actor named "${child}"`);
+      if (!isSupervisable(actor)) {
+        throw new TypeError(`supervisor "${name}": actor "${child}" cannot be supervised`);
+      }
+      if (this.#supervised.has(child)) {
+        throw new RoundtableError(
+          `supervisor "${name}": actor "${child}" already has a supervisor`,
+        );
+      }
+      return actor;
+    });
+    if (new Set(options.children).size !== options.children.length) {
+      throw new RoundtableError(`supervisor "${name}": an actor is listed twice`);
+    }
+    const supervisor = new Supervisor(name, children, options, this.events);
+    for (const child of options.children) this.#supervised.add(child);
+    this.#supervisors.set(name, supervisor);
+    return supervisor;
+  }
+
+  /**
+   * Death watch: calls `listener` once when the actor stops for good (closed, crashed without a
+   * restart, or past its restart budget); at once (on the next tick) if it has stopped already.
+   * Returns a function that cancels the watch.
+   */
+  watch(name: string, listener: (event: ActorStopped) => void): () => void {
+    const stopped = this.#stopped.get(name);
+    if (stopped) {
+      const timer = setImmediate(() => listener(stopped));
+      return () => clearImmediate(timer);
+    }
+    if (!this.#actors.has(name) && name !== this.#fusion.name) {
+      throw new RoundtableError(`no actor named "${name}" to watch`);
+    }
+    const onStopped = (event: ActorStopped) => {
+      if (event.actor !== name) return;
+      this.events.off('actor:stopped', onStopped);
+      listener(event);
+    };
+    this.events.on('actor:stopped', onStopped);
+    return () => {
+      this.events.off('actor:stopped', onStopped);
+    };
+  }
+
+  /** Readiness and the state of every actor, for a service's health endpoints. */
+  health(): HealthReport {
+    return healthReport(this.#closing === undefined, this.#healthOfActors());
+  }
+
+  /** Every metric in the Prometheus text exposition format (see {@link metricsContentType}). */
+  metrics(): Promise<string> {
+    return this.#metrics.text();
+  }
+
+  /** The Content-Type header to serve {@link metrics} with. */
+  get metricsContentType(): string {
+    return this.#metrics.contentType;
+  }
+
   /** Runs a plan on host tensors; returns host tensors and the trace. Nothing stays in the arena. */
   async run(
     plan: RoundsPlan,
     feeds: Record<string, HostTensor>,
-    options: CallOptions = {},
+    options: RunOptions = {},
   ): Promise<PlanResult<HostTensor>> {
+    this.#assertOpen();
     const shared: Record<string, TensorDescriptor> = {};
     try {
       for (const name in feeds) {
@@ -141,9 +251,10 @@ export class Roundtable {
   runShared(
     plan: RoundsPlan,
     feeds: Record<string, TensorDescriptor>,
-    options: CallOptions = {},
+    options: RunOptions = {},
   ): Promise<PlanResult<TensorDescriptor>> {
-    this.#assertOpen();
+    const closed = this.#refuse();
+    if (closed) return closed;
     if (plan.kind !== 'rounds')
       return Promise.reject(
         new PlanError(
@@ -155,7 +266,7 @@ export class Roundtable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return runRounds(plan, feeds, this.#roundsContext(), options);
+    return this.#track(runRounds(plan, feeds, this.#roundsContext(), options));
   }
 
   /** Step-synchronous ensemble decoding from a prompt of token ids. */
@@ -164,22 +275,63 @@ export class Roundtable {
     prompt: readonly number[],
     options: CallOptions = {},
   ): Promise<DecodeResult> {
-    this.#assertOpen();
+    const closed = this.#refuse();
+    if (closed) return closed;
     try {
       checkConsistency(plan);
     } catch (error) {
       return Promise.reject(error);
     }
-    return runDecode(plan, prompt, this.#roundsContext(), options);
+    return this.#track(runDecode(plan, prompt, this.#roundsContext(), options));
   }
 
-  /** Closes every actor (in-flight work gets `graceMs` to finish) and releases the workers. */
-  async close(graceMs = 5_000): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await Promise.all([...this.#actors.values()].map((actor) => actor.close(graceMs)));
-    await this.#fusion.close();
-    this.#actors.clear();
+  /**
+   * Shuts down gracefully: new work is refused with ActorStoppedError at once; plan runs and
+   * messages in flight get `graceMs` to finish; what is still queued or running after that is
+   * answered with ActorStoppedError; then every worker is terminated (never inside ONNX Runtime
+   * nor inside an arena section). Nothing keeps the process alive afterwards.
+   */
+  close(graceMs = 5_000): Promise<void> {
+    this.#closing ??= (async () => {
+      const deadline = Date.now() + graceMs;
+      if (this.#inFlight.size > 0 && graceMs > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          Promise.allSettled([...this.#inFlight]),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
+      const remaining = () => Math.max(0, deadline - Date.now());
+      await Promise.all([...this.#actors.values()].map((actor) => actor.close(remaining())));
+      await this.#fusion.close(remaining());
+    })();
+    return this.#closing;
+  }
+
+  #own<A extends OwnedActor>(name: string, actor: A): A {
+    if (this.#closing) {
+      void actor.close(0);
+      throw new ActorStoppedError(`the runtime is closing: actor "${name}" was not kept`);
+    }
+    this.#actors.set(name, actor);
+    return actor;
+  }
+
+  #track<T>(run: Promise<T>): Promise<T> {
+    this.#inFlight.add(run);
+    const forget = () => this.#inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  #healthOfActors(): ActorHealth[] {
+    const actors: ActorHealth[] = [];
+    for (const actor of this.#actors.values()) if (actor.health) actors.push(actor.health());
+    actors.push(this.#fusion.health());
+    return actors;
   }
 
   #roundsContext(): RoundsContext {
@@ -194,11 +346,25 @@ export class Roundtable {
 
   #claim(name: string): void {
     this.#assertOpen();
-    if (this.#actors.has(name))
+    if (this.#actors.has(name) || name === this.#fusion.name)
       throw new RoundtableError(`an actor named "${name}" already exists`);
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new RoundtableError('the runtime is closed');
+  #refuse(): Promise<never> | undefined {
+    if (!this.#closing) return undefined;
+    return Promise.reject(new ActorStoppedError('the runtime is closing: no new work is taken'));
   }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new ActorStoppedError('the runtime is closing: no new work is taken');
+  }
+}
+
+function isSupervisable(actor: OwnedActor): actor is OwnedActor & Supervisable {
+  const candidate = actor as Partial<Supervisable>;
+  return (
+    typeof candidate.superviseBy === 'function' &&
+    typeof candidate.restart === 'function' &&
+    typeof candidate.stop === 'function'
+  );
 }

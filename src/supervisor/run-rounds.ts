@@ -20,9 +20,24 @@ export interface RoundsContext {
 }
 
 export interface RunOptions {
+  /** Cancels the run: queued messages are withdrawn, running ones abandoned and their outputs freed. */
   readonly signal?: AbortSignal;
   /** Milliseconds for the whole plan. */
   readonly timeout?: number;
+  /**
+   * How many times a step is run again when its actor crashed under it (ActorCrashedError: the
+   * worker died, or a supervisor replaced it), on the restarted actor, within the round's
+   * deadline. Default 0. A round's own `retries` (when its plan says) wins over this.
+   */
+  readonly retries?: number;
+}
+
+/** A round that may say how often its steps are retried (see {@link RunOptions.retries}). */
+type RetryableRound = Round & { readonly retries?: number };
+
+/** Only a crash is worth another attempt: the same input gives the same bad feed or timeout. */
+function retryable(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'ERR_ACTOR_CRASHED';
 }
 
 /**
@@ -50,15 +65,23 @@ export async function runRounds(
     for (let r = 0; r < plan.rounds.length; r++) {
       if (options.signal?.aborted)
         throw new AbortError(`plan "${plan.name}" was aborted before round ${r}`);
-      const trace = await runRound(
-        plan,
-        r,
-        plan.rounds[r]!,
-        env,
-        context,
-        options.signal,
-        deadline,
-      );
+      const roundStart = performance.now();
+      let trace: RoundTrace;
+      try {
+        trace = await runRound(plan, r, plan.rounds[r]!, env, context, options, deadline);
+      } catch (error) {
+        context.events.emit('round:failed', {
+          plan: plan.name,
+          run: context.run,
+          round: r,
+          ms: performance.now() - roundStart,
+          code:
+            (error as { code?: unknown }).code === undefined
+              ? 'ERR_UNKNOWN'
+              : String((error as { code?: unknown }).code),
+        });
+        throw error;
+      }
       rounds.push(trace);
       if (trace.stopped) break;
     }
@@ -77,10 +100,17 @@ async function runRound(
   round: Round,
   env: Environment,
   context: RoundsContext,
-  signal: AbortSignal | undefined,
+  options: RunOptions,
   planDeadline: number | undefined,
 ): Promise<RoundTrace> {
+  const signal = options.signal;
   const name = round.name ?? `round ${index + 1}`;
+  const retries = (round as RetryableRound).retries ?? options.retries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new RangeError(
+      `plan "${plan.name}", ${name}: retries must be an integer >= 0, got ${retries}`,
+    );
+  }
   const actors = round.steps.map((step) => {
     const actor = context.actor(step.actor);
     if (!actor) throw new PlanError(`plan "${plan.name}", ${name}: no actor named "${step.actor}"`);
@@ -98,19 +128,38 @@ async function runRound(
     roundDeadline ?? Number.POSITIVE_INFINITY,
     planDeadline ?? Number.POSITIVE_INFINITY,
   );
-  const timeout = Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined;
+  const timeLeft = () =>
+    Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined;
 
   const settled = await Promise.allSettled(
     round.steps.map(async (step, s) => {
       const stepStart = performance.now();
       const feeds: Record<string, TensorDescriptor> = {};
       for (const [input, tensor] of Object.entries(step.inputs)) feeds[input] = env.get(tensor);
-      const result = await actors[s]!.runShared(feeds, {
-        ...(signal ? { signal } : {}),
-        ...(timeout !== undefined ? { timeout } : {}),
-      });
-      env.adopt(Object.values(result.outputs));
-      return { result, ms: performance.now() - stepStart };
+      // One attempt at a time, and another only after the previous one was answered with a crash
+      // (which delivers no outputs): a step contributes at most one result to the round.
+      for (let attempt = 0; ; attempt++) {
+        const timeout = timeLeft();
+        try {
+          const result = await actors[s]!.runShared(feeds, {
+            ...(signal ? { signal } : {}),
+            ...(timeout !== undefined ? { timeout } : {}),
+          });
+          env.adopt(Object.values(result.outputs));
+          return { result, ms: performance.now() - stepStart };
+        } catch (error) {
+          const expired = Number.isFinite(deadline) && Date.now() >= deadline;
+          if (attempt >= retries || !retryable(error) || signal?.aborted || expired) throw error;
+          context.events.emit('round:retried', {
+            plan: plan.name,
+            run: context.run,
+            round: index,
+            actor: step.actor,
+            attempt: attempt + 1,
+            reason: (error as Error).message,
+          });
+        }
+      }
     }),
   );
 

@@ -3,7 +3,7 @@
  * method. comlink rebuilds an error thrown in the worker as a plain `Error` carrying the original
  * `name`, `message` and `stack`; the class and any `code` are lost on the way.
  */
-import { ActorError, reviveError } from '../../errors.js';
+import { ActorError, RoundtableError, reviveError } from '../../errors.js';
 import { UNCLONABLE_REPLY } from './custom-protocol.js';
 
 const RUNTIME_ERRORS = new Set([
@@ -23,6 +23,8 @@ const RUNTIME_ERRORS = new Set([
 
 export function callError(actor: string, method: string, error: unknown): Error {
   const where = `actor "${actor}": ${method}()`;
+  // Raised by the runtime on this side (a full mailbox, a stop): already typed and named.
+  if (error instanceof RoundtableError) return error;
   if (!(error instanceof Error)) {
     return new ActorError(`${where} threw a non-error value: ${describe(error)}`, { cause: error });
   }

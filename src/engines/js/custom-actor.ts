@@ -1,32 +1,30 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type ResourceLimits, type Worker } from 'node:worker_threads';
-import { type Remote, wrap } from 'comlink';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { CallOptions } from '../../actor/call-options.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
-import type { SlabMember } from '../../actor/slab-exchange.js';
+import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
   ActorCrashedError,
-  ActorError,
   ActorStoppedError,
+  MailboxFullError,
   type RoundtableError,
-  reviveError,
   serializeError,
-  TimeoutError,
 } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
-import type { TensorDescriptor } from '../../tensor/index.js';
-import { spawnWorker } from '../../util/spawn-worker.js';
-import { validateFeeds } from '../onnx/feed-validation.js';
-import { type ActorPort, actorPort } from './actor-port.js';
-import { callError } from './call-error.js';
+import { ownPolicy } from '../../supervision/own-policy.js';
 import type {
-  CustomWorkerData,
-  ExposedActor,
-  FromCustomWorker,
-  SharedRunReply,
-} from './custom-protocol.js';
-import { PendingCalls } from './pending-calls.js';
+  ActorHealth,
+  ActorState,
+  DeathHandler,
+  Supervisable,
+} from '../../supervision/supervisable.js';
+import type { TensorDescriptor } from '../../tensor/index.js';
+import { validateFeeds } from '../onnx/feed-validation.js';
+import { callError } from './call-error.js';
+import type { SharedRunReply } from './custom-protocol.js';
+import { errorText, Incarnation, type LaunchOptions, type Ready } from './incarnation.js';
+import { type PendingCall, PendingCalls } from './pending-calls.js';
 
 export interface CustomActorOptions {
   /** The user's module: a `file:` URL, or a path (a relative one resolves against the cwd). */
@@ -41,6 +39,17 @@ export interface CustomActorOptions {
   readonly resourceLimits?: ResourceLimits;
   /** Structured-cloned into the worker and given to the factory as `context.options`. */
   readonly options?: unknown;
+  /**
+   * Restart the worker when it dies, within this budget (one-for-one). Without it a custom actor
+   * whose worker dies stops, unless a supervisor manages it.
+   */
+  readonly restart?: RestartOptions;
+  /**
+   * Calls that may wait while the worker is being restarted; more are refused with
+   * MailboxFullError. Default 64. (A running custom actor takes every call at once: its worker's
+   * event loop interleaves them.)
+   */
+  readonly mailbox?: { readonly capacity?: number };
 }
 
 /** What an actor is typed as when the caller does not say: any method, any arguments. */
@@ -80,9 +89,8 @@ export interface CustomResult {
   readonly stats: RunStats;
 }
 
-type Ready = Extract<FromCustomWorker, { type: 'ready' }>;
-
 const DEFAULT_START_TIMEOUT = 30_000;
+const DEFAULT_WAITING = 64;
 
 /**
  * A JavaScript module as an actor on its own worker thread, reached through comlink. On top of
@@ -90,9 +98,10 @@ const DEFAULT_START_TIMEOUT = 30_000;
  * ActorCrashedError when the worker dies, and turns errors into the runtime's typed errors.
  *
  * Calls are not queued: each is sent at once and the worker's event loop interleaves them (an
- * `async` method yields at each `await`).
+ * `async` method yields at each `await`). While the worker is being restarted (see the `restart`
+ * option and supervisors), calls wait for the new worker, at most `mailbox.capacity` of them.
  */
-export class CustomActor<T extends object = UntypedActor> {
+export class CustomActor<T extends object = UntypedActor> implements Supervisable {
   readonly name: string;
   /** Inputs the module declared in its `signature` export; undefined when it declared none. */
   readonly inputs: readonly IoMetadata[] | undefined;
@@ -102,43 +111,57 @@ export class CustomActor<T extends object = UntypedActor> {
   /** Every method of the actor, with the default call options. */
   readonly ref: CustomActorRef<T>;
   readonly #context: ActorContext;
-  readonly #worker: Worker;
-  readonly #port: ActorPort;
-  readonly #member: SlabMember;
-  readonly #remote: Remote<ExposedActor>;
+  readonly #launch: LaunchOptions;
   readonly #defaults: CallOptions;
   readonly #pending: PendingCalls;
+  readonly #waitingCapacity: number;
+  /** The live worker; undefined while a restart is under way. */
+  #current: Incarnation | undefined;
+  /** Resolves with the next worker while a restart is under way. */
+  #next:
+    | {
+        promise: Promise<Incarnation>;
+        resolve: (i: Incarnation) => void;
+        reject: (e: Error) => void;
+      }
+    | undefined;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #starting: Promise<unknown> | undefined;
+  /** True while a restart launches its worker (a failed launch may decide another restart). */
+  #launching = false;
   /** Why calls are refused now; undefined while the actor runs. */
   #stopped: RoundtableError | undefined;
   #closing: Promise<void> | undefined;
-  #exitError: Error | undefined;
+  #onDeath: DeathHandler | undefined;
+  #restarts = 0;
   #onExit: (exitCode: number, expected: boolean) => void = () => {};
 
   private constructor(
     name: string,
     context: ActorContext,
-    worker: Worker,
-    port: ActorPort,
-    member: SlabMember,
-    ready: Ready,
+    incarnation: Incarnation,
+    launch: LaunchOptions,
     options: CustomActorOptions,
   ) {
     this.name = name;
     this.#context = context;
-    this.#worker = worker;
-    this.#port = port;
-    this.#member = member;
+    this.#launch = launch;
+    const ready: Ready = incarnation.ready;
     this.inputs = ready.signature?.inputs;
     this.outputs = ready.signature?.outputs;
     this.methods = ready.methods;
     this.#defaults = options.timeout === undefined ? {} : { timeout: options.timeout };
-    this.#pending = new PendingCalls(name);
-    this.#remote = wrap<ExposedActor>(port);
+    this.#pending = new PendingCalls(name, (ms, error) =>
+      context.events.emit('actor:message', {
+        actor: name,
+        ms,
+        ...(error ? { code: codeOf(error) } : {}),
+      }),
+    );
+    this.#waitingCapacity = options.mailbox?.capacity ?? DEFAULT_WAITING;
+    this.#onDeath = options.restart ? ownPolicy(this, options.restart) : undefined;
     this.ref = this.with({});
-    worker.on('error', (error) => {
-      this.#exitError = error;
-    });
-    worker.on('exit', (code) => this.#exited(code));
+    this.#adopt(incarnation);
   }
 
   /**
@@ -159,48 +182,23 @@ export class CustomActor<T extends object = UntypedActor> {
     if (options.timeout !== undefined && !(options.timeout > 0)) {
       throw new RangeError(`actor "${name}": timeout must be > 0 ms, got ${options.timeout}`);
     }
-    const { port1, port2 } = new MessageChannel();
-    const data: CustomWorkerData = {
-      actor: name,
+    const capacity = options.mailbox?.capacity;
+    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 1)) {
+      throw new RangeError(
+        `actor "${name}": mailbox capacity must be a positive integer, got ${capacity}`,
+      );
+    }
+    const launch: LaunchOptions = {
       module,
       exportName: options.export,
       options: options.options,
-      arena: context.arena.handle(),
-      port: port2,
+      resourceLimits: options.resourceLimits,
+      startTimeout,
     };
-    let worker: Worker;
-    try {
-      worker = spawnWorker(new URL('./custom-worker.js', import.meta.url), {
-        workerData: data,
-        transferList: [port2],
-        ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-      }, { loadTypeScript: /\.(ts|mts|cts)$/.test(new URL(module).pathname) });
-    } catch (cause) {
-      port1.close();
-      throw new ActorError(`actor "${name}": could not start its worker: ${String(cause)}`, {
-        cause,
-      });
-    }
-    const port = actorPort(
-      port1,
-      (slab) => context.slabs.received(slab.slab, slab.buffer, member),
-      'caller',
-    );
-    const member: SlabMember = { postMessage: (message) => port.announce(message) };
-    // Joined before the worker is ready, so no slab made meanwhile goes unannounced to it.
-    context.slabs.join(member);
-    try {
-      const ready = await started(name, worker, startTimeout);
-      const actor = new CustomActor<T>(name, context, worker, port, member, ready, options);
-      context.events.emit('actor:started', { actor: name, replica: 0 });
-      return actor;
-    } catch (error) {
-      context.slabs.leave(member);
-      worker.on('error', () => {}); // the startup error says it all; a late one must not throw here
-      await worker.terminate();
-      port1.close();
-      throw error;
-    }
+    const incarnation = await Incarnation.launch(name, context, launch);
+    const actor = new CustomActor<T>(name, context, incarnation, launch, options);
+    context.events.emit('actor:started', { actor: name, replica: 0 });
+    return actor;
   }
 
   /** Every method of the actor, with these call options instead of the defaults. */
@@ -246,13 +244,21 @@ export class CustomActor<T extends object = UntypedActor> {
     }
     try {
       if (this.inputs) validateFeeds(this.name, this.inputs, feeds);
+      for (const name in feeds) this.#context.arena.check(feeds[name]!);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.#pending.track<SharedRunReply>(
       'run',
       { ...this.#defaults, ...options },
-      () => this.#remote.runShared(feeds),
+      (call) =>
+        this.#worker(call).then((incarnation) =>
+          incarnation.remote.runShared(feeds).then((reply) => {
+            // Handed over: the dead worker's journal must not reclaim these any more.
+            incarnation.holdings.free(reply.held);
+            return reply;
+          }),
+        ),
       (error) => callError(this.name, 'run', error),
       (late) => {
         for (const name in late.outputs) this.#context.arena.release(late.outputs[name]!);
@@ -265,14 +271,58 @@ export class CustomActor<T extends object = UntypedActor> {
     return this.#pending.size;
   }
 
-  /** False once the worker has exited or close() began. */
+  /** False once the actor has stopped (its worker died unrestarted, or close() began). */
   get alive(): boolean {
     return this.#stopped === undefined;
   }
 
-  /** Called once when the worker exits; `expected` is true after {@link close}. */
+  get state(): ActorState {
+    if (this.#stopped) return 'stopped';
+    return this.#current ? 'running' : 'restarting';
+  }
+
+  health(): ActorHealth {
+    const waiting = this.#pending.count((call) => call.tag === undefined);
+    return {
+      name: this.name,
+      kind: 'custom',
+      state: this.state,
+      replicas: 1,
+      alive: this.#current ? 1 : 0,
+      queued: waiting,
+      inFlight: this.#pending.size - waiting,
+    };
+  }
+
+  /** Called once per worker exit; `expected` is true after {@link close} or a strategy's restart. */
   onExit(listener: (exitCode: number, expected: boolean) => void): void {
     this.#onExit = listener;
+  }
+
+  superviseBy(handler: DeathHandler): void {
+    this.#onDeath = handler;
+  }
+
+  restart(_which: number | 'all', delayMs: number): void {
+    if (this.#stopped || this.#restartTimer !== undefined || this.#launching) return;
+    const old = this.#current;
+    this.#awaitNext();
+    if (old) {
+      // Healthy, but replaced by the strategy: its calls in flight are answered as crashed.
+      old.ending = true;
+      void old.terminate();
+    }
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      const starting = this.#replace(old, delayMs).finally(() => {
+        if (this.#starting === starting) this.#starting = undefined;
+      });
+      this.#starting = starting;
+    }, delayMs);
+  }
+
+  stop(reason: RoundtableError): Promise<void> {
+    return this.#shutdown(reason, 0);
   }
 
   /**
@@ -281,34 +331,46 @@ export class CustomActor<T extends object = UntypedActor> {
    * with ActorStoppedError.
    */
   close(graceMs = 5_000): Promise<void> {
-    this.#closing ??= this.#close(graceMs);
-    return this.#closing;
+    return this.#shutdown(new ActorStoppedError(`actor "${this.name}" was closed`), graceMs);
   }
 
   /** Terminates the worker as a fault would (tests and fault injection). */
   async kill(): Promise<void> {
-    await this.#worker.terminate();
+    await this.#current?.terminate();
   }
 
-  async #close(graceMs: number): Promise<void> {
-    if (this.#stopped) return;
-    this.#stop(new ActorStoppedError(`actor "${this.name}" was closed`));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      this.#pending.idle(),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    this.#pending.failAll(
-      (call) =>
-        new ActorStoppedError(
-          `actor "${this.name}" was closed while ${call.method}() (call ${call.id}) was in flight ` +
-            `(it had ${graceMs} ms to finish)`,
-        ),
-    );
-    await this.#worker.terminate();
+  #shutdown(reason: RoundtableError, graceMs: number): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#stopped) {
+        await this.#current?.terminate();
+        return;
+      }
+      this.#stop(reason);
+      clearTimeout(this.#restartTimer);
+      this.#restartTimer = undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#pending.idle(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      this.#pending.failAll(
+        (call) =>
+          new ActorStoppedError(
+            `actor "${this.name}" was closed while ${call.method}() (call ${call.id}) was in flight ` +
+              `(it had ${graceMs} ms to finish)`,
+          ),
+      );
+      await this.#starting;
+      const current = this.#current;
+      if (current) {
+        current.ending = true;
+        await current.terminate();
+      }
+    })();
+    return this.#closing;
   }
 
   #call(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
@@ -321,26 +383,117 @@ export class CustomActor<T extends object = UntypedActor> {
         ),
       );
     }
-    const target = this.#remote.actor as unknown as Record<
-      string,
-      (...args: unknown[]) => Promise<unknown>
-    >;
     return this.#pending.track(
       method,
       options,
-      () => target[method]!(...args),
+      (call) =>
+        this.#worker(call).then((incarnation) => {
+          const target = incarnation.remote.actor as unknown as Record<
+            string,
+            (...args: unknown[]) => Promise<unknown>
+          >;
+          return target[method]!(...args);
+        }),
       (error) => callError(this.name, method, error),
+    );
+  }
+
+  /**
+   * The worker a call goes to, tagging the call with it: the live one at once, or the next one
+   * once a restart has brought it up (calls past the waiting capacity are refused).
+   */
+  #worker(call: PendingCall): Promise<Incarnation> {
+    const current = this.#current;
+    if (current) {
+      call.tag = current;
+      return Promise.resolve(current);
+    }
+    const next = this.#next;
+    if (!next) return Promise.reject(this.#stoppedError(call.method));
+    const waiting = this.#pending.count((c) => c.tag === undefined) - 1;
+    if (waiting >= this.#waitingCapacity) {
+      this.#context.events.emit('mailbox:full', {
+        actor: this.name,
+        capacity: this.#waitingCapacity,
+        waiting,
+      });
+      return Promise.reject(
+        new MailboxFullError(
+          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart)`,
+        ),
+      );
+    }
+    return next.promise.then((incarnation) => {
+      call.tag = incarnation;
+      return incarnation;
+    });
+  }
+
+  #awaitNext(): void {
+    if (this.#next) return;
+    let resolve: (i: Incarnation) => void = () => {};
+    let reject: (e: Error) => void = () => {};
+    const promise = new Promise<Incarnation>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {}); // nobody may be waiting
+    this.#current = undefined;
+    this.#next = { promise, resolve, reject };
+  }
+
+  async #replace(old: Incarnation | undefined, delayMs: number): Promise<void> {
+    if (old) await old.exited;
+    if (this.#stopped) return;
+    let incarnation: Incarnation;
+    this.#launching = true;
+    try {
+      incarnation = await Incarnation.launch(this.name, this.#context, this.#launch);
+    } catch (error) {
+      this.#launching = false;
+      if (this.#stopped) return;
+      this.#onDeath?.({
+        actor: this.name,
+        replica: 0,
+        exitCode: -1,
+        error: error as RoundtableError,
+      });
+      return;
+    }
+    this.#launching = false;
+    if (this.#stopped) {
+      incarnation.ending = true;
+      await incarnation.terminate();
+      return;
+    }
+    this.#restarts++;
+    this.#adopt(incarnation);
+    const next = this.#next;
+    this.#next = undefined;
+    next?.resolve(incarnation);
+    this.#context.events.emit('actor:restarted', {
+      actor: this.name,
+      replica: 0,
+      attempt: this.#restarts,
+      delayMs,
+    });
+  }
+
+  #adopt(incarnation: Incarnation): void {
+    this.#current = incarnation;
+    void incarnation.exited.then((code) => this.#exited(incarnation, code));
+  }
+
+  #stoppedError(method: string): ActorStoppedError {
+    return new ActorStoppedError(
+      `actor "${this.name}": ${method}() refused: the actor has stopped (${this.#stopped?.message ?? 'stopped'})`,
     );
   }
 
   #refuse(method: string): Promise<never> | undefined {
     if (!this.#stopped) return undefined;
     this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
-    return Promise.reject(
-      new ActorStoppedError(
-        `actor "${this.name}": ${method}() refused: the actor has stopped (${this.#stopped.message})`,
-      ),
-    );
+    return Promise.reject(this.#stoppedError(method));
   }
 
   #methodList(): string {
@@ -350,32 +503,69 @@ export class CustomActor<T extends object = UntypedActor> {
   #stop(reason: RoundtableError): void {
     if (this.#stopped) return;
     this.#stopped = reason;
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    // Calls waiting for a restart that will not come: they were never delivered.
+    const next = this.#next;
+    this.#next = undefined;
+    if (next) {
+      const waiting = this.#pending.count((call) => call.tag === undefined);
+      for (let i = 0; i < waiting; i++) {
+        this.#context.events.emit('dead-letter', { actor: this.name, reason: reason.message });
+      }
+      this.#pending.failAll(
+        (call) => this.#stoppedError(call.method),
+        (call) => call.tag === undefined,
+      );
+      next.reject(this.#stoppedError('call'));
+    }
     this.#context.events.emit('actor:stopped', {
       actor: this.name,
       reason: serializeError(reason),
     });
   }
 
-  #exited(code: number): void {
-    const expected = this.#closing !== undefined;
-    this.#context.slabs.leave(this.#member);
-    const cause = this.#exitError;
+  #exited(incarnation: Incarnation, code: number): void {
+    const expected = incarnation.ending || this.#closing !== undefined;
+    this.#context.slabs.leave(incarnation.member);
+    if (this.#current === incarnation) this.#current = undefined;
+    const cause = incarnation.error;
     const why = `exit code ${code}${cause ? `: ${errorText(cause)}` : ''}`;
-    this.#stop(new ActorCrashedError(`actor "${this.name}" died (${why})`, { cause }));
+    const crash = new ActorCrashedError(`actor "${this.name}" died (${why})`, { cause });
+    const restarting = !expected && this.#onDeath !== undefined && !this.#stopped;
+    if (restarting) this.#awaitNext();
+    else if (!expected && !this.#next) this.#stop(crash);
     // Replies the worker posted before it died are still queued on the port: deliver them first,
     // and let their promise chains run, so only calls that truly got no answer count as crashed.
-    this.#port.drain();
+    incarnation.port.drain();
     setImmediate(() => {
-      const inFlight = this.#pending.size;
+      const mine = (call: PendingCall) => call.tag === incarnation;
+      const inFlight = this.#pending.count(mine);
+      const replaced = incarnation.ending && !this.#closing;
       this.#pending.failAll(
         (call) =>
           new ActorCrashedError(
-            `actor "${this.name}" died (${why}) while ${call.method}() (call ${call.id}) was in ` +
-              `flight, one of ${inFlight}`,
+            replaced
+              ? `actor "${this.name}" was restarted by its supervisor while ${call.method}() (call ${call.id}) was in flight, one of ${inFlight}`
+              : `actor "${this.name}" died (${why}) while ${call.method}() (call ${call.id}) was in ` +
+                  `flight, one of ${inFlight}`,
             { cause },
           ),
+        mine,
       );
-      this.#port.close();
+      incarnation.port.close();
+      // Every reply it posted has been taken: what is still journaled was never handed over.
+      const reclaimed = incarnation.holdings.reclaim(this.#context.arena);
+      if (reclaimed.blocks > 0) {
+        this.#context.events.emit('arena:reclaimed', {
+          actor: this.name,
+          replica: 0,
+          ...reclaimed,
+        });
+      }
+      if (restarting) {
+        this.#onDeath?.({ actor: this.name, replica: 0, exitCode: code, error: crash });
+      }
     });
     this.#context.events.emit('actor:exited', {
       actor: this.name,
@@ -387,50 +577,9 @@ export class CustomActor<T extends object = UntypedActor> {
   }
 }
 
-/** Resolves with the worker's `ready`, or rejects with why it will never come. */
-function started(name: string, worker: Worker, timeoutMs: number): Promise<Ready> {
-  return new Promise<Ready>((resolve, reject) => {
-    let error: Error | undefined;
-    const finish = () => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (message: FromCustomWorker) => {
-      finish();
-      if (message.type === 'ready') resolve(message);
-      else reject(reviveError(message.error));
-    };
-    const onError = (cause: Error) => {
-      error = cause;
-    };
-    const onExit = (code: number) => {
-      finish();
-      const why = error ? `: ${errorText(error)}` : '';
-      reject(
-        new ActorError(
-          `actor "${name}": its worker exited with code ${code} while starting${why}`,
-          {
-            cause: error,
-          },
-        ),
-      );
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new TimeoutError(`actor "${name}" did not start within ${timeoutMs} ms`));
-    }, timeoutMs);
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
-}
-
-/** An error's code (Node's, like ERR_WORKER_OUT_OF_MEMORY) or class name, and its message. */
-function errorText(error: Error): string {
+function codeOf(error: Error): string {
   const code = (error as { code?: unknown }).code;
-  return `${typeof code === 'string' ? code : error.name}: ${error.message}`;
+  return typeof code === 'string' ? code : error.name;
 }
 
 function moduleHref(name: string, module: URL | string): string {

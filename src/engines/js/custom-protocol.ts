@@ -24,6 +24,10 @@ export interface CustomWorkerData {
   readonly arena: ArenaHandle;
   /** The worker's end of the actor port; sent in the transfer list. */
   readonly port: MessagePort;
+  /** See worker-guard.ts: held around arena sections, so the worker is not ended inside one. */
+  readonly guard: SharedArrayBuffer;
+  /** See holdings.ts: the outputs of `run` until their reply is delivered. */
+  readonly holdings: SharedArrayBuffer;
 }
 
 /** On `parentPort`, worker → runtime. */
@@ -64,6 +68,8 @@ export interface ExposedActor {
 export interface SharedRunReply {
   readonly outputs: Record<string, TensorDescriptor>;
   readonly stats: RunStats;
+  /** Journal slots of the outputs, freed by the runtime on receipt. */
+  readonly held: readonly number[];
 }
 
 /**

@@ -4,6 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
+import { guardedArena } from '../../actor/guarded-arena.js';
+import { Holdings } from '../../actor/holdings.js';
 import { ActorError, serializeError } from '../../errors.js';
 import { Arena, type HostTensor, type TensorDescriptor } from '../../tensor/index.js';
 import { actorPort } from './actor-port.js';
@@ -15,17 +17,20 @@ import { runShared, viewOf } from './shared-run.js';
 const control = parentPort;
 if (!control) throw new Error('custom-worker.ts must run on a worker thread');
 const data = workerData as CustomWorkerData;
-const arena = Arena.attach(data.arena);
+const raw = Arena.attach(data.arena);
+const journal = { guard: new Int32Array(data.guard), holdings: new Holdings(data.holdings) };
+// What the user's code sees: the runtime does not end this worker while it is inside the arena.
+const arena = guardedArena(raw, journal.guard, data.actor);
 const port = actorPort(
   data.port,
-  (message) => arena.attachSlab(message.slab, message.buffer),
+  (message) => raw.attachSlab(message.slab, message.buffer),
   'worker',
 );
 const report = (message: FromCustomWorker) => control.postMessage(message);
 
 // A slab made here must reach the runtime ahead of the reply that carries a descriptor into it:
 // both travel on the actor port, which keeps order.
-arena.onSlabCreated(({ id, buffer }) => port.announce({ type: 'slab', slab: id, buffer }));
+raw.onSlabCreated(({ id, buffer }) => port.announce({ type: 'slab', slab: id, buffer }));
 
 const context: CustomActorContext = {
   name: data.actor,
@@ -44,7 +49,7 @@ try {
   const exposed: ExposedActor = {
     actor: built.actor,
     runShared: (feeds: Record<string, TensorDescriptor>) =>
-      runShared(data.actor, arena, built.actor, feeds),
+      runShared(data.actor, raw, built.actor, feeds, journal),
   };
   expose(exposed, port);
   report({ type: 'ready', methods: built.methods, signature: built.signature });

@@ -7,6 +7,9 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
 interface Pending {
   readonly id: number;
   readonly method: string;
+  /** Set by `send` when the call reaches a worker: which one (see {@link failAll}). */
+  tag: unknown;
+  readonly started: number;
   readonly reject: (error: Error) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
   signal: AbortSignal | undefined;
@@ -17,7 +20,12 @@ interface Pending {
 export interface PendingCall {
   readonly id: number;
   readonly method: string;
+  /** What `send` set: the worker the call was posted to, or undefined while it waits for one. */
+  tag: unknown;
 }
+
+/** Each call's one answer: how long since it was made, and the error it was answered with. */
+export type CallObserver = (ms: number, error: Error | undefined) => void;
 
 /**
  * The calls in flight to one actor, each answered exactly once: by its reply, its timeout, its
@@ -32,9 +40,11 @@ export class PendingCalls {
   readonly #calls = new Set<Pending>();
   #nextId = 1;
   #idle: (() => void) | undefined;
+  readonly #observe: CallObserver | undefined;
 
-  constructor(actor: string) {
+  constructor(actor: string, observe?: CallObserver) {
     this.#actor = actor;
+    this.#observe = observe;
   }
 
   get size(): number {
@@ -42,13 +52,14 @@ export class PendingCalls {
   }
 
   /**
-   * @param send starts the call; a synchronous throw or a rejection is passed to `translate`.
+   * @param send starts the call; a synchronous throw or a rejection is passed to `translate`. It
+   *   may set `call.tag` to say where the call went.
    * @param discard receives a reply that came after the call was answered otherwise.
    */
   track<R>(
     method: string,
     options: CallOptions,
-    send: () => Promise<R>,
+    send: (call: PendingCall) => Promise<R>,
     translate: (error: unknown) => Error,
     discard?: (late: R) => void,
   ): Promise<R> {
@@ -56,6 +67,8 @@ export class PendingCalls {
       const call: Pending = {
         id: this.#nextId++,
         method,
+        tag: undefined,
+        started: performance.now(),
         reject,
         timer: undefined,
         signal: undefined,
@@ -89,7 +102,7 @@ export class PendingCalls {
       }
       let reply: Promise<R>;
       try {
-        reply = send();
+        reply = send(call);
       } catch (error) {
         this.#fail(call, translate(error));
         return;
@@ -99,6 +112,7 @@ export class PendingCalls {
           if (!this.#calls.has(call)) discard?.(value);
           else {
             this.#settle(call);
+            this.#observe?.(performance.now() - call.started, undefined);
             resolve(value);
           }
         },
@@ -107,11 +121,21 @@ export class PendingCalls {
     });
   }
 
-  /** Rejects every call in flight with the error `make` builds for it; returns how many. */
-  failAll(make: (call: PendingCall) => Error): number {
-    const calls = [...this.#calls];
+  /**
+   * Rejects every call in flight (or those `which` picks) with the error `make` builds for it;
+   * returns how many.
+   */
+  failAll(make: (call: PendingCall) => Error, which?: (call: PendingCall) => boolean): number {
+    const calls = [...this.#calls].filter((call) => !which || which(call));
     for (const call of calls) this.#fail(call, make(call));
     return calls.length;
+  }
+
+  /** Calls for which `which` holds. */
+  count(which: (call: PendingCall) => boolean): number {
+    let n = 0;
+    for (const call of this.#calls) if (which(call)) n++;
+    return n;
   }
 
   /** Resolves when no call is in flight. */
@@ -129,6 +153,7 @@ export class PendingCalls {
   #fail(call: Pending, error: Error): void {
     if (!this.#calls.has(call)) return;
     this.#settle(call);
+    this.#observe?.(performance.now() - call.started, error);
     call.reject(error);
   }
 

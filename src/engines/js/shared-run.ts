@@ -3,8 +3,18 @@
  * views, its results into the arena, descriptors out.
  */
 import { performance } from 'node:perf_hooks';
+import type { Holdings } from '../../actor/holdings.js';
+import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
+import { ActorStoppedError } from '../../errors.js';
 import type { Arena, HostTensor, TensorDescriptor } from '../../tensor/index.js';
 import type { SharedRunReply } from './custom-protocol.js';
+
+/** How a worker keeps the blocks it hands over safe from its own death (see holdings.ts). */
+export interface Journal {
+  /** The worker's guard (worker-guard.ts): held while outputs are written and journaled. */
+  readonly guard: Int32Array;
+  readonly holdings: Holdings;
+}
 
 /** The tensor a descriptor points at: a view over shared memory, or a decoded copy for strings. */
 export function viewOf(arena: Arena, descriptor: TensorDescriptor): HostTensor {
@@ -17,6 +27,7 @@ export async function runShared(
   arena: Arena,
   actor: Record<string, unknown>,
   feeds: Record<string, TensorDescriptor>,
+  journal: Journal,
 ): Promise<SharedRunReply> {
   const start = performance.now();
   const run = actor.run;
@@ -34,13 +45,18 @@ export async function runShared(
     );
   }
   // Every output belongs to the caller once returned, the ones run() wrote itself included; if one
-  // output is bad, none is returned and all are freed here.
+  // output is bad, none is returned and all are freed here. Writing and journaling the outputs is
+  // one guarded section: the runtime does not end this worker between the two.
   const outputs: Record<string, TensorDescriptor> = {};
   let copiedOut = 0;
+  if (!enterGuard(journal.guard)) {
+    throw new ActorStoppedError(`actor "${actorName}": its worker is being stopped`);
+  }
   try {
     for (const [name, value] of Object.entries(returned)) {
       if (isDescriptor(value)) {
         arena.check(value);
+        journal.holdings.hold(value);
         outputs[name] = value;
         continue;
       }
@@ -51,6 +67,7 @@ export async function runShared(
         );
       }
       const descriptor = arena.writeTensor(value.dtype, value.dims, value.data as never);
+      journal.holdings.hold(descriptor);
       outputs[name] = descriptor;
       copiedOut += descriptor.byteLength;
     }
@@ -58,12 +75,18 @@ export async function runShared(
     for (const value of Object.values(returned)) {
       if (isDescriptor(value)) releaseQuietly(arena, value);
     }
-    for (const name in outputs) releaseQuietly(arena, outputs[name]!);
+    for (const name in outputs) {
+      journal.holdings.forget(outputs[name]!);
+      releaseQuietly(arena, outputs[name]!);
+    }
     throw error;
+  } finally {
+    leaveGuard(journal.guard);
   }
   return {
     outputs,
     stats: { copiedIn: 0, copiedOut, runMs, totalMs: performance.now() - start },
+    held: journal.holdings.handOff(Object.values(outputs)),
   };
 }
 

@@ -1,19 +1,27 @@
+import type { ResourceLimits } from 'node:worker_threads';
 import type { CallOptions } from '../../actor/call-options.js';
-import { Mailbox, type MailboxOptions } from '../../actor/mailbox.js';
+import { Dispatcher } from '../../actor/dispatcher.js';
+import type { MailboxOptions } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
-import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
+import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
-  AbortError,
+  ActorCrashedError,
   ActorStoppedError,
   type RoundtableError,
   serializeError,
-  TimeoutError,
 } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
+import { ownPolicy } from '../../supervision/own-policy.js';
+import type {
+  ActorHealth,
+  ActorState,
+  DeathHandler,
+  Supervisable,
+} from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
 import { validateFeeds } from './feed-validation.js';
 import type { SessionOptions } from './model-worker-data.js';
-import { Replica, type ReplicaReply } from './replica.js';
+import { Replica, type ReplicaExit, type ReplicaReply } from './replica.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
@@ -23,7 +31,16 @@ export interface ModelActorOptions {
   readonly mailbox?: MailboxOptions;
   /** ONNX Runtime session options. Default: one intra-op and one inter-op thread per replica. */
   readonly sessionOptions?: SessionOptions;
+  /** The actor's own restart budget, used while no supervisor manages it. */
   readonly restart?: RestartOptions;
+  /**
+   * Limits of each replica's JavaScript heap. Running out of them ends the worker: its message in
+   * flight is answered with ActorCrashedError and the replica is restarted. ONNX Runtime's own
+   * memory (weights, activations) is native and not counted.
+   */
+  readonly resourceLimits?: ResourceLimits;
+  /** Lets tests and the soak make replicas fail on purpose (Replica.injectFault). Default false. */
+  readonly faultInjection?: boolean;
 }
 
 /** What one run returns when the caller manages arena lifetimes: it must release the outputs. */
@@ -42,38 +59,48 @@ export interface ModelActorStats {
   readonly queued: number;
   readonly inFlight: number;
   readonly restarts: number;
+  /** Results that came after their message was answered (timeout, abort) and were freed. */
+  readonly late: number;
+  /** Messages run again because their replica was replaced under them. */
+  readonly requeued: number;
+  /** Messages answered with a result twice (zero by construction; see dispatcher.ts). */
+  readonly duplicates: number;
+  /** Arena bytes that dead replicas had written but not handed over, given back. */
+  readonly reclaimedBytes: number;
 }
 
-interface Envelope {
-  readonly id: number;
-  readonly feeds: Record<string, TensorDescriptor>;
-  readonly resolve: (result: ModelResult) => void;
-  readonly reject: (error: RoundtableError) => void;
-  done: boolean;
-  running: boolean;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+type Feeds = Record<string, TensorDescriptor>;
+
+/** One replica's place: its live worker, or the restart under way. */
+interface Slot {
+  readonly index: number;
+  replica: Replica | undefined;
+  /** Set from the moment a restart is decided until the new replica runs (or the actor stops). */
+  restarting: boolean;
 }
 
 /**
  * An ONNX model as an actor: a bounded mailbox in front of one or more replicas (worker threads,
  * one ONNX Runtime session each). Every message the mailbox accepts is answered exactly once:
- * with the outputs, or with a typed error (bad feed, timeout, abort, crash, stop).
+ * with the outputs, or with a typed error (bad feed, timeout, abort, crash, stop); see
+ * dispatcher.ts. A replica that dies is restarted by the actor's own one-for-one policy, or by
+ * the supervisor the actor was put under.
  */
-export class ModelActor {
+export class ModelActor implements Supervisable {
   readonly name: string;
   readonly inputs: readonly IoMetadata[];
   readonly outputs: readonly IoMetadata[];
   readonly #context: ActorContext;
   readonly #options: ModelActorOptions;
-  readonly #mailbox: Mailbox<Envelope>;
-  readonly #replicas: Replica[];
-  readonly #idle: Replica[];
-  readonly #restarts: RestartBudget;
-  #nextId = 1;
+  readonly #dispatcher: Dispatcher<Feeds, ReplicaReply>;
+  readonly #slots: Slot[];
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Replicas being started by a restart: close() waits for them. */
+  readonly #starting = new Set<Promise<unknown>>();
+  #onDeath: DeathHandler;
   #stopped: RoundtableError | undefined;
-  #stats = { runs: 0, failures: 0, copiedIn: 0, copiedOut: 0, restarts: 0 };
+  #closing: Promise<void> | undefined;
+  #stats = { copiedIn: 0, copiedOut: 0, restarts: 0, reclaimedBytes: 0 };
 
   private constructor(
     name: string,
@@ -87,17 +114,28 @@ export class ModelActor {
     const first = replicas[0]!;
     this.inputs = first.inputs;
     this.outputs = first.outputs;
-    this.#replicas = replicas;
-    this.#idle = [...replicas];
-    this.#restarts = new RestartBudget(options.restart);
-    this.#mailbox = new Mailbox<Envelope>(name, options.mailbox, () =>
-      context.events.emit('mailbox:full', {
-        actor: name,
-        capacity: this.#mailbox.capacity,
-        waiting: this.#mailbox.size,
-      }),
-    );
-    for (const replica of replicas) this.#watch(replica);
+    this.#dispatcher = new Dispatcher<Feeds, ReplicaReply>(name, options.mailbox, {
+      onFull: (capacity, waiting) =>
+        context.events.emit('mailbox:full', { actor: name, capacity, waiting }),
+      onDeadLetter: (reason) => context.events.emit('dead-letter', { actor: name, reason }),
+      // Answered already (timeout or abort): nobody will release these outputs but us.
+      discard: (late) => {
+        for (const output in late.outputs) context.arena.release(late.outputs[output]!);
+      },
+      onSettled: (runMs, error) =>
+        context.events.emit('actor:message', {
+          actor: name,
+          ms: runMs,
+          ...(error ? { code: error.code ?? 'ERR_UNKNOWN' } : {}),
+        }),
+    });
+    this.#slots = replicas.map((replica) => ({
+      index: replica.index,
+      replica,
+      restarting: false,
+    }));
+    this.#onDeath = ownPolicy(this, options.restart);
+    for (const replica of replicas) this.#adopt(replica);
   }
 
   /** Starts the replicas; rejects with ModelLoadError (carrying ONNX Runtime's reason) if the model does not load. */
@@ -132,64 +170,36 @@ export class ModelActor {
     options: ModelActorOptions,
     index: number,
   ): Promise<Replica> {
-    return Replica.start(
-      index,
-      {
-        actor: name,
-        model: options.model,
-        sessionOptions: options.sessionOptions ?? {},
-        arena: context.arena.handle(),
-      },
-      context.slabs,
-    );
+    return Replica.start(index, {
+      actor: name,
+      model: options.model,
+      sessionOptions: options.sessionOptions ?? {},
+      arena: context.arena,
+      slabs: context.slabs,
+      resourceLimits: options.resourceLimits,
+      faultInjection: options.faultInjection ?? false,
+    });
   }
 
   /**
    * Runs the model on tensors already in the arena. The caller keeps owning the feeds and owns the
    * returned outputs: release them with `arena.release` when done.
    */
-  runShared(
-    feeds: Record<string, TensorDescriptor>,
-    options: CallOptions = {},
-  ): Promise<ModelResult> {
-    if (this.#stopped) {
-      this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
-      return Promise.reject(
-        new ActorStoppedError(`actor "${this.name}" has stopped: ${this.#stopped.message}`),
-      );
-    }
-    try {
-      validateFeeds(this.name, this.inputs, feeds);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise<ModelResult>((resolve, reject) => {
-      const envelope: Envelope = {
-        id: this.#nextId++,
-        feeds,
-        resolve,
-        reject,
-        done: false,
-        running: false,
-        timer: undefined,
-        signal: options.signal,
-        onAbort: undefined,
-      };
-      this.#arm(envelope, options);
-      if (envelope.done) return;
-      let admitted: true | Promise<void>;
+  runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
+    if (!this.#dispatcher.stopped) {
       try {
-        admitted = this.#mailbox.put(envelope, options.signal);
+        validateFeeds(this.name, this.inputs, feeds);
+        // A stale or forged descriptor is refused here, before it costs a worker a message; the
+        // worker checks again before it reads (the caller may release in between).
+        for (const name in feeds) this.#context.arena.check(feeds[name]!);
       } catch (error) {
-        this.#fail(envelope, error as RoundtableError);
-        return;
+        return Promise.reject(error);
       }
-      if (admitted === true) this.#dispatch();
-      else
-        admitted.then(
-          () => this.#dispatch(),
-          (error: RoundtableError) => this.#fail(envelope, error),
-        );
+    }
+    return this.#dispatcher.submit(feeds, options).then((reply) => {
+      this.#stats.copiedIn += reply.stats.copiedIn;
+      this.#stats.copiedOut += reply.stats.copiedOut;
+      return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
     });
   }
 
@@ -202,8 +212,8 @@ export class ModelActor {
     options: CallOptions = {},
   ): Promise<Record<string, HostTensor>> {
     const arena = this.#context.arena;
-    validateFeeds(this.name, this.inputs, feeds);
-    const shared: Record<string, TensorDescriptor> = {};
+    if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
+    const shared: Feeds = {};
     try {
       for (const name in feeds) {
         const feed = feeds[name]!;
@@ -223,181 +233,195 @@ export class ModelActor {
   }
 
   stats(): ModelActorStats {
+    const d = this.#dispatcher.stats();
     return {
-      ...this.#stats,
-      queued: this.#mailbox.size,
-      inFlight: this.#replicas.filter((replica) => replica.busy).length,
+      runs: d.succeeded,
+      failures: d.failed,
+      copiedIn: this.#stats.copiedIn,
+      copiedOut: this.#stats.copiedOut,
+      queued: d.queued,
+      inFlight: d.inFlight,
+      restarts: this.#stats.restarts,
+      late: d.late,
+      requeued: d.requeued,
+      duplicates: d.duplicates,
+      reclaimedBytes: this.#stats.reclaimedBytes,
     };
   }
 
   /** Replicas currently running (tests and fault injection reach them through this). */
   get replicas(): readonly Replica[] {
-    return this.#replicas;
+    return this.#slots.flatMap((slot) => (slot.replica?.alive ? [slot.replica] : []));
+  }
+
+  get state(): ActorState {
+    if (this.#stopped) return 'stopped';
+    return this.#slots.every((slot) => slot.replica?.alive) ? 'running' : 'restarting';
+  }
+
+  health(): ActorHealth {
+    const d = this.#dispatcher.stats();
+    return {
+      name: this.name,
+      kind: 'model',
+      state: this.state,
+      replicas: this.#slots.length,
+      alive: this.replicas.length,
+      queued: d.queued,
+      inFlight: d.inFlight,
+    };
+  }
+
+  /** Resolves once no replica is working on a message (answered or abandoned). */
+  idle(): Promise<void> {
+    return this.#dispatcher.idle();
+  }
+
+  superviseBy(handler: DeathHandler): void {
+    this.#onDeath = handler;
+  }
+
+  restart(which: number | 'all', delayMs: number): void {
+    if (this.#stopped) return;
+    const slots =
+      which === 'all' ? this.#slots : this.#slots.filter((slot) => slot.index === which);
+    for (const slot of slots) {
+      if (slot.restarting) continue;
+      slot.restarting = true;
+      const old = slot.replica;
+      if (old?.alive) {
+        // Healthy, but replaced by the strategy: its message in flight runs again elsewhere.
+        this.#dispatcher.retire(old);
+        void old.close();
+      }
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        const replacing = this.#replace(slot, old, delayMs);
+        this.#starting.add(replacing);
+        void replacing.finally(() => this.#starting.delete(replacing));
+      }, delayMs);
+      this.#timers.add(timer);
+    }
+  }
+
+  async stop(reason: RoundtableError): Promise<void> {
+    await this.#shutdown(reason, 0);
   }
 
   /**
    * Stops the actor: queued messages are answered with ActorStoppedError at once, messages in
-   * flight get `graceMs` to finish, then the workers are terminated.
+   * flight get `graceMs` to finish, then the workers are terminated and what is still in flight
+   * is answered with ActorStoppedError.
    */
-  async close(graceMs = 5_000): Promise<void> {
-    if (!this.#stopped) this.#stop(new ActorStoppedError(`actor "${this.name}" was closed`));
-    const deadline = Date.now() + graceMs;
-    while (this.#replicas.some((replica) => replica.busy) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await Promise.all(this.#replicas.map((replica) => replica.close()));
+  close(graceMs = 5_000): Promise<void> {
+    return this.#shutdown(new ActorStoppedError(`actor "${this.name}" was closed`), graceMs);
   }
 
-  #arm(envelope: Envelope, options: CallOptions): void {
-    const { timeout, signal } = options;
-    if (timeout !== undefined) {
-      if (!(timeout > 0)) {
-        this.#fail(
-          envelope,
-          new RangeError(`actor "${this.name}": timeout must be > 0 ms, got ${timeout}`) as never,
-        );
-        return;
+  #shutdown(reason: RoundtableError, graceMs: number): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stopped = reason;
+      for (const timer of this.#timers) clearTimeout(timer);
+      this.#timers.clear();
+      this.#dispatcher.stop(reason);
+      this.#context.events.emit('actor:stopped', {
+        actor: this.name,
+        reason: serializeError(reason),
+      });
+      if (graceMs > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          this.#dispatcher.idle(),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, graceMs);
+          }),
+        ]);
+        clearTimeout(timer);
       }
-      envelope.timer = setTimeout(() => {
-        this.#mailbox.remove(envelope);
-        this.#fail(
-          envelope,
-          new TimeoutError(
-            `actor "${this.name}": message ${envelope.id} timed out after ${timeout} ms (${envelope.running ? 'running' : 'queued'})`,
+      this.#dispatcher.abandonInFlight(
+        (id) =>
+          new ActorStoppedError(
+            `actor "${this.name}" stopped while message ${id} was in flight (${reason.message}; it had ${graceMs} ms to finish)`,
+            { cause: reason },
           ),
-        );
-      }, timeout);
-    }
-    if (signal) {
-      if (signal.aborted) {
-        this.#fail(
-          envelope,
-          new AbortError(
-            `actor "${this.name}": message ${envelope.id} was aborted before it was sent`,
-          ),
-        );
-        return;
-      }
-      envelope.onAbort = () => {
-        this.#mailbox.remove(envelope);
-        this.#fail(
-          envelope,
-          new AbortError(
-            `actor "${this.name}": message ${envelope.id} was aborted (${envelope.running ? 'running; its outputs will be freed' : 'queued'})`,
-          ),
-        );
-      };
-      signal.addEventListener('abort', envelope.onAbort, { once: true });
-    }
+      );
+      await Promise.all(
+        this.#slots.map((slot) => {
+          const replica = slot.replica;
+          slot.replica = undefined;
+          return replica?.close();
+        }),
+      );
+      // A replica a restart was starting closes itself once it sees the actor stopped.
+      await Promise.all(this.#starting);
+    })();
+    return this.#closing;
   }
 
-  #dispatch(): void {
-    while (this.#idle.length > 0 && this.#mailbox.size > 0) {
-      const envelope = this.#mailbox.take()!;
-      if (envelope.done) continue;
-      const replica = this.#idle.pop()!;
-      envelope.running = true;
-      replica
-        .run(envelope.id, envelope.feeds)
-        .then(
-          (reply) => this.#succeed(envelope, reply, replica.index),
-          (error: RoundtableError) => this.#fail(envelope, error),
-        )
-        .finally(() => {
-          if (replica.alive) {
-            this.#idle.push(replica);
-            this.#dispatch();
-          }
-        });
-    }
-  }
-
-  #succeed(envelope: Envelope, reply: ReplicaReply, replica: number): void {
-    this.#stats.runs++;
-    this.#stats.copiedIn += reply.stats.copiedIn;
-    this.#stats.copiedOut += reply.stats.copiedOut;
-    if (envelope.done) {
-      // Answered already (timeout or abort): nobody will release these outputs but us.
-      for (const name in reply.outputs) this.#context.arena.release(reply.outputs[name]!);
+  async #replace(slot: Slot, old: Replica | undefined, delayMs: number): Promise<void> {
+    if (old) await old.exited;
+    if (this.#stopped) return;
+    let replica: Replica;
+    try {
+      replica = await ModelActor.#startReplica(this.name, this.#context, this.#options, slot.index);
+    } catch (error) {
+      slot.restarting = false;
+      if (this.#stopped) return;
+      this.#onDeath({
+        actor: this.name,
+        replica: slot.index,
+        exitCode: -1,
+        error: error as RoundtableError,
+      });
       return;
     }
-    this.#settle(envelope);
-    envelope.resolve({ outputs: reply.outputs, stats: reply.stats, replica });
-  }
-
-  #fail(envelope: Envelope, error: RoundtableError): void {
-    if (envelope.done) return;
-    this.#stats.failures++;
-    this.#settle(envelope);
-    envelope.reject(error);
-  }
-
-  #settle(envelope: Envelope): void {
-    envelope.done = true;
-    if (envelope.timer) clearTimeout(envelope.timer);
-    if (envelope.onAbort) envelope.signal?.removeEventListener('abort', envelope.onAbort);
-  }
-
-  #watch(replica: Replica): void {
-    replica.onExit((exitCode, expected) => {
-      this.#context.events.emit('actor:exited', {
-        actor: this.name,
-        replica: replica.index,
-        exitCode,
-        expected,
-      });
-      const idle = this.#idle.indexOf(replica);
-      if (idle >= 0) this.#idle.splice(idle, 1);
-      if (expected || this.#stopped) return;
-      void this.#restart(replica.index);
+    slot.restarting = false;
+    if (this.#stopped) {
+      await replica.close();
+      return;
+    }
+    slot.replica = replica;
+    this.#stats.restarts++;
+    this.#adopt(replica);
+    this.#context.events.emit('actor:restarted', {
+      actor: this.name,
+      replica: slot.index,
+      attempt: this.#stats.restarts,
+      delayMs,
     });
   }
 
-  async #restart(index: number): Promise<void> {
-    const delayMs = this.#restarts.next();
-    if (delayMs === undefined) {
-      this.#stop(
-        new ActorStoppedError(`actor "${this.name}" stopped: ${this.#restarts.describe()}`),
-      );
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (this.#stopped) return;
-    try {
-      const replica = await ModelActor.#startReplica(
-        this.name,
-        this.#context,
-        this.#options,
-        index,
-      );
-      if (this.#stopped) {
-        await replica.close();
-        return;
-      }
-      this.#stats.restarts++;
-      this.#replicas[this.#replicas.findIndex((r) => r.index === index)] = replica;
-      this.#watch(replica);
-      this.#idle.push(replica);
-      this.#context.events.emit('actor:restarted', {
-        actor: this.name,
-        replica: index,
-        attempt: this.#restarts.attempts,
-        delayMs,
-      });
-      this.#dispatch();
-    } catch (error) {
-      this.#stop(error as RoundtableError);
-    }
+  #adopt(replica: Replica): void {
+    replica.onExit((exit) => this.#exited(replica, exit));
+    this.#dispatcher.add(replica);
   }
 
-  #stop(reason: RoundtableError): void {
-    if (this.#stopped) return;
-    this.#stopped = reason;
-    const error = new ActorStoppedError(`actor "${this.name}" has stopped: ${reason.message}`);
-    for (const envelope of this.#mailbox.drain(error)) this.#fail(envelope, error);
-    this.#context.events.emit('actor:stopped', {
+  #exited(replica: Replica, exit: ReplicaExit): void {
+    this.#dispatcher.remove(replica);
+    this.#stats.reclaimedBytes += exit.reclaimed.bytes;
+    if (exit.reclaimed.blocks > 0) {
+      this.#context.events.emit('arena:reclaimed', {
+        actor: this.name,
+        replica: replica.index,
+        blocks: exit.reclaimed.blocks,
+        bytes: exit.reclaimed.bytes,
+      });
+    }
+    this.#context.events.emit('actor:exited', {
       actor: this.name,
-      reason: serializeError(reason),
+      replica: replica.index,
+      exitCode: exit.exitCode,
+      expected: exit.expected,
+    });
+    if (exit.expected || this.#stopped) return;
+    const why = exit.error ? `: ${exit.error.message}` : '';
+    this.#onDeath({
+      actor: this.name,
+      replica: replica.index,
+      exitCode: exit.exitCode,
+      error: new ActorCrashedError(
+        `actor "${this.name}": replica ${replica.index} died (exit code ${exit.exitCode}${why})`,
+        { cause: exit.error },
+      ),
     });
   }
 }

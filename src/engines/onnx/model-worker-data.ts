@@ -19,8 +19,12 @@ export interface ModelWorkerData {
   readonly sessionOptions: SessionOptions;
   readonly arena: ArenaHandle;
   /**
-   * One Int32 shared with the runtime: 0 idle, 1 inside ONNX Runtime, 2 being terminated. See
-   * {@link NATIVE_GUARD} in replica.ts for why.
+   * One Int32 shared with the runtime (see worker-guard.ts): the worker holds it while inside ONNX
+   * Runtime, and the runtime terminates the worker only once it has claimed it.
    */
   readonly nativeGuard: SharedArrayBuffer;
+  /** The journal of outputs written but not yet handed over (see holdings.ts). */
+  readonly holdings: SharedArrayBuffer;
+  /** Obey `fault` messages (tests and the soak only). */
+  readonly faultInjection: boolean;
 }

@@ -9,8 +9,10 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { FromWorker, IoMetadata, ToWorker } from '../../actor/protocol.js';
-import { InferenceError, ModelLoadError, serializeError } from '../../errors.js';
+import { Holdings } from '../../actor/holdings.js';
+import type { FromWorker, IoMetadata, ModelFault, ToWorker } from '../../actor/protocol.js';
+import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
+import { InferenceError, ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
 import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
 import type { ModelWorkerData } from './model-worker-data.js';
 
@@ -20,19 +22,22 @@ const data = workerData as ModelWorkerData;
 const arena = Arena.attach(data.arena);
 const post = (message: FromWorker) => port.postMessage(message);
 const guard = new Int32Array(data.nativeGuard);
+const holdings = new Holdings(data.holdings);
+/** The fault the next run commits (tests and the soak only). */
+let armed: ModelFault | undefined;
 
 /**
- * Enters ONNX Runtime only if the runtime is not terminating this worker (state 2): terminating a
- * thread while onnxruntime-node is inside a native call aborts the whole process, so the runtime
- * waits for state 0 and claims it before it terminates.
+ * Enters ONNX Runtime only if the runtime is not terminating this worker: terminating a thread
+ * while onnxruntime-node is inside a native call aborts the whole process, so the runtime claims
+ * the guard before it terminates (see worker-guard.ts). A whole run is one section, arena writes
+ * included, so a worker is never terminated holding a slab's lock either.
  */
 async function insideNative<T>(work: () => Promise<T>): Promise<T | undefined> {
-  if (Atomics.compareExchange(guard, 0, 0, 1) !== 0) return undefined;
+  if (!enterGuard(guard)) return undefined;
   try {
     return await work();
   } finally {
-    Atomics.store(guard, 0, 0);
-    Atomics.notify(guard, 0);
+    leaveGuard(guard);
   }
 }
 
@@ -49,6 +54,9 @@ if (session) {
         break;
       case 'slab':
         arena.attachSlab(message.slab, message.buffer);
+        break;
+      case 'fault':
+        if (data.faultInjection) armed = message.fault;
         break;
       case 'close':
         void insideNative(() => session.release()).finally(() => process.exit(0));
@@ -139,6 +147,9 @@ async function runInside(
       inputs[name] = stage(name, descriptor);
       copiedIn += descriptor.byteLength;
     }
+    const fault = armed;
+    armed = undefined;
+    if (fault) commit(fault, 'staged');
     const runStart = performance.now();
     let results: ort.InferenceSession.ReturnType;
     try {
@@ -159,19 +170,46 @@ async function runInside(
         tensor.dims,
         tensor.data as Parameters<Arena['writeTensor']>[2],
       );
+      holdings.hold(descriptor);
       written.push(descriptor);
       outputs[name] = descriptor;
       copiedOut += descriptor.byteLength;
       tensor.dispose();
     }
+    if (fault) commit(fault, 'written');
     post({
       type: 'result',
       id,
       outputs,
       stats: { copiedIn, copiedOut, runMs, totalMs: performance.now() - start },
+      held: holdings.handOff(written),
     });
   } catch (error) {
-    for (const descriptor of written) arena.release(descriptor);
-    post({ type: 'failure', id, error: serializeError(error) });
+    for (const descriptor of written) {
+      holdings.forget(descriptor);
+      arena.release(descriptor);
+    }
+    const typed =
+      error instanceof RoundtableError
+        ? error
+        : new InferenceError(
+            `actor "${data.actor}": the run failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
+    post({ type: 'failure', id, error: serializeError(typed) });
   }
+}
+
+/** Commits an injected fault at its point of the run: see ModelFault in protocol.ts. */
+function commit(fault: ModelFault, point: 'staged' | 'written'): void {
+  if (point === 'staged') {
+    if (fault === 'exit') process.exit(70);
+    if (fault === 'throw') throw new Error('injected fault: the worker code threw mid-run');
+    if (fault === 'oom') hoard();
+  } else if (fault === 'exit-holding') process.exit(71);
+}
+
+/** Allocates until the worker's heap limit ends it. */
+function hoard(): never {
+  const kept: number[][] = [];
+  for (;;) kept.push(new Array(100_000).fill(kept.length));
 }

@@ -1,30 +1,62 @@
-import type { Worker } from 'node:worker_threads';
-import type { FromWorker, IoMetadata, RunStats, ToWorker } from '../../actor/protocol.js';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import type { Runner } from '../../actor/dispatcher.js';
+import { Holdings, type Reclaimed } from '../../actor/holdings.js';
+import type {
+  FromWorker,
+  IoMetadata,
+  ModelFault,
+  RunStats,
+  ToWorker,
+} from '../../actor/protocol.js';
 import type { SlabExchange } from '../../actor/slab-exchange.js';
+import { createGuard, GUARD, terminateGuarded } from '../../actor/worker-guard.js';
 import {
   ActorCrashedError,
   ModelLoadError,
   type RoundtableError,
   reviveError,
 } from '../../errors.js';
-import type { TensorDescriptor } from '../../tensor/index.js';
+import type { Arena, TensorDescriptor } from '../../tensor/index.js';
 import { spawnWorker } from '../../util/spawn-worker.js';
-import type { ModelWorkerData } from './model-worker-data.js';
+import type { ModelWorkerData, SessionOptions } from './model-worker-data.js';
 
 export interface ReplicaReply {
   readonly outputs: Record<string, TensorDescriptor>;
   readonly stats: RunStats;
+  /** Index of the replica that ran the message. */
+  readonly replica: number;
 }
 
 /**
- * States of the guard word shared with a model worker. Terminating a worker while onnxruntime-node
- * is inside a native call (loading, running, releasing a session) aborts the whole process: the
- * binding throws a C++ exception once the thread's environment is torn down ("terminate called
- * after throwing an instance of 'Napi::Error'", seen here with 1.30). So the runtime claims the
- * word (IDLE → TERMINATING) before it terminates, and the worker claims it (IDLE → NATIVE) before
- * each native call; whoever loses waits or stands down.
+ * States of the guard word shared with a model worker (see worker-guard.ts): BUSY is "inside ONNX
+ * Runtime". Terminating a worker there aborts the whole process.
  */
-export const NATIVE_GUARD = { IDLE: 0, NATIVE: 1, TERMINATING: 2 } as const;
+export const NATIVE_GUARD = {
+  IDLE: GUARD.IDLE,
+  NATIVE: GUARD.BUSY,
+  TERMINATING: GUARD.TERMINATING,
+};
+
+/** How a replica's worker ended. */
+export interface ReplicaExit {
+  readonly exitCode: number;
+  /** True after {@link Replica.close} or {@link Replica.retire}: the runtime ended it. */
+  readonly expected: boolean;
+  /** Why it died, when the worker said (an uncaught error, ERR_WORKER_OUT_OF_MEMORY). */
+  readonly error: Error | undefined;
+  /** Arena blocks it had written but not handed over, given back. */
+  readonly reclaimed: Reclaimed;
+}
+
+export interface ReplicaOptions {
+  readonly actor: string;
+  readonly model: string | Uint8Array;
+  readonly sessionOptions: SessionOptions;
+  readonly arena: Arena;
+  readonly slabs: SlabExchange;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly faultInjection: boolean;
+}
 
 interface InFlight {
   readonly id: number;
@@ -37,56 +69,72 @@ interface InFlight {
  * At most one message is in flight on a replica (ONNX Runtime's run blocks its thread anyway), so
  * when the worker dies exactly that message is answered with an ActorCrashedError.
  */
-export class Replica {
+export class Replica implements Runner<Record<string, TensorDescriptor>, ReplicaReply> {
   readonly index: number;
   readonly actor: string;
   readonly inputs: readonly IoMetadata[];
   readonly outputs: readonly IoMetadata[];
   readonly #worker: Worker;
-  readonly #slabs: SlabExchange;
+  readonly #options: ReplicaOptions;
   readonly #guard: Int32Array;
+  readonly #holdings: Holdings;
+  readonly #exited: Promise<ReplicaExit>;
   #inFlight: InFlight | undefined;
   #alive = true;
-  #closing = false;
-  #onExit: (code: number, expected: boolean) => void = () => {};
+  #ending = false;
+  #terminating = false;
+  #error: Error | undefined;
+  #onExit: (exit: ReplicaExit) => void = () => {};
 
   private constructor(
-    actor: string,
     index: number,
     worker: Worker,
-    slabs: SlabExchange,
-    guard: SharedArrayBuffer,
+    options: ReplicaOptions,
+    data: ModelWorkerData,
     ready: Extract<FromWorker, { type: 'ready' }>,
   ) {
     this.index = index;
-    this.actor = actor;
+    this.actor = options.actor;
     this.#worker = worker;
-    this.#slabs = slabs;
-    this.#guard = new Int32Array(guard);
+    this.#options = options;
+    this.#guard = new Int32Array(data.nativeGuard);
+    this.#holdings = new Holdings(data.holdings);
     this.inputs = ready.inputs;
     this.outputs = ready.outputs;
     worker.on('message', (message: FromWorker) => this.#receive(message));
-    worker.on('error', () => {}); // the 'exit' that follows does the accounting
-    worker.on('exit', (code) => this.#exited(code));
+    worker.on('error', (error) => {
+      this.#error = error; // the 'exit' that follows does the accounting
+    });
+    this.#exited = new Promise((resolve) => worker.on('exit', (code) => resolve(this.#exit(code))));
   }
 
   /** Starts the worker and waits until its session has loaded (or failed to). */
-  static start(
-    index: number,
-    options: Omit<ModelWorkerData, 'nativeGuard'>,
-    slabs: SlabExchange,
-  ): Promise<Replica> {
-    const data: ModelWorkerData = { ...options, nativeGuard: new SharedArrayBuffer(4) };
-    const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), { workerData: data });
+  static start(index: number, options: ReplicaOptions): Promise<Replica> {
+    const data: ModelWorkerData = {
+      actor: options.actor,
+      model: options.model,
+      sessionOptions: options.sessionOptions,
+      arena: options.arena.handle(),
+      nativeGuard: createGuard(),
+      holdings: Holdings.create().buffer,
+      faultInjection: options.faultInjection,
+    };
+    const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), {
+      workerData: data,
+      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    });
+    const slabs = options.slabs;
     slabs.join(worker);
     return new Promise<Replica>((resolve, reject) => {
       let settled = false;
-      const fail = (error: RoundtableError) => {
+      let error: Error | undefined;
+      const exited = new Promise<void>((gone) => worker.once('exit', () => gone()));
+      const fail = (failure: RoundtableError) => {
         if (settled) return;
         settled = true;
         slabs.leave(worker);
-        void terminateSafely(worker, new Int32Array(data.nativeGuard));
-        reject(error);
+        void terminateGuarded(worker, new Int32Array(data.nativeGuard), exited);
+        reject(failure);
       };
       const onMessage = (message: FromWorker) => {
         if (message.type === 'slab') slabs.received(message.slab, message.buffer, worker);
@@ -96,19 +144,17 @@ export class Replica {
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
-          resolve(new Replica(data.actor, index, worker, slabs, data.nativeGuard, message));
+          resolve(new Replica(index, worker, options, data, message));
         }
       };
-      const onError = (error: Error) =>
-        fail(
-          new ModelLoadError(
-            `actor "${data.actor}": the model worker failed while starting: ${error.message}`,
-          ),
-        );
+      const onError = (cause: Error) => {
+        error = cause;
+      };
       const onExit = (code: number) =>
         fail(
           new ModelLoadError(
-            `actor "${data.actor}": the model worker exited with code ${code} while starting`,
+            `actor "${options.actor}": the model worker exited with code ${code} while starting${error ? `: ${errorText(error)}` : ''}`,
+            { cause: error },
           ),
         );
       worker.on('message', onMessage);
@@ -125,28 +171,75 @@ export class Replica {
     return this.#alive;
   }
 
-  /** Called once when the worker exits; `expected` is true after {@link close}. */
-  onExit(listener: (code: number, expected: boolean) => void): void {
+  /** False once it is being ended (closed, retired, killed): no new message goes to it. */
+  get available(): boolean {
+    return this.#alive && !this.#terminating;
+  }
+
+  /** Settles once, when the worker has exited and its unhanded blocks are reclaimed. */
+  get exited(): Promise<ReplicaExit> {
+    return this.#exited;
+  }
+
+  /** Called once when the worker exits. */
+  onExit(listener: (exit: ReplicaExit) => void): void {
     this.#onExit = listener;
   }
 
   run(id: number, feeds: Record<string, TensorDescriptor>): Promise<ReplicaReply> {
+    if (!this.#alive) {
+      return Promise.reject(
+        new ActorCrashedError(`actor "${this.actor}": replica ${this.index} is not running`),
+      );
+    }
     return new Promise<ReplicaReply>((resolve, reject) => {
       this.#inFlight = { id, resolve, reject };
       this.#post({ type: 'run', id, feeds });
     });
   }
 
-  /** Ends the worker. A message still in flight is answered with ActorCrashedError by the exit. */
+  /**
+   * Ends the worker on purpose (closing, or replaced by a restart strategy): its exit is expected.
+   * A message still in flight is answered with ActorCrashedError.
+   */
   async close(): Promise<void> {
     if (!this.#alive) return;
-    this.#closing = true;
-    await terminateSafely(this.#worker, this.#guard);
+    this.#ending = true;
+    this.#terminating = true;
+    await terminateGuarded(this.#worker, this.#guard, this.#exited);
+    await this.#exited;
   }
 
-  /** Kills the worker as a fault would (tests and fault injection). */
+  /**
+   * Kills the worker as a fault would (tests and fault injection). Its message in flight is
+   * answered with ActorCrashedError at once, as if the worker died now; if the worker is inside
+   * ONNX Runtime it is ended as soon as it comes out, and the outputs of that run are freed.
+   */
   async kill(): Promise<void> {
-    await terminateSafely(this.#worker, this.#guard);
+    if (!this.#alive) return;
+    this.#terminating = true;
+    const flight = this.#inFlight;
+    this.#inFlight = undefined;
+    flight?.reject(
+      new ActorCrashedError(
+        `actor "${this.actor}": replica ${this.index} was killed while running message ${flight.id}`,
+      ),
+    );
+    await terminateGuarded(this.#worker, this.#guard, this.#exited);
+    await this.#exited;
+  }
+
+  /**
+   * Tells the worker to commit `fault` on its next run (see ModelFault). Only a replica of an
+   * actor spawned with `faultInjection` obeys.
+   */
+  injectFault(fault: ModelFault): void {
+    if (!this.#options.faultInjection) {
+      throw new TypeError(
+        `actor "${this.actor}": fault injection is off (spawn it with faultInjection: true)`,
+      );
+    }
+    if (this.#alive) this.#post({ type: 'fault', fault });
   }
 
   #post(message: ToWorker): void {
@@ -156,15 +249,22 @@ export class Replica {
   #receive(message: FromWorker): void {
     switch (message.type) {
       case 'slab':
-        this.#slabs.received(message.slab, message.buffer, this.#worker);
+        this.#options.slabs.received(message.slab, message.buffer, this.#worker);
         return;
       case 'result':
       case 'failure': {
+        if (message.type === 'result') this.#holdings.free(message.held);
         const flight = this.#inFlight;
-        if (!flight || flight.id !== message.id) return;
+        if (!flight || flight.id !== message.id) {
+          // The message was answered already (its replica was killed under it): free the outputs.
+          if (message.type === 'result') {
+            for (const name in message.outputs) this.#options.arena.release(message.outputs[name]!);
+          }
+          return;
+        }
         this.#inFlight = undefined;
         if (message.type === 'result')
-          flight.resolve({ outputs: message.outputs, stats: message.stats });
+          flight.resolve({ outputs: message.outputs, stats: message.stats, replica: this.index });
         else flight.reject(reviveError(message.error));
         return;
       }
@@ -173,28 +273,36 @@ export class Replica {
     }
   }
 
-  #exited(code: number): void {
+  #exit(code: number): ReplicaExit {
     this.#alive = false;
-    this.#slabs.leave(this.#worker);
+    this.#options.slabs.leave(this.#worker);
+    // Every reply the worker posted was delivered before this event: what is still journaled was
+    // never handed over.
+    const reclaimed = this.#holdings.reclaim(this.#options.arena);
+    const exit: ReplicaExit = {
+      exitCode: code,
+      expected: this.#ending,
+      error: this.#error,
+      reclaimed,
+    };
     const flight = this.#inFlight;
     this.#inFlight = undefined;
-    flight?.reject(
-      new ActorCrashedError(
-        `actor "${this.actor}": replica ${this.index} died (exit code ${code}) while running message ${flight.id}`,
-      ),
-    );
-    this.#onExit(code, this.#closing);
+    if (flight) {
+      const why = this.#error ? `: ${errorText(this.#error)}` : '';
+      flight.reject(
+        new ActorCrashedError(
+          `actor "${this.actor}": replica ${this.index} died (exit code ${code}${why}) while running message ${flight.id}`,
+          { cause: this.#error },
+        ),
+      );
+    }
+    this.#onExit(exit);
+    return exit;
   }
 }
 
-/** Terminates a model worker once it is outside ONNX Runtime, and keeps it from going back in. */
-async function terminateSafely(worker: Worker, guard: Int32Array): Promise<void> {
-  while (
-    Atomics.compareExchange(guard, 0, NATIVE_GUARD.IDLE, NATIVE_GUARD.TERMINATING) ===
-    NATIVE_GUARD.NATIVE
-  ) {
-    const wait = Atomics.waitAsync(guard, 0, NATIVE_GUARD.NATIVE, 1_000);
-    if (wait.async) await wait.value;
-  }
-  await worker.terminate();
+/** An error's code (Node's, like ERR_WORKER_OUT_OF_MEMORY) or class name, and its message. */
+export function errorText(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? code : error.name}: ${error.message}`;
 }

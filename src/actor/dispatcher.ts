@@ -1,0 +1,353 @@
+import {
+  AbortError,
+  ActorCrashedError,
+  ActorStoppedError,
+  type RoundtableError,
+  TimeoutError,
+} from '../errors.js';
+import type { CallOptions } from './call-options.js';
+import { Mailbox, type MailboxOptions } from './mailbox.js';
+
+/** Whatever runs one message at a time for an actor: a model replica, or a fake in tests. */
+export interface Runner<Req, Res> {
+  /** Settles once: with the result, or with a typed error (ActorCrashedError if it died). */
+  run(id: number, request: Req): Promise<Res>;
+  /** False while the runner is being ended: it takes no new message. Default true. */
+  readonly available?: boolean;
+}
+
+export interface DispatcherHooks<Res> {
+  /** The mailbox refused or parked a sender. */
+  readonly onFull?: (capacity: number, waiting: number) => void;
+  /** A message addressed to the actor after it stopped, or still queued when it stopped. */
+  readonly onDeadLetter?: (reason: string) => void;
+  /** A result that came after its message had been answered otherwise: free what it owns. */
+  readonly discard?: (late: Res) => void;
+  /** Each message's one answer: how long it ran (undefined if it never ran) and its error. */
+  readonly onSettled?: (runMs: number | undefined, error: RoundtableError | undefined) => void;
+}
+
+export interface DispatcherStats {
+  /** Messages waiting in the mailbox or for a restarted runner. */
+  readonly queued: number;
+  /** Messages on a runner now. */
+  readonly inFlight: number;
+  /** Messages answered with a result. */
+  readonly succeeded: number;
+  /** Messages answered with an error. */
+  readonly failed: number;
+  /** Results that came after their message was answered otherwise (timeout, abort), and were freed. */
+  readonly late: number;
+  /** Messages put back in line because their runner was retired under them. */
+  readonly requeued: number;
+  /**
+   * Results for a message already answered with a result: a message run twice. Zero by
+   * construction (a message is put back in line only after its runner failed it); counted so a
+   * soak can show it.
+   */
+  readonly duplicates: number;
+}
+
+type State = 'queued' | 'running' | 'settled';
+
+interface Envelope<Req, Res> {
+  readonly id: number;
+  readonly request: Req;
+  readonly resolve: (result: Res) => void;
+  readonly reject: (error: RoundtableError) => void;
+  state: State;
+  /** How it was answered, once it was. */
+  outcome: 'resolved' | 'failed' | undefined;
+  started: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+/**
+ * The heart of an actor with a mailbox: admits messages (bounded, with the mailbox's overflow
+ * policy), hands each to an idle runner, and answers every admitted message exactly once: with
+ * its result, or with a typed error (timeout, abort, crash, stop). Everything that can happen to
+ * a message goes through one `settle`, which refuses a second answer; a result that comes after
+ * the message was answered otherwise is handed to `discard`, so what it owns is freed.
+ *
+ * A runner can leave in two ways. `remove`: it died; its message is answered by its own rejection
+ * (ActorCrashedError). `retire`: the actor's supervisor is replacing a healthy runner (another
+ * actor died and the strategy restarts this one too); its message, if the runner dies before
+ * answering, goes back to the front of the line for the next runner, since that message did
+ * nothing wrong. No result is lost or doubled that way: a runner's reply posted before it died is
+ * delivered before its death is known, and then the message is answered, not requeued.
+ */
+export class Dispatcher<Req, Res> {
+  readonly #actor: string;
+  readonly #mailbox: Mailbox<Envelope<Req, Res>>;
+  readonly #hooks: DispatcherHooks<Res>;
+  /** Messages whose runner was retired under them: served before the mailbox. */
+  readonly #again: Envelope<Req, Res>[] = [];
+  readonly #idle: Runner<Req, Res>[] = [];
+  readonly #running = new Map<Envelope<Req, Res>, Runner<Req, Res>>();
+  readonly #retired = new WeakSet<Runner<Req, Res>>();
+  readonly #gone = new WeakSet<Runner<Req, Res>>();
+  #idleWaiters: (() => void)[] = [];
+  /** Runs whose message was answered already (timeout, abort) while the runner still works on it. */
+  #abandoned = 0;
+  #nextId = 1;
+  #stopped: RoundtableError | undefined;
+  #stats = { succeeded: 0, failed: 0, late: 0, requeued: 0, duplicates: 0 };
+
+  constructor(actor: string, mailbox: MailboxOptions = {}, hooks: DispatcherHooks<Res> = {}) {
+    this.#actor = actor;
+    this.#hooks = hooks;
+    this.#mailbox = new Mailbox<Envelope<Req, Res>>(actor, mailbox, () =>
+      hooks.onFull?.(this.#mailbox.capacity, this.#mailbox.size),
+    );
+  }
+
+  get capacity(): number {
+    return this.#mailbox.capacity;
+  }
+
+  get stopped(): RoundtableError | undefined {
+    return this.#stopped;
+  }
+
+  stats(): DispatcherStats {
+    return {
+      queued: this.#mailbox.size + this.#again.length,
+      inFlight: this.#running.size,
+      ...this.#stats,
+    };
+  }
+
+  /** Admits a message; the promise is its one answer. */
+  submit(request: Req, options: CallOptions = {}): Promise<Res> {
+    if (this.#stopped) {
+      this.#hooks.onDeadLetter?.(this.#stopped.message);
+      return Promise.reject(
+        new ActorStoppedError(`actor "${this.#actor}" has stopped: ${this.#stopped.message}`),
+      );
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const envelope: Envelope<Req, Res> = {
+        id: this.#nextId++,
+        request,
+        resolve,
+        reject,
+        state: 'queued',
+        outcome: undefined,
+        started: 0,
+        timer: undefined,
+        signal: options.signal,
+        onAbort: undefined,
+      };
+      if (!this.#arm(envelope, options)) return;
+      let admitted: true | Promise<void>;
+      try {
+        admitted = this.#mailbox.put(envelope, options.signal);
+      } catch (error) {
+        this.#fail(envelope, error as RoundtableError);
+        return;
+      }
+      if (admitted === true) this.#dispatch();
+      else
+        admitted.then(
+          () => this.#dispatch(),
+          (error: RoundtableError) => this.#fail(envelope, error),
+        );
+    });
+  }
+
+  /** A runner ready for work (new, or restarted). */
+  add(runner: Runner<Req, Res>): void {
+    this.#idle.push(runner);
+    this.#dispatch();
+  }
+
+  /** A runner died: it gets no more messages; its message in flight is answered by its rejection. */
+  remove(runner: Runner<Req, Res>): void {
+    this.#gone.add(runner);
+    this.#drop(runner);
+  }
+
+  /**
+   * A runner is being replaced while healthy: it gets no more messages, and its message in flight,
+   * if the runner dies before answering, is run again by the next runner.
+   */
+  retire(runner: Runner<Req, Res>): void {
+    this.#retired.add(runner);
+    this.#drop(runner);
+  }
+
+  /**
+   * Refuses every message from now on (dead letters), and answers those still queued with
+   * ActorStoppedError. Messages in flight keep running; see {@link abandonInFlight}.
+   */
+  stop(reason: RoundtableError): void {
+    if (this.#stopped) return;
+    this.#stopped = reason;
+    const error = new ActorStoppedError(`actor "${this.#actor}" has stopped: ${reason.message}`);
+    const queued = [...this.#again.splice(0), ...this.#mailbox.drain(error)];
+    for (const envelope of queued) {
+      if (envelope.state === 'settled') continue;
+      this.#hooks.onDeadLetter?.(reason.message);
+      this.#fail(envelope, error);
+    }
+  }
+
+  /** Answers every message in flight with the error `make` builds; their late results are freed. */
+  abandonInFlight(make: (id: number) => RoundtableError): void {
+    for (const envelope of [...this.#running.keys()]) this.#fail(envelope, make(envelope.id));
+  }
+
+  /** Resolves once no runner is busy (results of abandoned messages included). */
+  idle(): Promise<void> {
+    if (this.#busy() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #busy(): number {
+    return this.#running.size + this.#abandoned;
+  }
+
+  #drop(runner: Runner<Req, Res>): void {
+    const at = this.#idle.indexOf(runner);
+    if (at >= 0) this.#idle.splice(at, 1);
+  }
+
+  /** Sets the timeout and the abort listener; false if the message is answered already. */
+  #arm(envelope: Envelope<Req, Res>, options: CallOptions): boolean {
+    const { timeout, signal } = options;
+    const where = `actor "${this.#actor}": message ${envelope.id}`;
+    if (timeout !== undefined) {
+      if (!(timeout > 0)) {
+        this.#fail(
+          envelope,
+          new RangeError(`actor "${this.#actor}": timeout must be > 0 ms, got ${timeout}`) as never,
+        );
+        return false;
+      }
+      envelope.timer = setTimeout(() => {
+        const state = envelope.state;
+        this.#withdraw(envelope);
+        this.#fail(envelope, new TimeoutError(`${where} timed out after ${timeout} ms (${state})`));
+      }, timeout);
+    }
+    if (signal) {
+      if (signal.aborted) {
+        this.#fail(envelope, new AbortError(`${where} was aborted before it was sent`));
+        return false;
+      }
+      envelope.onAbort = () => {
+        const state = envelope.state;
+        this.#withdraw(envelope);
+        this.#fail(
+          envelope,
+          new AbortError(
+            `${where} was aborted (${state === 'running' ? 'running; its outputs will be freed' : 'queued'})`,
+            { cause: signal.reason },
+          ),
+        );
+      };
+      signal.addEventListener('abort', envelope.onAbort, { once: true });
+    }
+    return true;
+  }
+
+  /** Takes a message that is being answered early out of every line it waits in. */
+  #withdraw(envelope: Envelope<Req, Res>): void {
+    if (envelope.state !== 'queued') return;
+    if (!this.#mailbox.remove(envelope)) {
+      const at = this.#again.indexOf(envelope);
+      if (at >= 0) this.#again.splice(at, 1);
+    }
+  }
+
+  #next(): Envelope<Req, Res> | undefined {
+    for (;;) {
+      const envelope = this.#again.shift() ?? this.#mailbox.take();
+      if (!envelope) return undefined;
+      if (envelope.state === 'queued') return envelope;
+    }
+  }
+
+  #dispatch(): void {
+    // A runner being ended keeps no place in line: its next message would die with it.
+    for (let i = this.#idle.length - 1; i >= 0; i--) {
+      if (this.#idle[i]!.available === false) this.#idle.splice(i, 1);
+    }
+    while (this.#idle.length > 0) {
+      const envelope = this.#next();
+      if (!envelope) return;
+      const runner = this.#idle.pop()!;
+      envelope.state = 'running';
+      envelope.started = performance.now();
+      this.#running.set(envelope, runner);
+      let run: Promise<Res>;
+      try {
+        run = runner.run(envelope.id, envelope.request);
+      } catch (error) {
+        run = Promise.reject(error);
+      }
+      run.then(
+        (result) => this.#finished(envelope, runner, result, undefined),
+        (error: RoundtableError) => this.#finished(envelope, runner, undefined, error),
+      );
+    }
+  }
+
+  #finished(
+    envelope: Envelope<Req, Res>,
+    runner: Runner<Req, Res>,
+    result: Res | undefined,
+    error: RoundtableError | undefined,
+  ): void {
+    const mine = this.#running.get(envelope) === runner;
+    if (mine) this.#running.delete(envelope);
+    else this.#abandoned--;
+    if (error === undefined) {
+      if (mine && envelope.state === 'running') this.#succeed(envelope, result as Res);
+      else {
+        if (envelope.outcome === 'resolved') this.#stats.duplicates++;
+        else this.#stats.late++;
+        this.#hooks.discard?.(result as Res);
+      }
+    } else if (mine && envelope.state === 'running') {
+      if (this.#retired.has(runner) && error instanceof ActorCrashedError && !this.#stopped) {
+        envelope.state = 'queued';
+        this.#stats.requeued++;
+        this.#again.push(envelope);
+      } else this.#fail(envelope, error);
+    }
+    if (!this.#retired.has(runner) && !this.#gone.has(runner) && runner.available !== false) {
+      this.#idle.push(runner);
+    }
+    this.#dispatch();
+    if (this.#busy() === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  #succeed(envelope: Envelope<Req, Res>, result: Res): void {
+    const runMs = performance.now() - envelope.started;
+    this.#settle(envelope);
+    envelope.outcome = 'resolved';
+    this.#stats.succeeded++;
+    this.#hooks.onSettled?.(runMs, undefined);
+    envelope.resolve(result);
+  }
+
+  #fail(envelope: Envelope<Req, Res>, error: RoundtableError): void {
+    if (envelope.state === 'settled') return;
+    const runMs = envelope.state === 'running' ? performance.now() - envelope.started : undefined;
+    if (this.#running.delete(envelope)) this.#abandoned++;
+    this.#settle(envelope);
+    envelope.outcome = 'failed';
+    this.#stats.failed++;
+    this.#hooks.onSettled?.(runMs, error);
+    envelope.reject(error);
+  }
+
+  #settle(envelope: Envelope<Req, Res>): void {
+    envelope.state = 'settled';
+    if (envelope.timer) clearTimeout(envelope.timer);
+    if (envelope.onAbort) envelope.signal?.removeEventListener('abort', envelope.onAbort);
+  }
+}

@@ -1,0 +1,186 @@
+import type { EventEmitter } from 'eventemitter3';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RuntimeEvents } from '../runtime/events.js';
+import type { ActorHealth } from '../supervision/supervisable.js';
+import type { ArenaStats } from '../tensor/index.js';
+
+/** What the metrics read when they are scraped. */
+export interface MetricSources {
+  readonly actors: () => readonly ActorHealth[];
+  readonly arena: () => ArenaStats;
+}
+
+/** Seconds: from a tenth of a millisecond (a tiny model) to ten seconds (a slow plan). */
+const BUCKETS = [
+  0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+];
+
+/**
+ * The runtime's Prometheus metrics, in a registry of its own (never prom-client's global one, so
+ * two runtimes in one process do not mix): counters and histograms fed by the runtime's events,
+ * gauges read from the actors and the arena at scrape time.
+ */
+export class RuntimeMetrics {
+  readonly registry = new Registry();
+
+  constructor(events: EventEmitter<RuntimeEvents>, sources: MetricSources) {
+    const registers = [this.registry];
+    const runSeconds = new Histogram({
+      name: 'roundtable_actor_run_seconds',
+      help: 'Time a message ran on an actor worker, answered or not',
+      labelNames: ['actor'],
+      buckets: BUCKETS,
+      registers,
+    });
+    const messages = new Counter({
+      name: 'roundtable_actor_messages_total',
+      help: 'Messages answered, by outcome (ok, or the error code)',
+      labelNames: ['actor', 'outcome'],
+      registers,
+    });
+    const errors = new Counter({
+      name: 'roundtable_actor_errors_total',
+      help: 'Messages answered with an error, by error code',
+      labelNames: ['actor', 'code'],
+      registers,
+    });
+    const restarts = new Counter({
+      name: 'roundtable_actor_restarts_total',
+      help: 'Workers restarted after a death or by a supervisor strategy',
+      labelNames: ['actor'],
+      registers,
+    });
+    const exits = new Counter({
+      name: 'roundtable_actor_unexpected_exits_total',
+      help: 'Workers that died without being asked to',
+      labelNames: ['actor'],
+      registers,
+    });
+    const deadLetters = new Counter({
+      name: 'roundtable_dead_letters_total',
+      help: 'Messages addressed to a stopped actor',
+      labelNames: ['actor'],
+      registers,
+    });
+    const mailboxFull = new Counter({
+      name: 'roundtable_mailbox_full_total',
+      help: 'Senders refused or parked by a full mailbox',
+      labelNames: ['actor'],
+      registers,
+    });
+    const reclaimed = new Counter({
+      name: 'roundtable_arena_reclaimed_bytes_total',
+      help: 'Arena bytes written by workers that died before handing them over, given back',
+      labelNames: ['actor'],
+      registers,
+    });
+    const rounds = new Counter({
+      name: 'roundtable_plan_rounds_total',
+      help: 'Rounds run, by outcome (settled, or the error code)',
+      labelNames: ['plan', 'outcome'],
+      registers,
+    });
+    const roundSeconds = new Histogram({
+      name: 'roundtable_plan_round_seconds',
+      help: 'Time a round took, settled or failed',
+      labelNames: ['plan'],
+      buckets: BUCKETS,
+      registers,
+    });
+    const retries = new Counter({
+      name: 'roundtable_plan_step_retries_total',
+      help: 'Steps run again after their actor crashed under them',
+      labelNames: ['plan', 'actor'],
+      registers,
+    });
+    new Gauge({
+      name: 'roundtable_actor_queue_length',
+      help: 'Messages waiting for an actor (mailbox, or calls waiting for a restart)',
+      labelNames: ['actor'],
+      registers,
+      collect() {
+        this.reset();
+        for (const actor of sources.actors()) this.set({ actor: actor.name }, actor.queued);
+      },
+    });
+    new Gauge({
+      name: 'roundtable_actor_in_flight',
+      help: 'Messages running on an actor worker',
+      labelNames: ['actor'],
+      registers,
+      collect() {
+        this.reset();
+        for (const actor of sources.actors()) this.set({ actor: actor.name }, actor.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'roundtable_actor_replicas_alive',
+      help: 'Workers of an actor alive now',
+      labelNames: ['actor'],
+      registers,
+      collect() {
+        this.reset();
+        for (const actor of sources.actors()) this.set({ actor: actor.name }, actor.alive);
+      },
+    });
+    new Gauge({
+      name: 'roundtable_actor_up',
+      help: '1 while an actor is not stopped',
+      labelNames: ['actor', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const actor of sources.actors()) {
+          this.set({ actor: actor.name, state: actor.state }, actor.state === 'stopped' ? 0 : 1);
+        }
+      },
+    });
+    new Gauge({
+      name: 'roundtable_arena_bytes_in_use',
+      help: 'Bytes in live arena blocks, all threads',
+      registers,
+      collect() {
+        this.set(sources.arena().bytesInUse);
+      },
+    });
+    new Gauge({
+      name: 'roundtable_arena_bytes_reserved',
+      help: 'Bytes of tensor data in all arena slabs',
+      registers,
+      collect() {
+        this.set(sources.arena().bytesReserved);
+      },
+    });
+
+    events.on('actor:message', ({ actor, ms, code }) => {
+      if (ms !== undefined) runSeconds.observe({ actor }, ms / 1000);
+      messages.inc({ actor, outcome: code ?? 'ok' });
+      if (code) errors.inc({ actor, code });
+    });
+    events.on('actor:restarted', ({ actor }) => restarts.inc({ actor }));
+    events.on('actor:exited', ({ actor, expected }) => {
+      if (!expected) exits.inc({ actor });
+    });
+    events.on('dead-letter', ({ actor }) => deadLetters.inc({ actor }));
+    events.on('mailbox:full', ({ actor }) => mailboxFull.inc({ actor }));
+    events.on('arena:reclaimed', ({ actor, bytes }) => reclaimed.inc({ actor }, bytes));
+    events.on('round:settled', ({ plan, ms }) => {
+      rounds.inc({ plan, outcome: 'settled' });
+      roundSeconds.observe({ plan }, ms / 1000);
+    });
+    events.on('round:failed', ({ plan, ms, code }) => {
+      rounds.inc({ plan, outcome: code });
+      roundSeconds.observe({ plan }, ms / 1000);
+    });
+    events.on('round:retried', ({ plan, actor }) => retries.inc({ plan, actor }));
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelActor } from '../src/engines/onnx/model-actor.js';
+import { AbortError, RoundError } from '../src/errors.js';
+import { sizedModel } from '../src/models/index.js';
+import { ensemble } from '../src/plans/builders.js';
+import { Roundtable } from '../src/runtime/roundtable.js';
+import { rejection } from './fixtures/faulty-rejection.js';
+import { seededFloats } from './support/runtime.js';
+
+const slow = sizedModel({ seed: 3, width: 512, layers: 8 });
+const feeds = {
+  input: { dtype: 'float32' as const, dims: [128, 512], data: seededFloats(2, 128 * 512) },
+};
+const plan = ensemble({
+  name: 'slow-pair',
+  models: ['p', 'q'],
+  input: 'input',
+  output: 'output',
+  fusion: { strategy: 'mean', kind: 'logits' },
+});
+
+let runtime: Roundtable;
+let actors: ModelActor[];
+beforeAll(async () => {
+  runtime = await Roundtable.create();
+  actors = await Promise.all(
+    ['p', 'q'].map((name) => runtime.spawnModel(name, { model: slow.bytes })),
+  );
+  await runtime.run(plan, feeds); // warm up
+});
+afterAll(() => runtime.close(0));
+
+describe('cancelling a plan run', () => {
+  it('an AbortSignal withdraws queued work, abandons running work, and the arena returns to zero', async () => {
+    const controller = new AbortController();
+    const order: string[] = [];
+    // Two runs on one replica per actor: the first runs, the second waits in the mailboxes.
+    const runs = [0, 1].map((i) =>
+      runtime.run(plan, feeds, { signal: controller.signal }).then(
+        () => order.push(`run ${i}: resolved`),
+        (error: Error) => {
+          order.push(`run ${i}: ${error.name}`);
+          return error;
+        },
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(actors.map((a) => a.stats())).toMatchObject([
+      { inFlight: 1, queued: 1 },
+      { inFlight: 1, queued: 1 },
+    ]);
+    controller.abort(new Error('the client went away'));
+    await Promise.all(runs);
+    expect(order.sort()).toEqual(['run 0: AbortError', 'run 1: AbortError']);
+    // Nothing queued; the running messages were abandoned, their late outputs freed on arrival.
+    expect(actors.map((a) => a.stats().queued)).toEqual([0, 0]);
+    await Promise.all(actors.map((a) => a.idle()));
+    for (const actor of actors) {
+      // The warm-up is the only message answered with outputs; both aborted ones got AbortError.
+      // The running one's late result, if it came (its feeds may be gone first), was freed.
+      expect(actor.stats()).toMatchObject({ runs: 1, failures: 2, inFlight: 0 });
+      expect(actor.stats().late).toBeLessThanOrEqual(1);
+    }
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+    const error = (await runs[0]) as AbortError;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.message).toBe('plan "slow-pair" was aborted during ensemble');
+  });
+
+  it('a plan deadline passed: RoundError naming the steps missing, and the run frees what it held', async () => {
+    const error = await rejection(runtime.run(plan, feeds, { timeout: 1 }));
+    expect(error).toBeInstanceOf(RoundError);
+    expect(error.message).toMatch(/0 of 2 steps answered, quorum is 2 \(missing: p, q\)/);
+    await Promise.all(actors.map((a) => a.idle()));
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+  });
+});
