@@ -1,0 +1,182 @@
+import { type AnalysisReport, analyze, splitText, type TextSplit } from './analysis.js';
+import { TmClosedError } from './errors.js';
+import { type LookupOptions, type LookupTrace, lookup } from './fuzzy-lookup.js';
+import { canonicalRange } from './language-tag.js';
+import type { SegmentInput, TmMatch, TmSegment } from './segment.js';
+import { rowFromInput } from './segment-rows.js';
+import { type PairCount, type SegmentRow, SegmentStore } from './segment-store.js';
+import { type ExportFilter, type ExportSummary, exportTmx } from './tmx-export.js';
+import {
+  type ImportOptions,
+  type ImportSource,
+  type ImportSummary,
+  importTmx,
+} from './tmx-import.js';
+
+export interface TmStats {
+  readonly segments: number;
+  readonly pairs: readonly PairCount[];
+  /** Distinct words in the full-text index. */
+  readonly terms: number;
+  /** Size of the database (pages × page size), excluding the WAL file. */
+  readonly bytes: number;
+}
+
+export interface AnalyzeOptions {
+  readonly split?: TextSplit;
+}
+
+/**
+ * A translation memory in an SQLite file (or `:memory:`): segments with their inline markup and
+ * TMX metadata, exact and fuzzy lookup, TMX import and export, and analysis of a text against it.
+ *
+ * The calls that touch only the database are synchronous, as better-sqlite3 is: a lookup takes
+ * about a millisecond at 200 000 segments, so a service that must never stall can still run it
+ * on a worker. Import and export stream, and are asynchronous.
+ */
+export class TranslationMemory {
+  #store: SegmentStore | null;
+  readonly path: string;
+
+  private constructor(store: SegmentStore, path: string) {
+    this.#store = store;
+    this.path = path;
+  }
+
+  /**
+   * Opens the memory at `path`, creating it when the file does not exist. TmDatabaseError when
+   * the file is not a translation memory of this schema version.
+   */
+  static open(path: string): TranslationMemory {
+    if (typeof path !== 'string' || path === '') {
+      throw new TypeError(
+        `translation memory path must be a non-empty string, got ${String(path)}`,
+      );
+    }
+    return new TranslationMemory(new SegmentStore(path), path);
+  }
+
+  /** Stores a segment; returns its id, or null when an equal one is already stored. */
+  add(segment: SegmentInput): number | null {
+    const row = rowFromInput(segment);
+    return this.#live().insert([row])[0] ?? null;
+  }
+
+  /** Stores segments in transactions of `batchSize` (default 2000). */
+  addMany(
+    segments: Iterable<SegmentInput>,
+    options: { readonly batchSize?: number } = {},
+  ): { readonly added: number; readonly duplicates: number } {
+    const store = this.#live();
+    const batchSize = options.batchSize ?? 2000;
+    let added = 0;
+    let duplicates = 0;
+    let batch: SegmentRow[] = [];
+    const flush = (): void => {
+      for (const id of store.insert(batch, { deferTerms: true })) {
+        if (id === null) duplicates++;
+        else added++;
+      }
+      batch = [];
+    };
+    try {
+      for (const segment of segments) {
+        batch.push(rowFromInput(segment));
+        if (batch.length >= batchSize) flush();
+      }
+      flush();
+    } finally {
+      store.flushTerms();
+    }
+    return { added, duplicates };
+  }
+
+  /** The best matches for `text`, best first (score, then most recent change, then newest). */
+  lookup(text: string, options: LookupOptions): TmMatch[] {
+    return lookup(this.#live(), text, options).matches;
+  }
+
+  /** A lookup with how it was done: strategy, index terms, candidates scored. */
+  explain(text: string, options: LookupOptions): LookupTrace {
+    return lookup(this.#live(), text, options);
+  }
+
+  /**
+   * SQLite's plans for the two lookup queries (EXPLAIN QUERY PLAN details), for diagnostics: the
+   * exact query should search the src_hash index, the fuzzy one scan the full-text index and
+   * reach segments by primary key.
+   */
+  queryPlans(from = '*', to = '*'): { readonly exact: string[]; readonly fuzzy: string[] } {
+    const store = this.#live();
+    const pair = { from: canonicalRange(from), to: canonicalRange(to) };
+    return { exact: store.explainExactCandidates(pair), fuzzy: store.explainIndexCandidates(pair) };
+  }
+
+  /** The segments whose source is `text` exactly (NFC, white space folded). */
+  exact(text: string, from: string, to: string): TmMatch[] {
+    return lookup(this.#live(), text, { from, to, min: 100, limit: Number.MAX_SAFE_INTEGER })
+      .matches;
+  }
+
+  importTmx(input: ImportSource, options?: ImportOptions): Promise<ImportSummary> {
+    try {
+      return importTmx(this.#live(), input, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  exportTmx(
+    output: Parameters<typeof exportTmx>[1],
+    filter?: ExportFilter,
+  ): Promise<ExportSummary> {
+    try {
+      return exportTmx(this.#live(), output, filter);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Analysis of a text against the memory; see {@link analyze} for the bands. */
+  analyze(text: string, from: string, to: string, options: AnalyzeOptions = {}): AnalysisReport {
+    const store = this.#live();
+    const split = options.split ?? 'lines';
+    const pair = { from: canonicalRange(from), to: canonicalRange(to) };
+    const segments = splitText(text, split, pair.from);
+    // A lookup at 75 reads a few rows, one at 50 a hundred times more (its prefix filter needs
+    // half the query's words): ask 75 first and go down to 50 only for what found nothing.
+    const best = (segment: string): number | null =>
+      lookup(store, segment, { ...pair, min: 75, limit: 1 }).matches[0]?.score ??
+      lookup(store, segment, { ...pair, min: 50, limit: 1 }).matches[0]?.score ??
+      null;
+    return analyze(segments, best, { ...pair, split });
+  }
+
+  /** Every segment in the language ranges of the filter, in id order. */
+  *segments(filter: ExportFilter = {}): Generator<TmSegment> {
+    const pair = { from: canonicalRange(filter.from ?? '*'), to: canonicalRange(filter.to ?? '*') };
+    yield* this.#live().segments(pair);
+  }
+
+  stats(): TmStats {
+    const store = this.#live();
+    const pairs = store.pairs();
+    return {
+      segments: pairs.reduce((sum, pair) => sum + pair.segments, 0),
+      pairs,
+      terms: store.terms(),
+      bytes: store.bytes(),
+    };
+  }
+
+  /** Closes the database. Later calls throw TmClosedError; closing twice is harmless. */
+  close(): void {
+    this.#store?.close();
+    this.#store = null;
+  }
+
+  #live(): SegmentStore {
+    if (this.#store === null) throw new TmClosedError(`translation memory ${this.path} is closed`);
+    return this.#store;
+  }
+}
