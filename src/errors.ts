@@ -40,6 +40,12 @@ export class InferenceError extends RoundtableError {
   override name = 'InferenceError';
 }
 
+/** Batching asked of a model that cannot be batched: an input without a free first dimension. */
+export class BatchingError extends RoundtableError {
+  override readonly code = 'ERR_BATCHING';
+  override name = 'BatchingError';
+}
+
 /** The mailbox was full and its policy is to reject. */
 export class MailboxFullError extends RoundtableError {
   override readonly code = 'ERR_MAILBOX_FULL';
@@ -108,6 +114,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   FeedError,
   ModelLoadError,
   InferenceError,
+  BatchingError,
   MailboxFullError,
   TimeoutError,
   AbortError,

@@ -31,6 +31,7 @@ export {
   ActorError,
   ActorStoppedError,
   ArenaFullError,
+  BatchingError,
   DescriptorError,
   FeedError,
   FusionError,

@@ -12,6 +12,11 @@ import { Mailbox, type MailboxOptions } from './mailbox.js';
 export interface Runner<Req, Res> {
   /** Settles once: with the result, or with a typed error (ActorCrashedError if it died). */
   run(id: number, request: Req): Promise<Res>;
+  /**
+   * Runs several messages as one (dynamic batching). Settles once: with one result per request,
+   * in order, or with one error for all of them.
+   */
+  runBatch?(ids: readonly number[], requests: readonly Req[]): Promise<Res[]>;
   /** False while the runner is being ended: it takes no new message. Default true. */
   readonly available?: boolean;
 }
@@ -48,6 +53,17 @@ export interface DispatcherStats {
   readonly duplicates: number;
 }
 
+/**
+ * Dynamic batching, as Triton does it: when a runner is free, up to `maxBatch` queued messages of
+ * one `key` go to it as one run; with fewer queued, the oldest waits at most `maxDelayMs` for more.
+ */
+export interface BatchPolicy<Req> {
+  readonly maxBatch: number;
+  readonly maxDelayMs: number;
+  /** Messages that can share a run have the same key (their shapes past the batch dimension). */
+  readonly key: (request: Req) => string;
+}
+
 type State = 'queued' | 'running' | 'settled';
 
 interface Envelope<Req, Res> {
@@ -56,6 +72,10 @@ interface Envelope<Req, Res> {
   readonly resolve: (result: Res) => void;
   readonly reject: (error: RoundtableError) => void;
   state: State;
+  /** When it was admitted (batching waits at most maxDelayMs past the oldest). */
+  readonly admitted: number;
+  /** Run on its own: its batch failed, and running it alone tells whose fault it was. */
+  alone: boolean;
   /** How it was answered, once it was. */
   outcome: 'resolved' | 'failed' | undefined;
   started: number;
@@ -94,10 +114,19 @@ export class Dispatcher<Req, Res> {
   #nextId = 1;
   #stopped: RoundtableError | undefined;
   #stats = { succeeded: 0, failed: 0, late: 0, requeued: 0, duplicates: 0 };
+  readonly #batch: BatchPolicy<Req> | undefined;
+  /** Wakes the dispatch when the oldest queued message has waited maxDelayMs for a batch to fill. */
+  #batchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(actor: string, mailbox: MailboxOptions = {}, hooks: DispatcherHooks<Res> = {}) {
+  constructor(
+    actor: string,
+    mailbox: MailboxOptions = {},
+    hooks: DispatcherHooks<Res> = {},
+    batch?: BatchPolicy<Req>,
+  ) {
     this.#actor = actor;
     this.#hooks = hooks;
+    this.#batch = batch;
     this.#mailbox = new Mailbox<Envelope<Req, Res>>(actor, mailbox, () =>
       hooks.onFull?.(this.#mailbox.capacity, this.#mailbox.size),
     );
@@ -134,6 +163,8 @@ export class Dispatcher<Req, Res> {
         resolve,
         reject,
         state: 'queued',
+        admitted: performance.now(),
+        alone: false,
         outcome: undefined,
         started: 0,
         timer: undefined,
@@ -185,6 +216,7 @@ export class Dispatcher<Req, Res> {
   stop(reason: RoundtableError): void {
     if (this.#stopped) return;
     this.#stopped = reason;
+    clearTimeout(this.#batchTimer);
     const error = new ActorStoppedError(`actor "${this.#actor}" has stopped: ${reason.message}`);
     const queued = [...this.#again.splice(0), ...this.#mailbox.drain(error)];
     for (const envelope of queued) {
@@ -278,6 +310,10 @@ export class Dispatcher<Req, Res> {
     while (this.#idle.length > 0) {
       const envelope = this.#next();
       if (!envelope) return;
+      if (this.#batch && !envelope.alone && this.#idle.at(-1)!.runBatch) {
+        if (!this.#dispatchBatch(envelope, this.#batch)) return;
+        continue;
+      }
       const runner = this.#idle.pop()!;
       envelope.state = 'running';
       envelope.started = performance.now();
@@ -293,6 +329,108 @@ export class Dispatcher<Req, Res> {
         (error: RoundtableError) => this.#finished(envelope, runner, undefined, error),
       );
     }
+  }
+
+  /**
+   * Gathers messages of `first`'s key behind it and hands them to one idle runner as a batch; or,
+   * if the batch is not full and the oldest may still wait, puts them back in line and arms the
+   * timer. False when it waits.
+   */
+  #dispatchBatch(first: Envelope<Req, Res>, policy: BatchPolicy<Req>): boolean {
+    const key = policy.key(first.request);
+    const group = [first];
+    let other: Envelope<Req, Res> | undefined;
+    while (group.length < policy.maxBatch) {
+      const next = this.#next();
+      if (!next) break;
+      if (next.alone || policy.key(next.request) !== key) {
+        other = next; // another shape: it leads the next batch, in its place in line
+        break;
+      }
+      group.push(next);
+    }
+    const waited = performance.now() - first.admitted;
+    if (group.length < policy.maxBatch && !other && waited < policy.maxDelayMs) {
+      // Back in line, in order, ahead of the mailbox: nothing overtakes them.
+      this.#again.unshift(...group);
+      if (this.#batchTimer === undefined) {
+        this.#batchTimer = setTimeout(() => {
+          this.#batchTimer = undefined;
+          this.#dispatch();
+        }, policy.maxDelayMs - waited);
+      }
+      return false;
+    }
+    if (other) this.#again.unshift(other);
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    const runner = this.#idle.pop()!;
+    const started = performance.now();
+    for (const envelope of group) {
+      envelope.state = 'running';
+      envelope.started = started;
+      this.#running.set(envelope, runner);
+    }
+    let run: Promise<Res[]>;
+    try {
+      run =
+        group.length === 1
+          ? runner.run(first.id, first.request).then((result) => [result])
+          : runner.runBatch!(
+              group.map((e) => e.id),
+              group.map((e) => e.request),
+            );
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(
+      (results) => this.#finishedBatch(group, runner, results, undefined),
+      (error: RoundtableError) => this.#finishedBatch(group, runner, undefined, error),
+    );
+    return true;
+  }
+
+  /**
+   * Each message of a batch is answered as #finished answers one. A batch that failed for any
+   * reason but a crash has each of its messages run again alone, so a bad one fails by itself.
+   */
+  #finishedBatch(
+    group: readonly Envelope<Req, Res>[],
+    runner: Runner<Req, Res>,
+    results: Res[] | undefined,
+    error: RoundtableError | undefined,
+  ): void {
+    const isolate =
+      error !== undefined && !(error instanceof ActorCrashedError) && group.length > 1;
+    group.forEach((envelope, i) => {
+      const mine = this.#running.get(envelope) === runner;
+      if (mine) this.#running.delete(envelope);
+      else this.#abandoned--;
+      if (error === undefined) {
+        const result = results![i] as Res;
+        if (mine && envelope.state === 'running') this.#succeed(envelope, result);
+        else {
+          if (envelope.outcome === 'resolved') this.#stats.duplicates++;
+          else this.#stats.late++;
+          this.#hooks.discard?.(result);
+        }
+      } else if (mine && envelope.state === 'running') {
+        if (this.#retired.has(runner) && error instanceof ActorCrashedError && !this.#stopped) {
+          envelope.state = 'queued';
+          this.#stats.requeued++;
+          this.#again.push(envelope);
+        } else if (isolate && !this.#stopped) {
+          envelope.state = 'queued';
+          envelope.alone = true;
+          this.#again.push(envelope);
+        } else this.#fail(envelope, error);
+      }
+    });
+    if (!this.#retired.has(runner) && !this.#gone.has(runner) && runner.available !== false) {
+      this.#idle.push(runner);
+    }
+    this.#dispatch();
+    if (this.#busy() === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 
   #finished(

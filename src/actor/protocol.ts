@@ -26,6 +26,8 @@ export interface RunStats {
   readonly runMs: number;
   /** Wall time of the whole message in the worker (checks, copies, run), in milliseconds. */
   readonly totalMs: number;
+  /** Requests that shared this run (dynamic batching); absent for a run of its own. */
+  readonly batch?: number;
 }
 
 /**
@@ -41,6 +43,12 @@ export type ModelFault = 'exit' | 'exit-holding' | 'throw' | 'oom';
 
 export type ToWorker =
   | { readonly type: 'run'; readonly id: number; readonly feeds: Record<string, TensorDescriptor> }
+  | {
+      /** Requests stacked along dimension 0 into one run, split back when written to the arena. */
+      readonly type: 'run-batch';
+      readonly id: number;
+      readonly batch: readonly Record<string, TensorDescriptor>[];
+    }
   | { readonly type: 'slab'; readonly slab: number; readonly buffer: SharedArrayBuffer }
   | { readonly type: 'fault'; readonly fault: ModelFault }
   | { readonly type: 'close' };
@@ -58,6 +66,14 @@ export type FromWorker =
       readonly outputs: Record<string, TensorDescriptor>;
       readonly stats: RunStats;
       /** Journal slots of the outputs (see holdings.ts), freed by the runtime on receipt. */
+      readonly held: readonly number[];
+    }
+  | {
+      readonly type: 'result-batch';
+      readonly id: number;
+      /** Each request's own rows, in the order of the batch. */
+      readonly outputs: readonly Record<string, TensorDescriptor>[];
+      readonly stats: RunStats;
       readonly held: readonly number[];
     }
   | { readonly type: 'failure'; readonly id: number; readonly error: SerializedError }

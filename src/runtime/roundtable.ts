@@ -6,6 +6,7 @@ import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engi
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
 import { ActorStoppedError, PlanError, RoundtableError, type SerializedError } from '../errors.js';
 import { FusionActor } from '../fusion/fusion-actor.js';
+import { InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
@@ -62,6 +63,8 @@ export class Roundtable {
   readonly #supervised = new Set<string>();
   readonly #stopped = new Map<string, ActorStopped>();
   readonly #fusion: FusionActor;
+  /** Decoding fuses small tensors on this thread (see inline-fuser.ts), large ones on the actor. */
+  readonly #decodeFuser: InlineFuser;
   readonly #metrics: RuntimeMetrics;
   /** Plan runs in flight, so close() can give them their grace. */
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -73,6 +76,7 @@ export class Roundtable {
     this.events = context.events;
     this.#context = context;
     this.#fusion = fusion;
+    this.#decodeFuser = new InlineFuser(arena, fusion);
     this.events.on('actor:stopped', (event) => this.#stopped.set(event.actor, event));
     this.#metrics = new RuntimeMetrics(this.events, {
       actors: () => this.#healthOfActors(),
@@ -282,7 +286,9 @@ export class Roundtable {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#track(runDecode(plan, prompt, this.#roundsContext(), options));
+    return this.#track(
+      runDecode(plan, prompt, { ...this.#roundsContext(), fuser: this.#decodeFuser }, options),
+    );
   }
 
   /**

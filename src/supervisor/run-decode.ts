@@ -79,7 +79,9 @@ export async function runDecode(
             throw new RoundError(
               `plan "${plan.name}": actor "${actor.name}" returned no output "${model.output ?? 'logits'}"`,
             );
-          return { logits, ms: performance.now() - t0 };
+          // Model actors say how long session.run took; custom actors do not.
+          const runMs = (result as { stats?: { runMs?: number } }).stats?.runMs;
+          return { logits, ms: performance.now() - t0, runMs };
         }),
       );
       const vocab = replies[0]!.logits.dims.at(-1)!;
@@ -104,6 +106,7 @@ export async function runDecode(
         actor: actors[k]!.name,
         status: 'ok',
         ms: reply.ms,
+        ...(reply.runMs !== undefined ? { runMs: reply.runMs } : {}),
         weight: weights[k]!,
         ...(fused.agreement ? { agreement: fused.agreement[k]! } : {}),
         divergence: fused.divergence[k]!,

@@ -8,6 +8,8 @@ export interface StepTrace {
   /** 'missing': not answered by the round's deadline; 'failed': answered with an error. */
   readonly status: 'ok' | 'missing' | 'failed';
   readonly ms: number;
+  /** Time the model spent inside `session.run` (model actors only): `ms − runMs` is the overhead. */
+  readonly runMs?: number;
   readonly error?: string;
   /** The weight the fusion gave this actor's output (after renormalising over who answered). */
   readonly weight?: number;

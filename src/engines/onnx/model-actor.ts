@@ -19,6 +19,7 @@ import type {
   Supervisable,
 } from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
+import { type BatchingOptions, batchPolicy } from './batching.js';
 import { validateFeeds } from './feed-validation.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaExit, type ReplicaReply } from './replica.js';
@@ -39,6 +40,21 @@ export interface ModelActorOptions {
    * memory (weights, activations) is native and not counted.
    */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Dynamic batching, as Triton does it: concurrent requests of one shape are stacked along
+   * dimension 0 (up to `maxBatch`, the oldest waiting at most `maxDelayMs` for more), run once,
+   * and each gets its own rows back. Only for models whose every input has a free first
+   * dimension; otherwise spawn rejects with BatchingError. A batch that fails (not a crash) has
+   * its requests run again one by one, so only a bad request fails. Default off.
+   */
+  readonly batching?: BatchingOptions;
+  /**
+   * How a run reaches a replica's worker: 'doorbell', an Atomics doorbell over a small shared
+   * buffer (the worker sleeps in Atomics.wait between runs; see src/actor/doorbell.ts), or
+   * 'message', a postMessage round trip. Batches and control messages always take the port.
+   * Default 'doorbell', which measured faster (docs/architecture.md).
+   */
+  readonly hotPath?: 'doorbell' | 'message';
   /** Lets tests and the soak make replicas fail on purpose (Replica.injectFault). Default false. */
   readonly faultInjection?: boolean;
 }
@@ -114,21 +130,29 @@ export class ModelActor implements Supervisable {
     const first = replicas[0]!;
     this.inputs = first.inputs;
     this.outputs = first.outputs;
-    this.#dispatcher = new Dispatcher<Feeds, ReplicaReply>(name, options.mailbox, {
-      onFull: (capacity, waiting) =>
-        context.events.emit('mailbox:full', { actor: name, capacity, waiting }),
-      onDeadLetter: (reason) => context.events.emit('dead-letter', { actor: name, reason }),
-      // Answered already (timeout or abort): nobody will release these outputs but us.
-      discard: (late) => {
-        for (const output in late.outputs) context.arena.release(late.outputs[output]!);
+    const batching = options.batching
+      ? batchPolicy(name, first.inputs, options.batching)
+      : undefined;
+    this.#dispatcher = new Dispatcher<Feeds, ReplicaReply>(
+      name,
+      options.mailbox,
+      {
+        onFull: (capacity, waiting) =>
+          context.events.emit('mailbox:full', { actor: name, capacity, waiting }),
+        onDeadLetter: (reason) => context.events.emit('dead-letter', { actor: name, reason }),
+        // Answered already (timeout or abort): nobody will release these outputs but us.
+        discard: (late) => {
+          for (const output in late.outputs) context.arena.release(late.outputs[output]!);
+        },
+        onSettled: (runMs, error) =>
+          context.events.emit('actor:message', {
+            actor: name,
+            ms: runMs,
+            ...(error ? { code: error.code ?? 'ERR_UNKNOWN' } : {}),
+          }),
       },
-      onSettled: (runMs, error) =>
-        context.events.emit('actor:message', {
-          actor: name,
-          ms: runMs,
-          ...(error ? { code: error.code ?? 'ERR_UNKNOWN' } : {}),
-        }),
-    });
+      batching,
+    );
     this.#slots = replicas.map((replica) => ({
       index: replica.index,
       replica,
@@ -159,9 +183,17 @@ export class ModelActor implements Supervisable {
       await Promise.all(replicas.map((replica) => replica.close()));
       throw failure.reason;
     }
+    let actor: ModelActor;
+    try {
+      actor = new ModelActor(name, context, options, replicas);
+    } catch (error) {
+      // Batching asked of a model that cannot batch: refused before anyone sees the actor.
+      await Promise.all(replicas.map((replica) => replica.close()));
+      throw error;
+    }
     for (const replica of replicas)
       context.events.emit('actor:started', { actor: name, replica: replica.index });
-    return new ModelActor(name, context, options, replicas);
+    return actor;
   }
 
   static #startReplica(
@@ -178,6 +210,7 @@ export class ModelActor implements Supervisable {
       slabs: context.slabs,
       resourceLimits: options.resourceLimits,
       faultInjection: options.faultInjection ?? false,
+      doorbell: (options.hotPath ?? 'doorbell') === 'doorbell',
     });
   }
 

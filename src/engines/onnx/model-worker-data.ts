@@ -25,6 +25,11 @@ export interface ModelWorkerData {
   readonly nativeGuard: SharedArrayBuffer;
   /** The journal of outputs written but not yet handed over (see holdings.ts). */
   readonly holdings: SharedArrayBuffer;
+  /**
+   * The replica's doorbell (see doorbell.ts): runs arrive through it and the worker sleeps in
+   * Atomics.wait between them. Absent: runs arrive as port messages.
+   */
+  readonly doorbell?: SharedArrayBuffer;
   /** Obey `fault` messages (tests and the soak only). */
   readonly faultInjection: boolean;
 }

@@ -7,8 +7,16 @@
  * are the only ones on a hop, and every result reports how many bytes they moved.
  */
 import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import {
+  ANSWER,
+  type DoorbellViews,
+  doorbellViews,
+  readRequest,
+  WORD,
+  writeResponse,
+} from '../../actor/doorbell.js';
 import { Holdings } from '../../actor/holdings.js';
 import type { FromWorker, IoMetadata, ModelFault, ToWorker } from '../../actor/protocol.js';
 import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
@@ -43,14 +51,25 @@ async function insideNative<T>(work: () => Promise<T>): Promise<T | undefined> {
 
 // A slab this thread adds must reach the runtime before any descriptor that points into it; both go
 // through this one port, which keeps order.
-arena.onSlabCreated(({ id, buffer }) => post({ type: 'slab', slab: id, buffer }));
+let slabsCreated = 0;
+arena.onSlabCreated(({ id, buffer }) => {
+  slabsCreated++;
+  post({ type: 'slab', slab: id, buffer });
+});
+
+/** Work started by port messages, which the doorbell loop lets finish before it sleeps again. */
+const working = new Set<Promise<unknown>>();
 
 const session = await load();
 if (session) {
-  port.on('message', (message: ToWorker) => {
+  const handle = (message: ToWorker) => {
+    let work: Promise<unknown> | undefined;
     switch (message.type) {
       case 'run':
-        void run(session, message.id, message.feeds);
+        work = run(session, message.id, message.feeds);
+        break;
+      case 'run-batch':
+        work = insideNative(() => runBatchInside(session, message.id, message.batch));
         break;
       case 'slab':
         arena.attachSlab(message.slab, message.buffer);
@@ -59,15 +78,60 @@ if (session) {
         if (data.faultInjection) armed = message.fault;
         break;
       case 'close':
-        void insideNative(() => session.release()).finally(() => process.exit(0));
+        work = insideNative(() => session.release()).finally(() => process.exit(0));
         break;
     }
-  });
+    if (work) {
+      working.add(work);
+      void work.finally(() => working.delete(work));
+    }
+  };
+  port.on('message', handle);
   post({
     type: 'ready',
     inputs: session.inputMetadata.map(describe),
     outputs: session.outputMetadata.map(describe),
   });
+  // Once this module has finished evaluating: the loop blocks the thread between runs.
+  const doorbell = data.doorbell;
+  if (doorbell) setImmediate(() => void serveDoorbell(session, doorbellViews(doorbell), handle));
+}
+
+/**
+ * The doorbell loop: asleep in Atomics.wait until the runtime rings, then the port's messages
+ * first (a slab must be attached before a descriptor into it is read), then the run in the
+ * request area, if there is a new one. Everything a wake-up started is awaited before sleeping
+ * again, since ONNX Runtime's run needs this thread's event loop to turn.
+ */
+async function serveDoorbell(
+  live: ort.InferenceSession,
+  bell: DoorbellViews,
+  handle: (message: ToWorker) => void,
+): Promise<void> {
+  const inputNames = live.inputNames;
+  // From zero, not from the words: a run rung before this loop started must not be missed.
+  let rung = 0;
+  let job = 0;
+  for (;;) {
+    while (working.size > 0) await Promise.allSettled([...working]);
+    Atomics.wait(bell.words, WORD.BELL, rung);
+    rung = Atomics.load(bell.words, WORD.BELL);
+    for (let entry = receiveMessageOnPort(port!); entry; entry = receiveMessageOnPort(port!)) {
+      handle(entry.message as ToWorker);
+    }
+    const next = Atomics.load(bell.words, WORD.JOB);
+    if (next === job) continue;
+    job = next;
+    const { id, feeds } = readRequest(bell.request, inputNames);
+    await insideNative(() => runInside(live, id, feeds, { bell, job }));
+  }
+}
+
+/** Tells the runtime that run `job` is answered, in the response area or on the port. */
+function ring(bell: DoorbellViews, job: number, answer: number): void {
+  Atomics.store(bell.words, WORD.ANSWER, answer);
+  Atomics.store(bell.words, WORD.DONE, job);
+  Atomics.notify(bell.words, WORD.DONE);
 }
 
 async function load(): Promise<ort.InferenceSession | undefined> {
@@ -136,8 +200,10 @@ async function runInside(
   live: ort.InferenceSession,
   id: number,
   feeds: Record<string, TensorDescriptor>,
+  doorbell?: { readonly bell: DoorbellViews; readonly job: number },
 ): Promise<void> {
   const start = performance.now();
+  const slabsBefore = slabsCreated;
   const written: TensorDescriptor[] = [];
   try {
     const inputs: Record<string, ort.Tensor> = {};
@@ -177,26 +243,151 @@ async function runInside(
       tensor.dispose();
     }
     if (fault) commit(fault, 'written');
+    const stats = { copiedIn, copiedOut, runMs, totalMs: performance.now() - start };
+    const held = holdings.handOff(written);
+    // A new slab is announced on the port: the answer must follow it there.
+    if (
+      doorbell &&
+      slabsCreated === slabsBefore &&
+      writeResponse(doorbell.bell.response, live.outputNames, { id, outputs, held, ...stats })
+    ) {
+      ring(doorbell.bell, doorbell.job, ANSWER.AREA);
+      return;
+    }
+    post({ type: 'result', id, outputs, stats, held });
+    if (doorbell) ring(doorbell.bell, doorbell.job, ANSWER.PORT);
+  } catch (error) {
+    fail(id, written, error);
+    if (doorbell) ring(doorbell.bell, doorbell.job, ANSWER.PORT);
+  }
+}
+
+/**
+ * Stacks each input of the batch's requests along dimension 0 in its staging buffer (the one copy
+ * every run makes anyway), so batching adds no copy.
+ */
+function stageBatch(name: string, parts: readonly TensorDescriptor[]): ort.Tensor {
+  const first = parts[0]!;
+  let rows = 0;
+  let bytes = 0;
+  for (const part of parts) {
+    rows += part.dims[0]!;
+    bytes += part.byteLength;
+  }
+  let buffer = staging.get(name);
+  if (!buffer || buffer.byteLength < bytes) {
+    buffer = new ArrayBuffer(Math.max(64, bytes));
+    staging.set(name, buffer);
+  }
+  const info = DTYPES[first.dtype];
+  const Ctor = info.ArrayType!;
+  let offset = 0;
+  for (const part of parts) {
+    arena.copyInto(part, new Ctor(buffer, offset, part.byteLength / info.bytesPerElement));
+    offset += part.byteLength;
+  }
+  const target = new Ctor(buffer, 0, bytes / info.bytesPerElement);
+  return new ort.Tensor(first.dtype as Exclude<DType, 'string'>, target as never, [
+    rows,
+    ...first.dims.slice(1),
+  ]);
+}
+
+async function runBatchInside(
+  live: ort.InferenceSession,
+  id: number,
+  batch: readonly Record<string, TensorDescriptor>[],
+): Promise<void> {
+  const start = performance.now();
+  const written: TensorDescriptor[] = [];
+  try {
+    const inputs: Record<string, ort.Tensor> = {};
+    let copiedIn = 0;
+    for (const name in batch[0]) {
+      const parts = batch.map((feeds) => feeds[name]!);
+      inputs[name] = stageBatch(name, parts);
+      for (const part of parts) copiedIn += part.byteLength;
+    }
+    const rows = batch.map((feeds) => {
+      for (const name in feeds) return feeds[name]!.dims[0]!;
+      return 0;
+    });
+    const total = rows.reduce((a, b) => a + b, 0);
+    const fault = armed;
+    armed = undefined;
+    if (fault) commit(fault, 'staged');
+    const runStart = performance.now();
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await live.run(inputs);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new InferenceError(
+        `actor "${data.actor}": ONNX Runtime failed while running a batch of ${batch.length}: ${reason}`,
+      );
+    }
+    const runMs = performance.now() - runStart;
+    const outputs: Record<string, TensorDescriptor>[] = batch.map(() => ({}));
+    let copiedOut = 0;
+    for (const name in results) {
+      const tensor = results[name]!;
+      const dims = tensor.dims;
+      if (dims[0] !== total) {
+        throw new InferenceError(
+          `actor "${data.actor}": output "${name}" has dims [${dims.join(', ')}], not ${total} rows along dimension 0 as the batch fed: it cannot be split back`,
+        );
+      }
+      const perRow = total > 0 ? tensor.size / total : 0;
+      const all = tensor.data as Parameters<Arena['writeTensor']>[2];
+      let row = 0;
+      rows.forEach((count, i) => {
+        const from = row * perRow;
+        const to = (row + count) * perRow;
+        const part = (
+          ArrayBuffer.isView(all)
+            ? (all as Float32Array).subarray(from, to)
+            : (all as string[]).slice(from, to)
+        ) as Parameters<Arena['writeTensor']>[2];
+        const descriptor = arena.writeTensor(tensor.type as DType, [count, ...dims.slice(1)], part);
+        holdings.hold(descriptor);
+        written.push(descriptor);
+        outputs[i]![name] = descriptor;
+        copiedOut += descriptor.byteLength;
+        row += count;
+      });
+      tensor.dispose();
+    }
+    if (fault) commit(fault, 'written');
     post({
-      type: 'result',
+      type: 'result-batch',
       id,
       outputs,
-      stats: { copiedIn, copiedOut, runMs, totalMs: performance.now() - start },
+      stats: {
+        copiedIn,
+        copiedOut,
+        runMs,
+        totalMs: performance.now() - start,
+        batch: batch.length,
+      },
       held: holdings.handOff(written),
     });
   } catch (error) {
-    for (const descriptor of written) {
-      holdings.forget(descriptor);
-      arena.release(descriptor);
-    }
-    const typed =
-      error instanceof RoundtableError
-        ? error
-        : new InferenceError(
-            `actor "${data.actor}": the run failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-          );
-    post({ type: 'failure', id, error: serializeError(typed) });
+    fail(id, written, error);
   }
+}
+
+function fail(id: number, written: readonly TensorDescriptor[], error: unknown): void {
+  for (const descriptor of written) {
+    holdings.forget(descriptor);
+    arena.release(descriptor);
+  }
+  const typed =
+    error instanceof RoundtableError
+      ? error
+      : new InferenceError(
+          `actor "${data.actor}": the run failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        );
+  post({ type: 'failure', id, error: serializeError(typed) });
 }
 
 /** Commits an injected fault at its point of the run: see ModelFault in protocol.ts. */

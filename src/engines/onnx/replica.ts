@@ -1,5 +1,14 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { Runner } from '../../actor/dispatcher.js';
+import {
+  ANSWER,
+  createDoorbell,
+  type DoorbellViews,
+  doorbellViews,
+  readResponse,
+  WORD,
+  writeRequest,
+} from '../../actor/doorbell.js';
 import { Holdings, type Reclaimed } from '../../actor/holdings.js';
 import type {
   FromWorker,
@@ -56,11 +65,15 @@ export interface ReplicaOptions {
   readonly slabs: SlabExchange;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly faultInjection: boolean;
+  /** Runs go through an Atomics doorbell (see doorbell.ts) rather than postMessage. */
+  readonly doorbell: boolean;
 }
+
+type Reply = Extract<FromWorker, { type: 'result' | 'result-batch' }>;
 
 interface InFlight {
   readonly id: number;
-  readonly resolve: (reply: ReplicaReply) => void;
+  readonly resolve: (reply: Reply) => void;
   readonly reject: (error: RoundtableError) => void;
 }
 
@@ -85,6 +98,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   #terminating = false;
   #error: Error | undefined;
   #onExit: (exit: ReplicaExit) => void = () => {};
+  readonly #bell: DoorbellViews | undefined;
+  readonly #inputNames: readonly string[];
+  readonly #outputNames: readonly string[];
+  /** Last run sent through the doorbell, and last one whose answer was taken. */
+  #job = 0;
+  #answered = 0;
 
   private constructor(
     index: number,
@@ -101,6 +120,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#holdings = new Holdings(data.holdings);
     this.inputs = ready.inputs;
     this.outputs = ready.outputs;
+    this.#bell = data.doorbell ? doorbellViews(data.doorbell) : undefined;
+    this.#inputNames = ready.inputs.map((input) => input.name);
+    this.#outputNames = ready.outputs.map((output) => output.name);
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (error) => {
       this.#error = error; // the 'exit' that follows does the accounting
@@ -118,6 +140,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       nativeGuard: createGuard(),
       holdings: Holdings.create().buffer,
       faultInjection: options.faultInjection,
+      ...(options.doorbell ? { doorbell: createDoorbell() } : {}),
     };
     const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), {
       workerData: data,
@@ -193,8 +216,81 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       );
     }
     return new Promise<ReplicaReply>((resolve, reject) => {
-      this.#inFlight = { id, resolve, reject };
-      this.#post({ type: 'run', id, feeds });
+      const settle = (reply: Reply) =>
+        reply.type === 'result'
+          ? resolve({ outputs: reply.outputs, stats: reply.stats, replica: this.index })
+          : reject(new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`));
+      this.#inFlight = { id, resolve: settle, reject };
+      const bell = this.#bell;
+      if (bell && writeRequest(bell.request, id, this.#inputNames, feeds)) {
+        const job = ++this.#job;
+        Atomics.store(bell.words, WORD.JOB, job);
+        this.#ring(bell);
+        void this.#awaitAnswer(bell, job);
+      } else this.#post({ type: 'run', id, feeds });
+    });
+  }
+
+  /** Wakes the worker if it sleeps on the doorbell. */
+  #ring(bell: DoorbellViews): void {
+    Atomics.add(bell.words, WORD.BELL, 1);
+    Atomics.notify(bell.words, WORD.BELL);
+  }
+
+  async #awaitAnswer(bell: DoorbellViews, job: number): Promise<void> {
+    for (;;) {
+      const done = Atomics.load(bell.words, WORD.DONE);
+      if (done >= job || !this.#alive) break;
+      const wait = Atomics.waitAsync(bell.words, WORD.DONE, done);
+      if (wait.async) await wait.value;
+    }
+    // A dead worker's last answer was taken by #exit, before its in-flight message was failed.
+    if (this.#alive) this.#takeAnswer(bell, job);
+  }
+
+  /**
+   * Takes run `job`'s answer from the response area, once; an answer on the port comes alone.
+   * Only while DONE is exactly `job`: a run answered on the port (a failure) settles its message
+   * before its waiter wakes, so the next run may already have answered in the area by then, and
+   * that answer is the next waiter's.
+   */
+  #takeAnswer(bell: DoorbellViews, job: number): void {
+    if (this.#answered >= job || Atomics.load(bell.words, WORD.DONE) !== job) return;
+    this.#answered = job;
+    if (Atomics.load(bell.words, WORD.ANSWER) !== ANSWER.AREA) return;
+    const answer = readResponse(bell.response, this.#outputNames);
+    const { id, outputs, held, ...stats } = answer;
+    this.#receive({ type: 'result', id, outputs, stats, held });
+  }
+
+  /**
+   * Runs several messages as one (dynamic batching): the worker stacks their feeds along
+   * dimension 0, runs once, and writes each message's own rows of every output to the arena. The
+   * batch is one message in flight: a crash answers all of its messages.
+   */
+  runBatch(
+    ids: readonly number[],
+    batch: readonly Record<string, TensorDescriptor>[],
+  ): Promise<ReplicaReply[]> {
+    if (!this.#alive) {
+      return Promise.reject(
+        new ActorCrashedError(`actor "${this.actor}": replica ${this.index} is not running`),
+      );
+    }
+    const id = ids[0]!;
+    return new Promise<ReplicaReply[]>((resolve, reject) => {
+      const settle = (reply: Reply) =>
+        reply.type === 'result-batch'
+          ? resolve(
+              reply.outputs.map((outputs) => ({
+                outputs,
+                stats: reply.stats,
+                replica: this.index,
+              })),
+            )
+          : reject(new ActorCrashedError(`actor "${this.actor}": a single run answered a batch`));
+      this.#inFlight = { id, resolve: settle, reject };
+      this.#post({ type: 'run-batch', id, batch });
     });
   }
 
@@ -244,6 +340,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
 
   #post(message: ToWorker): void {
     this.#worker.postMessage(message);
+    if (this.#bell) this.#ring(this.#bell);
   }
 
   #receive(message: FromWorker): void {
@@ -252,20 +349,20 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         this.#options.slabs.received(message.slab, message.buffer, this.#worker);
         return;
       case 'result':
+      case 'result-batch':
       case 'failure': {
-        if (message.type === 'result') this.#holdings.free(message.held);
+        if (message.type !== 'failure') this.#holdings.free(message.held);
         const flight = this.#inFlight;
         if (!flight || flight.id !== message.id) {
           // The message was answered already (its replica was killed under it): free the outputs.
-          if (message.type === 'result') {
-            for (const name in message.outputs) this.#options.arena.release(message.outputs[name]!);
-          }
+          if (message.type === 'result') this.#release(message.outputs);
+          else if (message.type === 'result-batch')
+            for (const o of message.outputs) this.#release(o);
           return;
         }
         this.#inFlight = undefined;
-        if (message.type === 'result')
-          flight.resolve({ outputs: message.outputs, stats: message.stats, replica: this.index });
-        else flight.reject(reviveError(message.error));
+        if (message.type === 'failure') flight.reject(reviveError(message.error));
+        else flight.resolve(message);
         return;
       }
       default:
@@ -273,8 +370,16 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     }
   }
 
+  #release(outputs: Record<string, TensorDescriptor>): void {
+    for (const name in outputs) this.#options.arena.release(outputs[name]!);
+  }
+
   #exit(code: number): ReplicaExit {
+    // An answer the worker left in the response area before it died is taken first: it is a
+    // delivered reply, like the port's messages that Node delivers before 'exit'.
+    if (this.#bell) this.#takeAnswer(this.#bell, this.#job);
     this.#alive = false;
+    if (this.#bell) Atomics.notify(this.#bell.words, WORD.DONE);
     this.#options.slabs.leave(this.#worker);
     // Every reply the worker posted was delivered before this event: what is still journaled was
     // never handed over.

@@ -1,0 +1,175 @@
+/**
+ * The hot path of a model replica: an Atomics doorbell over a small SharedArrayBuffer, instead of
+ * a postMessage round trip. The runtime writes a run's feed descriptors into the request area,
+ * bumps JOB and rings BELL; the worker, asleep in `Atomics.wait` on BELL between runs, wakes,
+ * drains its port with `receiveMessageOnPort` (slabs, faults), runs, writes the output
+ * descriptors into the response area and bumps DONE; the runtime waits on DONE with
+ * `Atomics.waitAsync`. Measured on the 2-core machine: about 12–16 µs a round trip against 50+
+ * µs for postMessage (docs/architecture.md, "The hot path for asks").
+ *
+ * Anything the area cannot carry (strings, many tensors, an error, an output in a slab the
+ * runtime has not seen yet) is answered on the port instead, and DONE says so: the port keeps the
+ * order of slab announcements before the descriptors that point into them.
+ *
+ * This file is the layout and its codec, shared by both sides; no thread logic lives here.
+ */
+import { DTYPES, type DType, type TensorDescriptor } from '../tensor/index.js';
+
+/** Int32 words at the start of the buffer. */
+export const WORD = {
+  /** Bumped by the runtime for every message it sends the worker (a run, or a port message). */
+  BELL: 0,
+  /** Sequence number of the last run written into the request area. */
+  JOB: 1,
+  /** Sequence number of the last run answered (in the response area, or on the port). */
+  DONE: 2,
+  /** How the run of DONE was answered: ANSWER.AREA or ANSWER.PORT. */
+  ANSWER: 3,
+} as const;
+
+export const ANSWER = { AREA: 1, PORT: 2 } as const;
+
+const WORDS = 4;
+/** Doubles in each of the request and response areas: room for a few dozen descriptors. */
+const AREA = 512;
+const HEADER_BYTES = WORDS * 4 + 16; // keeps the Float64 areas 8-byte aligned
+
+const CODES = Object.keys(DTYPES) as DType[];
+const CODE_OF = new Map(CODES.map((dtype, code) => [dtype, code]));
+
+export interface DoorbellViews {
+  readonly words: Int32Array;
+  readonly request: Float64Array;
+  readonly response: Float64Array;
+}
+
+export function createDoorbell(): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + 2 * AREA * 8);
+}
+
+export function doorbellViews(buffer: SharedArrayBuffer): DoorbellViews {
+  return {
+    words: new Int32Array(buffer, 0, WORDS),
+    request: new Float64Array(buffer, HEADER_BYTES, AREA),
+    response: new Float64Array(buffer, HEADER_BYTES + AREA * 8, AREA),
+  };
+}
+
+/** What the response area says about a run that succeeded. */
+export interface AreaResult {
+  readonly id: number;
+  readonly outputs: Record<string, TensorDescriptor>;
+  readonly copiedIn: number;
+  readonly copiedOut: number;
+  readonly runMs: number;
+  readonly totalMs: number;
+  readonly held: number[];
+}
+
+/**
+ * Writes descriptors after `at`; returns the next free index, or -1 if they do not fit or one of
+ * them cannot travel this way (strings have a layout of their own; take the port).
+ */
+function writeDescriptors(
+  area: Float64Array,
+  at: number,
+  names: readonly string[],
+  tensors: Record<string, TensorDescriptor>,
+): number {
+  let i = at;
+  for (const name in tensors) {
+    const d = tensors[name]!;
+    const index = names.indexOf(name);
+    if (index < 0 || d.dtype === 'string' || i + 7 + d.dims.length > area.length) return -1;
+    area[i++] = index;
+    area[i++] = d.slab;
+    area[i++] = d.offset;
+    area[i++] = d.byteLength;
+    area[i++] = d.gen;
+    area[i++] = CODE_OF.get(d.dtype)!;
+    area[i++] = d.dims.length;
+    for (const dim of d.dims) area[i++] = dim;
+  }
+  return i;
+}
+
+function readDescriptors(
+  area: Float64Array,
+  at: number,
+  count: number,
+  names: readonly string[],
+): { readonly tensors: Record<string, TensorDescriptor>; readonly next: number } {
+  const tensors: Record<string, TensorDescriptor> = {};
+  let i = at;
+  for (let k = 0; k < count; k++) {
+    const name = names[area[i++]!]!;
+    const slab = area[i++]!;
+    const offset = area[i++]!;
+    const byteLength = area[i++]!;
+    const gen = area[i++]!;
+    const dtype = CODES[area[i++]!]!;
+    const rank = area[i++]!;
+    const dims: number[] = [];
+    for (let r = 0; r < rank; r++) dims.push(area[i++]!);
+    tensors[name] = { slab, offset, byteLength, gen, dtype, dims };
+  }
+  return { tensors, next: i };
+}
+
+/** Runtime side: false if the feeds cannot go through the area (then post them). */
+export function writeRequest(
+  area: Float64Array,
+  id: number,
+  inputNames: readonly string[],
+  feeds: Record<string, TensorDescriptor>,
+): boolean {
+  area[0] = id;
+  const end = writeDescriptors(area, 2, inputNames, feeds);
+  if (end < 0) return false;
+  area[1] = Object.keys(feeds).length;
+  return true;
+}
+
+/** Worker side. */
+export function readRequest(
+  area: Float64Array,
+  inputNames: readonly string[],
+): { readonly id: number; readonly feeds: Record<string, TensorDescriptor> } {
+  return { id: area[0]!, feeds: readDescriptors(area, 2, area[1]!, inputNames).tensors };
+}
+
+/** Worker side: false if the result cannot go through the area (then post it). */
+export function writeResponse(
+  area: Float64Array,
+  outputNames: readonly string[],
+  result: AreaResult,
+): boolean {
+  if (7 + result.held.length > area.length) return false;
+  area[0] = result.id;
+  area[1] = Object.keys(result.outputs).length;
+  area[2] = result.copiedIn;
+  area[3] = result.copiedOut;
+  area[4] = result.runMs;
+  area[5] = result.totalMs;
+  area[6] = result.held.length;
+  let i = 7;
+  for (const slot of result.held) area[i++] = slot;
+  return writeDescriptors(area, i, outputNames, result.outputs) >= 0;
+}
+
+/** Runtime side. */
+export function readResponse(area: Float64Array, outputNames: readonly string[]): AreaResult {
+  const heldCount = area[6]!;
+  const held: number[] = [];
+  for (let k = 0; k < heldCount; k++) held.push(area[7 + k]!);
+  const { tensors } = readDescriptors(area, 7 + heldCount, area[1]!, outputNames);
+  return {
+    id: area[0]!,
+    outputs: tensors,
+    copiedIn: area[2]!,
+    copiedOut: area[3]!,
+    runMs: area[4]!,
+    totalMs: area[5]!,
+    held,
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ActorCrashedError } from '../src/errors.js';
+import { sizedModel } from '../src/models/index.js';
+import { seededFloats, startRuntime } from './support/runtime.js';
+
+const WIDTH = 64;
+const model = sizedModel({ seed: 13, width: WIDTH, layers: 3 });
+const feed = (rows: number, seed = 1) => ({
+  input: { dtype: 'float32' as const, dims: [rows, WIDTH], data: seededFloats(seed, rows * WIDTH) },
+});
+
+describe('the doorbell hot path', () => {
+  it('gives the same outputs as the postMessage path, including outputs in a slab the worker adds', async () => {
+    // 4 KiB slabs: a 64-row output (16 KiB) makes the worker add a slab, announced on the port,
+    // so that answer must come on the port too.
+    const runtime = await startRuntime({ arena: { slabSize: 4096 } });
+    const bell = await runtime.spawnModel('bell', { model: model.bytes, hotPath: 'doorbell' });
+    const port = await runtime.spawnModel('port', { model: model.bytes, hotPath: 'message' });
+    for (const [rows, seed] of [
+      [1, 1],
+      [2, 2],
+      [64, 3],
+      [1, 4],
+    ] as const) {
+      const viaBell = await bell.run(feed(rows, seed));
+      const viaPort = await port.run(feed(rows, seed));
+      expect(viaBell.output!.dims).toEqual([rows, WIDTH]);
+      expect(Array.from(viaBell.output!.data as Float32Array)).toEqual(
+        Array.from(viaPort.output!.data as Float32Array),
+      );
+    }
+    expect(bell.stats()).toMatchObject({ runs: 4, failures: 0, duplicates: 0 });
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+  });
+
+  for (const fault of ['exit', 'exit-holding'] as const) {
+    it(`a worker dying (${fault}) while the caller waits on the doorbell answers ActorCrashedError once, frees what it wrote, and restarts`, async () => {
+      const runtime = await startRuntime();
+      const actor = await runtime.spawnModel('bell', {
+        model: model.bytes,
+        hotPath: 'doorbell',
+        faultInjection: true,
+        restart: { backoffMs: 1 },
+      });
+      await actor.run(feed(1));
+      const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
+      actor.replicas[0]!.injectFault(fault);
+      await expect(actor.run(feed(1))).rejects.toThrow(ActorCrashedError);
+      await restarted;
+      if (fault === 'exit-holding') expect(actor.stats().reclaimedBytes).toBeGreaterThan(0);
+      const after = await actor.run(feed(2, 5));
+      expect(after.output!.dims).toEqual([2, WIDTH]);
+      expect(actor.stats()).toMatchObject({ runs: 2, failures: 1, duplicates: 0, restarts: 1 });
+      expect(runtime.arena.stats().bytesInUse).toBe(0);
+    });
+  }
+
+  it('a replica killed mid-run answers ActorCrashedError at once; the run it finishes is freed', async () => {
+    const runtime = await startRuntime();
+    const slow = sizedModel({ seed: 3, width: 512, layers: 8 });
+    const actor = await runtime.spawnModel('bell', {
+      model: slow.bytes,
+      hotPath: 'doorbell',
+      restart: { backoffMs: 1 },
+    });
+    const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
+    const data = seededFloats(2, 64 * 512);
+    const running = actor.run({ input: { dtype: 'float32', dims: [64, 512], data } });
+    const queued = actor.run({
+      input: { dtype: 'float32', dims: [1, 512], data: data.slice(0, 512) },
+    });
+    const crashed = expect(running).rejects.toThrow(ActorCrashedError);
+    await actor.replicas[0]!.kill();
+    await crashed;
+    await restarted;
+    await expect(queued).resolves.toMatchObject({ output: { dims: [1, 512] } });
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+  });
+});
