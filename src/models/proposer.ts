@@ -1,8 +1,12 @@
-import { addDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
 import { requireInteger } from './model-options.js';
-import { type RefinerOptions, refinerParams, refinerWeights } from './refiner.js';
+import {
+  addRefinementStep,
+  type RefinerOptions,
+  refinerParams,
+  refinerWeights,
+} from './refiner.js';
 
 export interface ProposerOptions extends RefinerOptions {
   /** How many outputs of the previous layer it reads: inputs `previous_0` … `previous_{k-1}`. */
@@ -37,23 +41,10 @@ export function proposer(options: ProposerOptions): BuiltModel {
     params: { ...p, previous: k },
   };
   const graph = graphFor(description);
-  addDenseLayer(graph, 'encoder', w.encoder, 'source', 'encoder.linear');
-  graph.node('Tanh', ['encoder.linear'], ['encoder.out']);
-  addDenseLayer(graph, 'target', w.target, 'encoder.out', 'target');
   graph
     .initializer('inverse.k', new Float32Array([1 / k]), [])
-    .initializer('alpha', new Float32Array([w.alpha]), [])
-    .initializer('confidence.slope', new Float32Array([w.confidenceSlope]), [])
-    .initializer('confidence.bias', new Float32Array([w.confidenceBias]), [])
     .node('Sum', previous, ['previous.sum'])
-    .node('Mul', ['previous.sum', 'inverse.k'], ['previous'])
-    .node('Sub', ['target', 'previous'], ['gap'])
-    .node('Tanh', ['gap'], ['gap.squashed'])
-    .node('Mul', ['gap.squashed', 'alpha'], ['correction'])
-    .node('Add', ['previous', 'correction'], ['refined'])
-    .node('ReduceL2', ['correction'], ['correction.norm'], { axes: [1], keepdims: 1 })
-    .node('Mul', ['correction.norm', 'confidence.slope'], ['confidence.scaled'])
-    .node('Add', ['confidence.scaled', 'confidence.bias'], ['confidence.logit'])
-    .node('Sigmoid', ['confidence.logit'], ['confidence']);
+    .node('Mul', ['previous.sum', 'inverse.k'], ['previous']);
+  addRefinementStep(graph, w);
   return { bytes: graph.toBytes(), description };
 }

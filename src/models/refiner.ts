@@ -1,3 +1,4 @@
+import type { GraphBuilder } from '../onnx/graph-builder.js';
 import { deriveSeed, SeededRandom } from '../util/random.js';
 import { addDenseLayer, type DenseLayer, randomDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
@@ -110,6 +111,16 @@ export function refiner(options: RefinerOptions): BuiltModel {
     params: p,
   };
   const graph = graphFor(description);
+  addRefinementStep(graph, w);
+  return { bytes: graph.toBytes(), description };
+}
+
+/**
+ * Appends one refinement step to a graph that has `source` and `previous` [batch, size]: the
+ * target from the source, the squashed correction of `previous` towards it, and the confidence.
+ * Writes `refined` and `confidence`. Proposers share it, reading the mean of several previous.
+ */
+export function addRefinementStep(graph: GraphBuilder, w: RefinerWeights): void {
   addDenseLayer(graph, 'encoder', w.encoder, 'source', 'encoder.linear');
   graph.node('Tanh', ['encoder.linear'], ['encoder.out']);
   addDenseLayer(graph, 'target', w.target, 'encoder.out', 'target');
@@ -125,7 +136,6 @@ export function refiner(options: RefinerOptions): BuiltModel {
     .node('Mul', ['correction.norm', 'confidence.slope'], ['confidence.scaled'])
     .node('Add', ['confidence.scaled', 'confidence.bias'], ['confidence.logit'])
     .node('Sigmoid', ['confidence.logit'], ['confidence']);
-  return { bytes: graph.toBytes(), description };
 }
 
 /** The family's layer with this refiner's own relative deviation, drawn from `random`. */
