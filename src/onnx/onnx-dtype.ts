@@ -1,24 +1,10 @@
 /**
- * The ONNX element types this package reads and writes, by the names the runtime uses, with
- * their `TensorProto.DataType` numbers and the typed array that holds their values.
- *
- * Kept apart from the runtime's own dtype table (`src/tensor/`) so that protobuf IO has no
- * dependency on the tensor layer; the names and numbers are the same.
+ * The ONNX element types this package reads and writes: the runtime's own dtype table
+ * (`src/tensor/dtype.ts`) seen from the protobuf side, with the containers ONNX files fill.
  */
-export type OnnxDtype =
-  | 'float32'
-  | 'float64'
-  | 'float16'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool'
-  | 'string';
+import { DTYPES, type DType, type NumericArrayConstructor } from '../tensor/dtype.js';
+
+export type OnnxDtype = DType;
 
 /**
  * The values of a tensor, flat, in row-major order. float16 travels as its raw bit patterns in a
@@ -56,39 +42,21 @@ export interface TensorDataOf {
 
 type NumericDtype = Exclude<OnnxDtype, 'string'>;
 
-type TypedArrayConstructor =
-  | Float32ArrayConstructor
-  | Float64ArrayConstructor
-  | Int8ArrayConstructor
-  | Int16ArrayConstructor
-  | Int32ArrayConstructor
-  | BigInt64ArrayConstructor
-  | Uint8ArrayConstructor
-  | Uint16ArrayConstructor
-  | Uint32ArrayConstructor
-  | BigUint64ArrayConstructor;
-
 interface NumericEntry {
   readonly code: number;
-  readonly array: TypedArrayConstructor;
+  readonly array: NumericArrayConstructor;
 }
 
-const numeric: Readonly<Record<NumericDtype, NumericEntry>> = {
-  float32: { code: 1, array: Float32Array },
-  uint8: { code: 2, array: Uint8Array },
-  int8: { code: 3, array: Int8Array },
-  uint16: { code: 4, array: Uint16Array },
-  int16: { code: 5, array: Int16Array },
-  int32: { code: 6, array: Int32Array },
-  int64: { code: 7, array: BigInt64Array },
-  bool: { code: 9, array: Uint8Array },
-  float16: { code: 10, array: Uint16Array },
-  float64: { code: 11, array: Float64Array },
-  uint32: { code: 12, array: Uint32Array },
-  uint64: { code: 13, array: BigUint64Array },
-};
+const numeric = Object.fromEntries(
+  Object.values(DTYPES)
+    .filter((info) => info.name !== 'string')
+    .map((info) => [
+      info.name,
+      { code: info.onnx, array: info.ArrayType as NumericArrayConstructor },
+    ]),
+) as Readonly<Record<NumericDtype, NumericEntry>>;
 
-const STRING_CODE = 8;
+const STRING_CODE = DTYPES.string.onnx;
 
 const byCode = new Map<number, OnnxDtype>([
   ...Object.entries(numeric).map(([name, entry]) => [entry.code, name as OnnxDtype] as const),
