@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createFusionScratch, fuseLogLinear } from '../src/fusion/kernels/index.js';
+import { fuseLogLinear } from '../src/fusion/kernels/index.js';
 import {
   largestError,
   randomInput,
   referenceLogLinear,
+  runKernel,
   seededRandom,
 } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;
 
 function run(input: ReturnType<typeof randomInput>, simd: boolean) {
-  const rows = input.outputs[0]!.length / input.classes;
-  const out = {
-    distribution: new Float32Array(rows * input.classes),
-    argmax: new Int32Array(rows),
-  };
-  fuseLogLinear(input, out, createFusionScratch(input.classes, input.outputs.length, { simd }));
-  return out;
+  return runKernel(fuseLogLinear, input, simd);
 }
 
 describe.each([

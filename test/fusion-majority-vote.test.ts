@@ -4,19 +4,14 @@ import {
   largestError,
   randomInput,
   referenceMajorityVote,
+  runKernel,
   seededRandom,
 } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;
 
 function run(input: ReturnType<typeof randomInput>, simd: boolean) {
-  const rows = input.outputs[0]!.length / input.classes;
-  const out = {
-    distribution: new Float32Array(rows * input.classes),
-    argmax: new Int32Array(rows),
-  };
-  fuseMajorityVote(input, out, createFusionScratch(input.classes, input.outputs.length, { simd }));
-  return out;
+  return runKernel(fuseMajorityVote, input, simd);
 }
 
 describe.each([

@@ -1,23 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createFusionScratch, fuseMaxConfidence } from '../src/fusion/kernels/index.js';
+import { fuseMaxConfidence } from '../src/fusion/kernels/index.js';
 import {
   largestError,
   randomInput,
   referenceMaxConfidence,
+  runKernel,
   seededRandom,
 } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;
 
 function run(input: ReturnType<typeof randomInput>, simd: boolean) {
-  const rows = input.outputs[0]!.length / input.classes;
-  const out = {
-    distribution: new Float32Array(rows * input.classes),
-    argmax: new Int32Array(rows),
+  return runKernel(fuseMaxConfidence, input, simd, (rows) => ({
     chosenModel: new Int32Array(rows),
-  };
-  fuseMaxConfidence(input, out, createFusionScratch(input.classes, input.outputs.length, { simd }));
-  return out;
+  }));
 }
 
 describe.each([
