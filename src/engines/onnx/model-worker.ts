@@ -213,20 +213,7 @@ async function runInside(
       inputs[name] = stage(name, descriptor);
       copiedIn += descriptor.byteLength;
     }
-    const fault = armed;
-    armed = undefined;
-    if (fault) commit(fault, 'staged');
-    const runStart = performance.now();
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await live.run(inputs);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new InferenceError(
-        `actor "${data.actor}": ONNX Runtime failed while running: ${reason}`,
-      );
-    }
-    const runMs = performance.now() - runStart;
+    const { results, runMs, fault } = await runSession(live, inputs, 'running');
     const outputs: Record<string, TensorDescriptor> = {};
     let copiedOut = 0;
     for (const name in results) {
@@ -313,20 +300,11 @@ async function runBatchInside(
       return 0;
     });
     const total = rows.reduce((a, b) => a + b, 0);
-    const fault = armed;
-    armed = undefined;
-    if (fault) commit(fault, 'staged');
-    const runStart = performance.now();
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      results = await live.run(inputs);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new InferenceError(
-        `actor "${data.actor}": ONNX Runtime failed while running a batch of ${batch.length}: ${reason}`,
-      );
-    }
-    const runMs = performance.now() - runStart;
+    const { results, runMs, fault } = await runSession(
+      live,
+      inputs,
+      `running a batch of ${batch.length}`,
+    );
     const outputs: Record<string, TensorDescriptor>[] = batch.map(() => ({}));
     let copiedOut = 0;
     for (const name in results) {
@@ -388,6 +366,33 @@ function fail(id: number, written: readonly TensorDescriptor[], error: unknown):
           `actor "${data.actor}": the run failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
         );
   post({ type: 'failure', id, error: serializeError(typed) });
+}
+
+/**
+ * The session run itself, for one message or a batch: an injected fault strikes first (tests
+ * only; it is returned, since 'exit-holding' strikes later, once outputs are written), ONNX Runtime's failure becomes an InferenceError naming the actor, and the time inside
+ * `session.run` is measured for the result's stats.
+ */
+async function runSession(
+  live: ort.InferenceSession,
+  inputs: Record<string, ort.Tensor>,
+  what: string,
+): Promise<{
+  results: ort.InferenceSession.ReturnType;
+  runMs: number;
+  fault: ModelFault | undefined;
+}> {
+  const fault = armed;
+  armed = undefined;
+  if (fault) commit(fault, 'staged');
+  const runStart = performance.now();
+  try {
+    const results = await live.run(inputs);
+    return { results, runMs: performance.now() - runStart, fault };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new InferenceError(`actor "${data.actor}": ONNX Runtime failed while ${what}: ${reason}`);
+  }
 }
 
 /** Commits an injected fault at its point of the run: see ModelFault in protocol.ts. */
