@@ -68,6 +68,8 @@ export class Roundtable {
   readonly #metrics: RuntimeMetrics;
   /** Plan runs in flight, so close() can give them their grace. */
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Plans already found consistent: a plan is data the runtime never changes, checked once. */
+  readonly #consistent = new WeakSet<Plan>();
   #runs = 0;
   #closing: Promise<void> | undefined;
 
@@ -265,11 +267,8 @@ export class Roundtable {
           `plan "${(plan as Plan).name}" is a ${(plan as Plan).kind} plan: use decode()`,
         ),
       );
-    try {
-      checkConsistency(plan);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const invalid = this.#check(plan);
+    if (invalid) return invalid;
     return this.#track(runRounds(plan, feeds, this.#roundsContext(), options));
   }
 
@@ -281,11 +280,8 @@ export class Roundtable {
   ): Promise<DecodeResult> {
     const closed = this.#refuse();
     if (closed) return closed;
-    try {
-      checkConsistency(plan);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    const invalid = this.#check(plan);
+    if (invalid) return invalid;
     return this.#track(
       runDecode(plan, prompt, { ...this.#roundsContext(), fuser: this.#decodeFuser }, options),
     );
@@ -338,6 +334,22 @@ export class Roundtable {
     for (const actor of this.#actors.values()) if (actor.health) actors.push(actor.health());
     actors.push(this.#fusion.health());
     return actors;
+  }
+
+  /**
+   * A rejected promise if the plan is inconsistent (a PlanError naming the field), else undefined.
+   * Each plan object is checked on its first run only, not on every request; a plan changed
+   * after it ran is not checked again.
+   */
+  #check(plan: Plan): Promise<never> | undefined {
+    if (this.#consistent.has(plan)) return undefined;
+    try {
+      checkConsistency(plan);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#consistent.add(plan);
+    return undefined;
   }
 
   #roundsContext(): RoundsContext {
