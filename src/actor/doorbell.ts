@@ -25,14 +25,20 @@ export const WORD = {
   DONE: 2,
   /** How the run of DONE was answered: ANSWER.AREA or ANSWER.PORT. */
   ANSWER: 3,
+  /**
+   * 1 while the worker is counted in the runtime's awake count (see doorbell-spin.ts), so that the
+   * runtime can take a dead worker out of it.
+   */
+  AWAKE: 4,
 } as const;
 
 export const ANSWER = { AREA: 1, PORT: 2 } as const;
 
-const WORDS = 4;
+const WORDS = 5;
 /** Doubles in each of the request and response areas: room for a few dozen descriptors. */
 const AREA = 512;
-const HEADER_BYTES = WORDS * 4 + 16; // keeps the Float64 areas 8-byte aligned
+/** Room for 16 words; a multiple of 8, which keeps the Float64 areas aligned. */
+const HEADER_BYTES = 64;
 
 const CODES = Object.keys(DTYPES) as DType[];
 const CODE_OF = new Map(CODES.map((dtype, code) => [dtype, code]));

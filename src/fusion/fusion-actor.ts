@@ -199,6 +199,7 @@ export class FusionActor implements Fuser {
       actor: this.name,
       guard: createGuard(),
       holdings: Holdings.create(256).buffer,
+      nice: this.#context.workerNice ?? 0,
     };
     const worker = spawnWorker(new URL('./fusion-worker.js', import.meta.url), {
       workerData: data,

@@ -8,6 +8,7 @@ import type { FromFusionWorker, ToFusionWorker } from '../actor/protocol.js';
 import { enterGuard, leaveGuard } from '../actor/worker-guard.js';
 import { serializeError } from '../errors.js';
 import { Arena, type ArenaHandle } from '../tensor/index.js';
+import { lowerThreadPriority } from '../util/thread-priority.js';
 import { TensorFusion } from './fuse-tensors.js';
 
 export interface FusionWorkerData {
@@ -17,11 +18,14 @@ export interface FusionWorkerData {
   readonly guard: SharedArrayBuffer;
   /** See holdings.ts: the fused tensor until its reply is delivered. */
   readonly holdings: SharedArrayBuffer;
+  /** Nice levels below the process this thread lowers itself by (see thread-priority.ts). */
+  readonly nice: number;
 }
 
 const port = parentPort;
 if (!port) throw new Error('fusion-worker.ts must run on a worker thread');
 const data = workerData as FusionWorkerData;
+lowerThreadPriority(data.nice);
 const arena = Arena.attach(data.arena);
 const guard = new Int32Array(data.guard);
 const holdings = new Holdings(data.holdings);

@@ -18,21 +18,34 @@ export const INLINE_FUSION_MAX_ELEMENTS = 65_536;
 /**
  * Fuses small requests on the calling thread with the same kernels the fusion actor runs (same
  * results, bit for bit), and hands large ones to the fusion actor so the caller's event loop never
- * stalls on a big fusion. Decoding fuses K × [beams, vocabulary] every token: a thread hop there
- * costs more than the arithmetic.
+ * stalls on a big fusion. The runtime fuses the rounds of plans and the steps of decoding through
+ * it: decoding fuses K × [beams, vocabulary] every token, an ensemble of classifiers K × [batch,
+ * classes] every run, and a thread hop there costs more than the arithmetic (for K = 1 × 1024
+ * floats, 4.69 against 4.11 ms p50 for a hand-written worker before, most of it the hop).
  */
 export class InlineFuser implements Fuser {
   readonly #actor: Fuser;
   readonly #fusion: TensorFusion;
   readonly #maxElements: number;
+  readonly #label: string;
 
-  constructor(arena: Arena, actor: Fuser, maxElements = INLINE_FUSION_MAX_ELEMENTS) {
+  /**
+   * @param label how errors name the fusion: the runtime passes its fusion actor's name, so that
+   *   an error reads the same whichever thread fused.
+   */
+  constructor(
+    arena: Arena,
+    actor: Fuser,
+    maxElements = INLINE_FUSION_MAX_ELEMENTS,
+    label = 'inline fusion',
+  ) {
     if (!(maxElements >= 0)) {
       throw new RangeError(`inline fusion: maxElements must be ≥ 0, got ${maxElements}`);
     }
     this.#actor = actor;
     this.#fusion = new TensorFusion(arena);
     this.#maxElements = maxElements;
+    this.#label = label;
   }
 
   /** True when `request` is fused on the calling thread. */
@@ -48,20 +61,23 @@ export class InlineFuser implements Fuser {
     if (!this.inline(request)) return this.#actor.fuse(request, options);
     if (options.signal?.aborted) {
       return Promise.reject(
-        new AbortError('inline fusion was aborted before it started', {
+        new AbortError(`${this.#label}: the fusion was aborted before it started`, {
           cause: options.signal.reason,
         }),
       );
     }
     try {
-      return Promise.resolve(this.#fusion.fuse(request, 'inline fusion'));
+      return Promise.resolve(this.#fusion.fuse(request, this.#label));
     } catch (error) {
       return Promise.reject(
         error instanceof RoundtableError
           ? error
-          : new FusionError(`inline fusion failed: ${(error as Error)?.message ?? String(error)}`, {
-              cause: error,
-            }),
+          : new FusionError(
+              `${this.#label}: the fusion failed: ${(error as Error)?.message ?? String(error)}`,
+              {
+                cause: error,
+              },
+            ),
       );
     }
   }

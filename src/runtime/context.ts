@@ -8,4 +8,11 @@ export interface ActorContext {
   readonly arena: Arena;
   readonly slabs: SlabExchange;
   readonly events: EventEmitter<RuntimeEvents>;
+  /**
+   * How many nice levels below the process the actors' worker threads run (Linux; see
+   * src/util/thread-priority.ts). Absent or 0: they keep the process's priority.
+   */
+  readonly workerNice?: number;
+  /** The count of model workers awake, one for the runtime (see src/actor/doorbell-spin.ts). */
+  readonly awakeWorkers: SharedArrayBuffer;
 }

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'eventemitter3';
 import type { CallOptions } from '../actor/call-options.js';
+import { createAwakeCount } from '../actor/doorbell-spin.js';
 import type { RestartOptions } from '../actor/restart-budget.js';
 import { SlabExchange } from '../actor/slab-exchange.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
 import { ActorStoppedError, PlanError, RoundtableError, type SerializedError } from '../errors.js';
 import { FusionActor } from '../fusion/fusion-actor.js';
-import { InlineFuser } from '../fusion/inline-fuser.js';
+import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
@@ -30,7 +31,24 @@ export interface RoundtableOptions {
   readonly arena?: ArenaOptions;
   /** Restart budget of the fusion actor's worker. */
   readonly fusionRestart?: RestartOptions;
+  /**
+   * How many nice levels below the process the worker threads of actors run, so that the
+   * caller's event loop is scheduled first when it has work (Linux only; see
+   * src/util/thread-priority.ts). Default 10; 0 keeps every thread at the process's priority.
+   */
+  readonly workerNice?: number;
+  /**
+   * Fusions of at most this many elements (K inputs × elements of one) run on the calling thread
+   * with the fusion actor's kernels, same results bit for bit; larger ones go to the fusion
+   * actor's worker. A thread hop costs more than the arithmetic below it; see
+   * src/fusion/inline-fuser.ts. Default INLINE_FUSION_MAX_ELEMENTS (65 536); 0 sends every
+   * fusion to the fusion actor.
+   */
+  readonly inlineFusionMaxElements?: number;
 }
+
+/** See RoundtableOptions.workerNice: measured on the 2-core machine, +5 was already enough. */
+const DEFAULT_WORKER_NICE = 10;
 
 export interface PlanResult<T> {
   readonly outputs: Record<string, T>;
@@ -63,8 +81,8 @@ export class Roundtable {
   readonly #supervised = new Set<string>();
   readonly #stopped = new Map<string, ActorStopped>();
   readonly #fusion: FusionActor;
-  /** Decoding fuses small tensors on this thread (see inline-fuser.ts), large ones on the actor. */
-  readonly #decodeFuser: InlineFuser;
+  /** Small fusions run on this thread (see inline-fuser.ts), large ones on the fusion actor. */
+  readonly #fuser: InlineFuser;
   readonly #metrics: RuntimeMetrics;
   /** Plan runs in flight, so close() can give them their grace. */
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -73,12 +91,17 @@ export class Roundtable {
   #runs = 0;
   #closing: Promise<void> | undefined;
 
-  private constructor(arena: Arena, context: ActorContext, fusion: FusionActor) {
+  private constructor(
+    arena: Arena,
+    context: ActorContext,
+    fusion: FusionActor,
+    inlineFusionMaxElements: number,
+  ) {
     this.arena = arena;
     this.events = context.events;
     this.#context = context;
     this.#fusion = fusion;
-    this.#decodeFuser = new InlineFuser(arena, fusion);
+    this.#fuser = new InlineFuser(arena, fusion, inlineFusionMaxElements, `actor "${fusion.name}"`);
     this.events.on('actor:stopped', (event) => this.#stopped.set(event.actor, event));
     this.#metrics = new RuntimeMetrics(this.events, {
       actors: () => this.#healthOfActors(),
@@ -87,11 +110,27 @@ export class Roundtable {
   }
 
   static async create(options: RoundtableOptions = {}): Promise<Roundtable> {
+    const workerNice = options.workerNice ?? DEFAULT_WORKER_NICE;
+    if (!Number.isInteger(workerNice) || workerNice < 0 || workerNice > 19) {
+      throw new RangeError(`workerNice must be an integer from 0 to 19, got ${workerNice}`);
+    }
+    const inlineFusion = options.inlineFusionMaxElements ?? INLINE_FUSION_MAX_ELEMENTS;
+    if (!Number.isInteger(inlineFusion) || inlineFusion < 0) {
+      throw new RangeError(
+        `inlineFusionMaxElements must be an integer ≥ 0, got ${options.inlineFusionMaxElements}`,
+      );
+    }
     const arena = Arena.create(options.arena);
     const events = new EventEmitter<RuntimeEvents>();
-    const context: ActorContext = { arena, slabs: new SlabExchange(arena), events };
+    const context: ActorContext = {
+      arena,
+      slabs: new SlabExchange(arena),
+      events,
+      workerNice,
+      awakeWorkers: createAwakeCount(),
+    };
     const fusion = await FusionActor.spawn('fusion', context, options.fusionRestart);
-    return new Roundtable(arena, context, fusion);
+    return new Roundtable(arena, context, fusion, inlineFusion);
   }
 
   /** The fusion actor every plan fuses with (its health, and fault injection in tests). */
@@ -282,9 +321,7 @@ export class Roundtable {
     if (closed) return closed;
     const invalid = this.#check(plan);
     if (invalid) return invalid;
-    return this.#track(
-      runDecode(plan, prompt, { ...this.#roundsContext(), fuser: this.#decodeFuser }, options),
-    );
+    return this.#track(runDecode(plan, prompt, this.#roundsContext(), options));
   }
 
   /**
@@ -356,7 +393,7 @@ export class Roundtable {
     return {
       arena: this.arena,
       events: this.events,
-      fuser: this.#fusion,
+      fuser: this.#fuser,
       actor: (name) => this.#actors.get(name),
       run: ++this.#runs,
     };

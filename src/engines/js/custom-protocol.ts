@@ -28,6 +28,8 @@ export interface CustomWorkerData {
   readonly guard: SharedArrayBuffer;
   /** See holdings.ts: the outputs of `run` until their reply is delivered. */
   readonly holdings: SharedArrayBuffer;
+  /** Nice levels below the process this thread lowers itself by (see thread-priority.ts). */
+  readonly nice: number;
 }
 
 /** On `parentPort`, worker → runtime. */

@@ -8,6 +8,7 @@ import { guardedArena } from '../../actor/guarded-arena.js';
 import { Holdings } from '../../actor/holdings.js';
 import { ActorError, serializeError } from '../../errors.js';
 import { Arena, type HostTensor, type TensorDescriptor } from '../../tensor/index.js';
+import { lowerThreadPriority } from '../../util/thread-priority.js';
 import { actorPort } from './actor-port.js';
 import { buildActor } from './build-actor.js';
 import type { CustomActorContext } from './custom-actor-module.js';
@@ -17,6 +18,7 @@ import { runShared, viewOf } from './shared-run.js';
 const control = parentPort;
 if (!control) throw new Error('custom-worker.ts must run on a worker thread');
 const data = workerData as CustomWorkerData;
+lowerThreadPriority(data.nice);
 const raw = Arena.attach(data.arena);
 const journal = { guard: new Int32Array(data.guard), holdings: new Holdings(data.holdings) };
 // What the user's code sees: the runtime does not end this worker while it is inside the arena.

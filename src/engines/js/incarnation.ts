@@ -79,6 +79,7 @@ export class Incarnation {
       port: port2,
       guard: createGuard(),
       holdings: Holdings.create(256).buffer,
+      nice: context.workerNice ?? 0,
     };
     let worker: Worker;
     try {

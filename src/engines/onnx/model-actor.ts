@@ -211,6 +211,8 @@ export class ModelActor implements Supervisable {
       resourceLimits: options.resourceLimits,
       faultInjection: options.faultInjection ?? false,
       doorbell: (options.hotPath ?? 'doorbell') === 'doorbell',
+      nice: context.workerNice ?? 0,
+      awake: context.awakeWorkers,
     });
   }
 

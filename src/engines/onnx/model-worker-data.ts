@@ -30,6 +30,10 @@ export interface ModelWorkerData {
    * Atomics.wait between them. Absent: runs arrive as port messages.
    */
   readonly doorbell?: SharedArrayBuffer;
+  /** The runtime's count of model workers awake (see doorbell-spin.ts). */
+  readonly awake: SharedArrayBuffer;
+  /** Nice levels below the process this thread lowers itself by (see thread-priority.ts). */
+  readonly nice: number;
   /** Obey `fault` messages (tests and the soak only). */
   readonly faultInjection: boolean;
 }

@@ -17,16 +17,19 @@ import {
   WORD,
   writeResponse,
 } from '../../actor/doorbell.js';
+import { IdleGaps, SPIN_US, spinWhileEqual, Wakefulness } from '../../actor/doorbell-spin.js';
 import { Holdings } from '../../actor/holdings.js';
 import type { FromWorker, IoMetadata, ModelFault, ToWorker } from '../../actor/protocol.js';
 import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
 import { InferenceError, ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
 import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
+import { lowerThreadPriority } from '../../util/thread-priority.js';
 import type { ModelWorkerData } from './model-worker-data.js';
 
 const port = parentPort;
 if (!port) throw new Error('model-worker.ts must run on a worker thread');
 const data = workerData as ModelWorkerData;
+lowerThreadPriority(data.nice);
 const arena = Arena.attach(data.arena);
 const post = (message: FromWorker) => port.postMessage(message);
 const guard = new Int32Array(data.nativeGuard);
@@ -112,10 +115,21 @@ async function serveDoorbell(
   // From zero, not from the words: a run rung before this loop started must not be missed.
   let rung = 0;
   let job = 0;
+  const gaps = new IdleGaps();
+  const wakefulness = new Wakefulness(data.awake, bell.words);
+  let answeredAt: number | undefined;
+  wakefulness.awake();
   for (;;) {
     while (working.size > 0) await Promise.allSettled([...working]);
+    if (gaps.worthSpinning && wakefulness.mayHoldACore) {
+      spinWhileEqual(bell.words, WORD.BELL, rung, SPIN_US);
+    }
+    wakefulness.asleep();
     Atomics.wait(bell.words, WORD.BELL, rung);
+    wakefulness.awake();
     rung = Atomics.load(bell.words, WORD.BELL);
+    if (answeredAt !== undefined) gaps.record((performance.now() - answeredAt) * 1000);
+    answeredAt = undefined;
     for (let entry = receiveMessageOnPort(port!); entry; entry = receiveMessageOnPort(port!)) {
       handle(entry.message as ToWorker);
     }
@@ -124,6 +138,7 @@ async function serveDoorbell(
     job = next;
     const { id, feeds } = readRequest(bell.request, inputNames);
     await insideNative(() => runInside(live, id, feeds, { bell, job }));
+    answeredAt = performance.now();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { AnswerTimes, awaitAnswer } from '../../actor/answer-wait.js';
 import type { Runner } from '../../actor/dispatcher.js';
 import {
   ANSWER,
@@ -9,6 +10,7 @@ import {
   WORD,
   writeRequest,
 } from '../../actor/doorbell.js';
+import { forgetDead } from '../../actor/doorbell-spin.js';
 import { Holdings, type Reclaimed } from '../../actor/holdings.js';
 import type {
   FromWorker,
@@ -67,6 +69,10 @@ export interface ReplicaOptions {
   readonly faultInjection: boolean;
   /** Runs go through an Atomics doorbell (see doorbell.ts) rather than postMessage. */
   readonly doorbell: boolean;
+  /** Nice levels below the process the worker runs at (see src/util/thread-priority.ts). */
+  readonly nice: number;
+  /** The runtime's count of model workers awake (see doorbell-spin.ts). */
+  readonly awake: SharedArrayBuffer;
 }
 
 type Reply = Extract<FromWorker, { type: 'result' | 'result-batch' }>;
@@ -104,6 +110,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   /** Last run sent through the doorbell, and last one whose answer was taken. */
   #job = 0;
   #answered = 0;
+  /** How soon this replica's doorbell answers: whether the caller polls for the next answer. */
+  readonly #answerTimes = new AnswerTimes();
 
   private constructor(
     index: number,
@@ -140,6 +148,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       nativeGuard: createGuard(),
       holdings: Holdings.create().buffer,
       faultInjection: options.faultInjection,
+      nice: options.nice,
+      awake: options.awake,
       ...(options.doorbell ? { doorbell: createDoorbell() } : {}),
     };
     const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), {
@@ -224,9 +234,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       const bell = this.#bell;
       if (bell && writeRequest(bell.request, id, this.#inputNames, feeds)) {
         const job = ++this.#job;
+        const start = performance.now();
         Atomics.store(bell.words, WORD.JOB, job);
         this.#ring(bell);
-        void this.#awaitAnswer(bell, job);
+        void this.#awaitAnswer(bell, job, start);
       } else this.#post({ type: 'run', id, feeds });
     });
   }
@@ -237,15 +248,15 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     Atomics.notify(bell.words, WORD.BELL);
   }
 
-  async #awaitAnswer(bell: DoorbellViews, job: number): Promise<void> {
-    for (;;) {
-      const done = Atomics.load(bell.words, WORD.DONE);
-      if (done >= job || !this.#alive) break;
-      const wait = Atomics.waitAsync(bell.words, WORD.DONE, done);
-      if (wait.async) await wait.value;
-    }
+  /** #exit notifies DONE, so a wait ends when the worker dies too. */
+  async #awaitAnswer(bell: DoorbellViews, job: number, start: number): Promise<void> {
+    const answered = () => Atomics.load(bell.words, WORD.DONE) >= job || !this.#alive;
+    await awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start));
     // A dead worker's last answer was taken by #exit, before its in-flight message was failed.
-    if (this.#alive) this.#takeAnswer(bell, job);
+    if (this.#alive) {
+      this.#answerTimes.record((performance.now() - start) * 1000);
+      this.#takeAnswer(bell, job);
+    }
   }
 
   /**
@@ -379,7 +390,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     // delivered reply, like the port's messages that Node delivers before 'exit'.
     if (this.#bell) this.#takeAnswer(this.#bell, this.#job);
     this.#alive = false;
-    if (this.#bell) Atomics.notify(this.#bell.words, WORD.DONE);
+    if (this.#bell) {
+      forgetDead(this.#options.awake, this.#bell.words);
+      Atomics.notify(this.#bell.words, WORD.DONE);
+    }
     this.#options.slabs.leave(this.#worker);
     // Every reply the worker posted was delivered before this event: what is still journaled was
     // never handed over.

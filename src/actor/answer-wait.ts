@@ -1,0 +1,86 @@
+/**
+ * How the calling thread waits for a doorbell's answer without blocking its event loop.
+ *
+ * `Atomics.waitAsync` costs the caller a wake-up when the answer comes: V8 posts a task to the
+ * loop, which sleeps in epoll until then; on the 2-core machine that is 25–60 µs per answer, more
+ * than a small model's whole run. Polling on `setImmediate` instead costs nothing to wake (the
+ * loop never sleeps) and still lets timers and I/O run between two checks, but it burns the
+ * caller's core while it lasts. So the caller polls only when both hold:
+ *  - the answer is expected soon: this replica's recent answers came within POLL_LIMIT_US;
+ *  - a core is free for it: fewer answers are awaited on this thread than there are cores. Each
+ *    awaited answer is a model worker computing; a polling caller (at normal priority) beside
+ *    them would take a core from one of them (at lower priority; see src/util/thread-priority.ts).
+ * Otherwise it waits with `Atomics.waitAsync`. When an answer arrives and a core frees up, the
+ * waits still parked are nudged (notified on their word) to look again, so that the last answer
+ * of a round of K asks, the one the round waits for, is polled for.
+ * Measured with `npm run bench -- --only messaging,overhead,decode` (docs/benchmarks.md).
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+/** Answers expected later than this are not polled for (µs). */
+export const POLL_LIMIT_US = 400;
+
+const CORES = availableParallelism();
+
+interface Wait {
+  readonly words: Int32Array;
+  readonly index: number;
+}
+
+/** Answers awaited on this thread, and those of them parked in Atomics.waitAsync. */
+const awaited = new Set<Wait>();
+const parked = new Set<Wait>();
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Recent answer times of one doorbell, and the poll budget they give the next wait. An
+ * exponentially weighted mean: it follows a model whose cost changes (another input size) within
+ * a few runs, and one slow answer (a descheduled worker) does not stop polling for long.
+ */
+export class AnswerTimes {
+  #meanUs: number | undefined;
+
+  record(us: number): void {
+    this.#meanUs = this.#meanUs === undefined ? us : this.#meanUs + (us - this.#meanUs) / 4;
+  }
+
+  /** Until when (performance.now() ms) the next wait, started at `startMs`, may poll. */
+  pollUntil(startMs: number): number {
+    const mean = this.#meanUs;
+    if (mean === undefined || mean > POLL_LIMIT_US) return startMs;
+    return startMs + Math.min(POLL_LIMIT_US, 2 * mean + 20) / 1000;
+  }
+}
+
+/**
+ * Resolves once `answered()` is true. `words[index]` is the word the answering thread notifies
+ * (`Atomics.notify`) when it answers, or when the wait must end for another reason.
+ */
+export async function awaitAnswer(
+  words: Int32Array,
+  index: number,
+  answered: () => boolean,
+  pollUntilMs: number,
+): Promise<void> {
+  const wait: Wait = { words, index };
+  awaited.add(wait);
+  try {
+    for (;;) {
+      while (!answered() && awaited.size < CORES && performance.now() < pollUntilMs) {
+        await nextTurn();
+      }
+      const seen = Atomics.load(words, index);
+      if (answered()) return;
+      const parking = Atomics.waitAsync(words, index, seen);
+      if (!parking.async) continue;
+      parked.add(wait);
+      await parking.value;
+      parked.delete(wait);
+    }
+  } finally {
+    awaited.delete(wait);
+    if (awaited.size < CORES) for (const other of parked) Atomics.notify(other.words, other.index);
+  }
+}
