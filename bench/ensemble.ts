@@ -4,14 +4,18 @@
  *  - one after another on the main thread with onnxruntime-node (what a user writes first);
  *  - Promise.all of the K `session.run` calls on the main thread (which does not help:
  *    onnxruntime-node runs each synchronously inside a setImmediate);
+ *  - K worker threads written by hand: a session each, the input posted to each, the K outputs
+ *    posted back (transferred) and averaged on the main thread;
  *  - roundtable's ensemble plan (K model actors on worker threads, fused by the fusion actor).
  * For each: latency p50/p99 with one run in flight, throughput with two runs in flight, and the
  * calling thread's event-loop delay p99 while the latency is measured.
  */
+import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
 import { ensemble as ensemblePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { spawnWorker } from '../src/util/spawn-worker.js';
 import { seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
@@ -47,6 +51,7 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   const defaultSessions = await Promise.all(
     models.map((bytes) => ort.InferenceSession.create(bytes, { logSeverityLevel: 3 })),
   );
+  const handWorkers = await Promise.all(models.map(startSessionWorker));
   const runtime = await Roundtable.create();
   const latency = budget(
     context,
@@ -73,6 +78,9 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       );
       return mean(results.map((result) => result.output!.data as Float32Array));
     };
+
+    const byHand = (workers: readonly SessionWorker[]) => async () =>
+      mean(await Promise.all(workers.map((w) => w.run(data, dims))));
 
     const measure = async (k: number, approach: string, call: () => Promise<unknown>) => {
       context.log(`ensemble: K=${k}, ${approach}`);
@@ -108,6 +116,7 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
 
       await measure(k, 'one after another, main thread', sequential(pool));
       await measure(k, 'Promise.all, main thread', concurrent(pool));
+      await measure(k, 'K worker threads by hand (postMessage)', byHand(handWorkers.slice(0, k)));
       await measure(k, 'roundtable ensemble plan', viaRuntime);
       if (k === 4) {
         await measure(
@@ -119,6 +128,7 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     }
   } finally {
     await runtime.close();
+    await Promise.all(handWorkers.map((w) => w.worker.terminate()));
     await Promise.all([...sessions, ...defaultSessions].map((s) => s.release()));
   }
   if (deviation > 1e-4) {
@@ -177,6 +187,12 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       ensemble4_throughput_vs_sequential:
         find(4, 'roundtable ensemble plan').perSecond / sequentialOf(4).perSecond,
       eventloop_p99_ms_roundtable: find(4, 'roundtable ensemble plan').loopP99Ms,
+      ensemble4_throughput_by_hand_vs_sequential:
+        find(4, 'K worker threads by hand (postMessage)').perSecond / sequentialOf(4).perSecond,
+      ensemble4_throughput_vs_by_hand:
+        find(4, 'roundtable ensemble plan').perSecond /
+        find(4, 'K worker threads by hand (postMessage)').perSecond,
+      eventloop_p99_ms_by_hand: find(4, 'K worker threads by hand (postMessage)').loopP99Ms,
       eventloop_p99_ms_mainthread: sequentialOf(4).loopP99Ms,
       ensemble4_p50_ms_roundtable: find(4, 'roundtable ensemble plan').p50Ms,
       ensemble4_p50_ms_sequential: sequentialOf(4).p50Ms,
@@ -193,6 +209,34 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   };
 }
 
+interface SessionWorker {
+  readonly worker: Worker;
+  readonly run: (data: Float32Array, dims: readonly number[]) => Promise<Float32Array>;
+}
+
+/** One hand-written model worker (bench/fixtures/session-worker.ts) and its request/reply loop. */
+async function startSessionWorker(model: Uint8Array): Promise<SessionWorker> {
+  const worker = spawnWorker(new URL('./fixtures/session-worker.js', import.meta.url), {
+    workerData: { model },
+  });
+  const pending = new Map<number, (output: Float32Array) => void>();
+  let next = 0;
+  await new Promise((ready) => worker.once('message', ready));
+  worker.on('message', ({ id, output }: { id: number; output: Float32Array }) => {
+    pending.get(id)?.(output);
+    pending.delete(id);
+  });
+  return {
+    worker,
+    run: (data, dims) =>
+      new Promise((resolve) => {
+        const id = next++;
+        pending.set(id, resolve);
+        worker.postMessage({ id, data, dims });
+      }),
+  };
+}
+
 function mean(outputs: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(outputs[0]!.length);
   for (const x of outputs) for (let i = 0; i < out.length; i++) out[i] = out[i]! + x[i]!;
@@ -201,5 +245,8 @@ function mean(outputs: readonly Float32Array[]): Float32Array {
 }
 
 function shortName(approach: string): string {
-  return approach.replace(', main thread', '').replace(', ORT default threads', ' (ORT threads)');
+  return approach
+    .replace(', main thread', '')
+    .replace(', ORT default threads', ' (ORT threads)')
+    .replace(' (postMessage)', '');
 }
