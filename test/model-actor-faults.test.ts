@@ -49,9 +49,12 @@ describe('every accepted message is answered exactly once', () => {
     const actor = await runtime.spawnModel('slow', { model: slow.bytes });
     const controller = new AbortController();
     const running = actor.run(feed(64), { signal: controller.signal });
+    // On the replica behind the running one (its doorbell's second slot): abandoned like it.
+    const behind = actor.run(feed(64), { signal: controller.signal });
     const queued = actor.run(feed(64), { signal: controller.signal });
     controller.abort();
     await expect(running).rejects.toThrow(AbortError);
+    await expect(behind).rejects.toThrow(/aborted \(running; its outputs will be freed\)/);
     await expect(queued).rejects.toThrow(/aborted \(queued\)/);
     await actor.run(feed());
     expect(runtime.arena.stats().bytesInUse).toBe(0);
@@ -61,7 +64,8 @@ describe('every accepted message is answered exactly once', () => {
     const runtime = await startRuntime();
     const actor = await runtime.spawnModel('slow', { model: slow.bytes, mailbox: { capacity: 2 } });
     const full = new Promise((resolve) => runtime.events.once('mailbox:full', resolve));
-    const calls = [actor.run(feed(16)), actor.run(feed(16)), actor.run(feed(16))];
+    // One runs, one waits on the replica behind it, two fill the mailbox.
+    const calls = [1, 2, 3, 4].map(() => actor.run(feed(16)));
     const rejected = actor.run(feed(16));
     await expect(rejected).rejects.toThrow(MailboxFullError);
     await expect(rejected).rejects.toThrow(

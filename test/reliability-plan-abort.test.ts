@@ -34,8 +34,9 @@ describe('cancelling a plan run', () => {
   it('an AbortSignal withdraws queued work, abandons running work, and the arena returns to zero', async () => {
     const controller = new AbortController();
     const order: string[] = [];
-    // Two runs on one replica per actor: the first runs, the second waits in the mailboxes.
-    const runs = [0, 1].map((i) =>
+    // Three runs on one replica per actor: the first runs, the second waits on the replica behind
+    // it (the doorbell's second slot), the third waits in the mailboxes.
+    const runs = [0, 1, 2].map((i) =>
       runtime.run(plan, feeds, { signal: controller.signal }).then(
         () => order.push(`run ${i}: resolved`),
         (error: Error) => {
@@ -46,20 +47,22 @@ describe('cancelling a plan run', () => {
     );
     await new Promise((resolve) => setImmediate(resolve));
     expect(actors.map((a) => a.stats())).toMatchObject([
-      { inFlight: 1, queued: 1 },
-      { inFlight: 1, queued: 1 },
+      { inFlight: 2, queued: 1 },
+      { inFlight: 2, queued: 1 },
     ]);
     controller.abort(new Error('the client went away'));
     await Promise.all(runs);
-    expect(order.sort()).toEqual(['run 0: AbortError', 'run 1: AbortError']);
-    // Nothing queued; the running messages were abandoned, their late outputs freed on arrival.
+    expect(order.sort()).toEqual(['run 0: AbortError', 'run 1: AbortError', 'run 2: AbortError']);
+    // Nothing queued; the messages on the replicas were abandoned, their late outputs freed on
+    // arrival.
     expect(actors.map((a) => a.stats().queued)).toEqual([0, 0]);
     await Promise.all(actors.map((a) => a.idle()));
     for (const actor of actors) {
-      // The warm-up is the only message answered with outputs; both aborted ones got AbortError.
-      // The running one's late result, if it came (its feeds may be gone first), was freed.
-      expect(actor.stats()).toMatchObject({ runs: 1, failures: 2, inFlight: 0 });
-      expect(actor.stats().late).toBeLessThanOrEqual(1);
+      // The warm-up is the only message answered with outputs; the aborted ones got AbortError.
+      // The late results of the two on the replica, if they came (their feeds may be gone
+      // first), were freed.
+      expect(actor.stats()).toMatchObject({ runs: 1, failures: 3, inFlight: 0 });
+      expect(actor.stats().late).toBeLessThanOrEqual(2);
     }
     expect(runtime.arena.stats().bytesInUse).toBe(0);
     const error = (await runs[0]) as AbortError;

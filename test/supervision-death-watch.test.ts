@@ -64,10 +64,11 @@ describe('death watch, dead letters and health', () => {
       deadLetters.push(`${actor}: ${reason}`),
     );
 
-    // One message runs, two wait in the mailbox when the actor is closed without grace.
-    const calls = [0, 1, 2].map(() => model.run(big).catch((e: unknown) => e as Error));
+    // One message runs, one waits on the replica behind it (its doorbell's second slot), two wait
+    // in the mailbox when the actor is closed without grace.
+    const calls = [0, 1, 2, 3].map(() => model.run(big).catch((e: unknown) => e as Error));
     await new Promise((resolve) => setImmediate(resolve));
-    expect(model.health()).toMatchObject({ queued: 2, inFlight: 1 });
+    expect(model.health()).toMatchObject({ queued: 2, inFlight: 2 });
     await model.close(0);
     for (const error of await Promise.all(calls)) expect(error).toBeInstanceOf(ActorStoppedError);
     expect(deadLetters).toEqual(['m: actor "m" was closed', 'm: actor "m" was closed']);

@@ -8,6 +8,13 @@ import {
 import type { CallOptions } from './call-options.js';
 import { Mailbox, type MailboxOptions } from './mailbox.js';
 
+/**
+ * A runner's answer for a message it took but never started, because it died or was killed
+ * first (a message waiting behind the running one, see Runner.depth): the message goes back in
+ * line, as if it had never left the mailbox, unless the actor has stopped.
+ */
+export class NeverStartedError extends ActorCrashedError {}
+
 /** Whatever runs one message at a time for an actor: a model replica, or a fake in tests. */
 export interface Runner<Req, Res> {
   /** Settles once: with the result, or with a typed error (ActorCrashedError if it died). */
@@ -19,6 +26,12 @@ export interface Runner<Req, Res> {
   runBatch?(ids: readonly number[], requests: readonly Req[]): Promise<Res[]>;
   /** False while the runner is being ended: it takes no new message. Default true. */
   readonly available?: boolean;
+  /**
+   * How many messages it takes at once: the one it runs and those that wait in it to run next
+   * (a model replica's doorbell holds a second one, so its worker starts it without waiting for
+   * this thread). Default 1.
+   */
+  readonly depth?: number;
 }
 
 export interface DispatcherHooks<Res> {
@@ -43,7 +56,10 @@ export interface DispatcherStats {
   readonly failed: number;
   /** Results that came after their message was answered otherwise (timeout, abort), and were freed. */
   readonly late: number;
-  /** Messages put back in line because their runner was retired under them. */
+  /**
+   * Messages put back in line because their runner was retired under them, or died before it
+   * started them (NeverStartedError).
+   */
   readonly requeued: number;
   /**
    * Results for a message already answered with a result: a message run twice. Zero by
@@ -104,6 +120,11 @@ export class Dispatcher<Req, Res> {
   readonly #hooks: DispatcherHooks<Res>;
   /** Messages whose runner was retired under them: served before the mailbox. */
   readonly #again: Envelope<Req, Res>[] = [];
+  /**
+   * One entry per free place on a runner. Taken from the end, where the places of empty runners
+   * go; the places behind a message already running go to the front, so a message goes to an
+   * empty runner before it waits behind another.
+   */
   readonly #idle: Runner<Req, Res>[] = [];
   readonly #running = new Map<Envelope<Req, Res>, Runner<Req, Res>>();
   readonly #retired = new WeakSet<Runner<Req, Res>>();
@@ -190,6 +211,7 @@ export class Dispatcher<Req, Res> {
 
   /** A runner ready for work (new, or restarted). */
   add(runner: Runner<Req, Res>): void {
+    for (let place = 1; place < (runner.depth ?? 1); place++) this.#idle.unshift(runner);
     this.#idle.push(runner);
     this.#dispatch();
   }
@@ -242,8 +264,30 @@ export class Dispatcher<Req, Res> {
   }
 
   #drop(runner: Runner<Req, Res>): void {
-    const at = this.#idle.indexOf(runner);
-    if (at >= 0) this.#idle.splice(at, 1);
+    for (let at = this.#idle.indexOf(runner); at >= 0; at = this.#idle.indexOf(runner)) {
+      this.#idle.splice(at, 1);
+    }
+  }
+
+  /**
+   * A message its runner failed goes back in line when it never ran (NeverStartedError), or when
+   * the runner was retired under it and died (a healthy replacement, not the message, ended it).
+   */
+  #requeues(runner: Runner<Req, Res>, error: RoundtableError): boolean {
+    if (this.#stopped || !(error instanceof ActorCrashedError)) return false;
+    return error instanceof NeverStartedError || this.#retired.has(runner);
+  }
+
+  /** A place on `runner` is free again: last in line if the runner is empty now, else first. */
+  #free(runner: Runner<Req, Res>): void {
+    if (this.#retired.has(runner) || this.#gone.has(runner) || runner.available === false) return;
+    for (const busy of this.#running.values()) {
+      if (busy === runner) {
+        this.#idle.unshift(runner);
+        return;
+      }
+    }
+    this.#idle.push(runner);
   }
 
   /** Sets the timeout and the abort listener; false if the message is answered already. */
@@ -415,7 +459,7 @@ export class Dispatcher<Req, Res> {
           this.#hooks.discard?.(result);
         }
       } else if (mine && envelope.state === 'running') {
-        if (this.#retired.has(runner) && error instanceof ActorCrashedError && !this.#stopped) {
+        if (this.#requeues(runner, error)) {
           envelope.state = 'queued';
           this.#stats.requeued++;
           this.#again.push(envelope);
@@ -426,9 +470,7 @@ export class Dispatcher<Req, Res> {
         } else this.#fail(envelope, error);
       }
     });
-    if (!this.#retired.has(runner) && !this.#gone.has(runner) && runner.available !== false) {
-      this.#idle.push(runner);
-    }
+    this.#free(runner);
     this.#dispatch();
     if (this.#busy() === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
   }
@@ -450,15 +492,13 @@ export class Dispatcher<Req, Res> {
         this.#hooks.discard?.(result as Res);
       }
     } else if (mine && envelope.state === 'running') {
-      if (this.#retired.has(runner) && error instanceof ActorCrashedError && !this.#stopped) {
+      if (this.#requeues(runner, error)) {
         envelope.state = 'queued';
         this.#stats.requeued++;
         this.#again.push(envelope);
       } else this.#fail(envelope, error);
     }
-    if (!this.#retired.has(runner) && !this.#gone.has(runner) && runner.available !== false) {
-      this.#idle.push(runner);
-    }
+    this.#free(runner);
     this.#dispatch();
     if (this.#busy() === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
   }

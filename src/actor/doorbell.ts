@@ -1,11 +1,15 @@
 /**
  * The hot path of a model replica: an Atomics doorbell over a small SharedArrayBuffer, instead of
- * a postMessage round trip. The runtime writes a run's feed descriptors into the request area,
- * bumps JOB and rings BELL; the worker, asleep in `Atomics.wait` on BELL between runs, wakes,
- * drains its port with `receiveMessageOnPort` (slabs, faults), runs, writes the output
- * descriptors into the response area and bumps DONE; the runtime waits on DONE with
- * `Atomics.waitAsync`. Measured on the 2-core machine: about 12–16 µs a round trip against 50+
- * µs for postMessage (docs/architecture.md, "The hot path for asks").
+ * a postMessage round trip. The runtime writes a run's feed descriptors into the request area of
+ * the run's slot, bumps JOB and rings BELL; the worker, asleep in `Atomics.wait` on BELL between
+ * runs, wakes, drains its port with `receiveMessageOnPort` (slabs, faults), runs, writes the
+ * output descriptors into the response area of the slot and bumps DONE; the runtime waits on DONE
+ * (src/actor/answer-wait.ts). See docs/architecture.md, "The hot path for asks".
+ *
+ * Two slots, used in turn (run `job` in slot `job % SLOTS`): while the worker runs one, the
+ * runtime may write the next, and the worker starts it as soon as it has answered, without waiting
+ * for the runtime's thread to wake and hand it over. The runtime takes answers in order, and
+ * writes run `job + 2` only after run `job` has settled, so a slot is never overwritten unread.
  *
  * Anything the area cannot carry (strings, many tensors, an error, an output in a slab the
  * runtime has not seen yet) is answered on the port instead, and DONE says so: the port keeps the
@@ -23,18 +27,26 @@ export const WORD = {
   JOB: 1,
   /** Sequence number of the last run answered (in the response area, or on the port). */
   DONE: 2,
-  /** How the run of DONE was answered: ANSWER.AREA or ANSWER.PORT. */
-  ANSWER: 3,
   /**
    * 1 while the worker is counted in the runtime's awake count (see doorbell-spin.ts), so that the
    * runtime can take a dead worker out of it.
    */
-  AWAKE: 4,
+  AWAKE: 3,
+  /** How the run in slot s was answered (word ANSWER + s): ANSWER.AREA or ANSWER.PORT. */
+  ANSWER: 4,
 } as const;
+
+/** Runs a doorbell holds at once: the one running and the next. */
+export const SLOTS = 2;
+
+/** The slot of run `job`. */
+export function slotOf(job: number): number {
+  return job % SLOTS;
+}
 
 export const ANSWER = { AREA: 1, PORT: 2 } as const;
 
-const WORDS = 5;
+const WORDS = WORD.ANSWER + SLOTS;
 /** Doubles in each of the request and response areas: room for a few dozen descriptors. */
 const AREA = 512;
 /** Room for 16 words; a multiple of 8, which keeps the Float64 areas aligned. */
@@ -45,19 +57,22 @@ const CODE_OF = new Map(CODES.map((dtype, code) => [dtype, code]));
 
 export interface DoorbellViews {
   readonly words: Int32Array;
-  readonly request: Float64Array;
-  readonly response: Float64Array;
+  /** One request area per slot. */
+  readonly request: readonly Float64Array[];
+  /** One response area per slot. */
+  readonly response: readonly Float64Array[];
 }
 
 export function createDoorbell(): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_BYTES + 2 * AREA * 8);
+  return new SharedArrayBuffer(HEADER_BYTES + 2 * SLOTS * AREA * 8);
 }
 
 export function doorbellViews(buffer: SharedArrayBuffer): DoorbellViews {
+  const area = (n: number) => new Float64Array(buffer, HEADER_BYTES + n * AREA * 8, AREA);
   return {
     words: new Int32Array(buffer, 0, WORDS),
-    request: new Float64Array(buffer, HEADER_BYTES, AREA),
-    response: new Float64Array(buffer, HEADER_BYTES + AREA * 8, AREA),
+    request: Array.from({ length: SLOTS }, (_, s) => area(s)),
+    response: Array.from({ length: SLOTS }, (_, s) => area(SLOTS + s)),
   };
 }
 

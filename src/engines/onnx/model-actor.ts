@@ -213,6 +213,7 @@ export class ModelActor implements Supervisable {
       doorbell: (options.hotPath ?? 'doorbell') === 'doorbell',
       nice: context.workerNice ?? 0,
       awake: context.awakeWorkers,
+      pipeline: options.batching === undefined,
     });
   }
 

@@ -14,6 +14,7 @@ import {
   type DoorbellViews,
   doorbellViews,
   readRequest,
+  slotOf,
   WORD,
   writeResponse,
 } from '../../actor/doorbell.js';
@@ -102,9 +103,11 @@ if (session) {
 
 /**
  * The doorbell loop: asleep in Atomics.wait until the runtime rings, then the port's messages
- * first (a slab must be attached before a descriptor into it is read), then the run in the
- * request area, if there is a new one. Everything a wake-up started is awaited before sleeping
- * again, since ONNX Runtime's run needs this thread's event loop to turn.
+ * first (a slab must be attached before a descriptor into it is read), then the next run, in its
+ * slot, if there is one. Runs are taken in order, one at a time; when the runtime has written the
+ * next run while this one ran, it starts at once, without sleeping. Everything a wake-up started
+ * is awaited before sleeping again, since ONNX Runtime's run needs this thread's event loop to
+ * turn.
  */
 async function serveDoorbell(
   live: ort.InferenceSession,
@@ -121,22 +124,23 @@ async function serveDoorbell(
   wakefulness.awake();
   for (;;) {
     while (working.size > 0) await Promise.allSettled([...working]);
-    if (gaps.worthSpinning && wakefulness.mayHoldACore) {
-      spinWhileEqual(bell.words, WORD.BELL, rung, SPIN_US);
+    if (Atomics.load(bell.words, WORD.JOB) === job) {
+      if (gaps.worthSpinning && wakefulness.mayHoldACore) {
+        spinWhileEqual(bell.words, WORD.BELL, rung, SPIN_US);
+      }
+      wakefulness.asleep();
+      Atomics.wait(bell.words, WORD.BELL, rung);
+      wakefulness.awake();
+      if (answeredAt !== undefined) gaps.record((performance.now() - answeredAt) * 1000);
+      answeredAt = undefined;
     }
-    wakefulness.asleep();
-    Atomics.wait(bell.words, WORD.BELL, rung);
-    wakefulness.awake();
     rung = Atomics.load(bell.words, WORD.BELL);
-    if (answeredAt !== undefined) gaps.record((performance.now() - answeredAt) * 1000);
-    answeredAt = undefined;
     for (let entry = receiveMessageOnPort(port!); entry; entry = receiveMessageOnPort(port!)) {
       handle(entry.message as ToWorker);
     }
-    const next = Atomics.load(bell.words, WORD.JOB);
-    if (next === job) continue;
-    job = next;
-    const { id, feeds } = readRequest(bell.request, inputNames);
+    if (Atomics.load(bell.words, WORD.JOB) === job) continue;
+    job++;
+    const { id, feeds } = readRequest(bell.request[slotOf(job)]!, inputNames);
     await insideNative(() => runInside(live, id, feeds, { bell, job }));
     answeredAt = performance.now();
   }
@@ -144,7 +148,7 @@ async function serveDoorbell(
 
 /** Tells the runtime that run `job` is answered, in the response area or on the port. */
 function ring(bell: DoorbellViews, job: number, answer: number): void {
-  Atomics.store(bell.words, WORD.ANSWER, answer);
+  Atomics.store(bell.words, WORD.ANSWER + slotOf(job), answer);
   Atomics.store(bell.words, WORD.DONE, job);
   Atomics.notify(bell.words, WORD.DONE);
 }
@@ -251,7 +255,12 @@ async function runInside(
     if (
       doorbell &&
       slabsCreated === slabsBefore &&
-      writeResponse(doorbell.bell.response, live.outputNames, { id, outputs, held, ...stats })
+      writeResponse(doorbell.bell.response[slotOf(doorbell.job)]!, live.outputNames, {
+        id,
+        outputs,
+        held,
+        ...stats,
+      })
     ) {
       ring(doorbell.bell, doorbell.job, ANSWER.AREA);
       return;

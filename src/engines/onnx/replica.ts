@@ -1,12 +1,14 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AnswerTimes, awaitAnswer } from '../../actor/answer-wait.js';
-import type { Runner } from '../../actor/dispatcher.js';
+import { NeverStartedError, type Runner } from '../../actor/dispatcher.js';
 import {
   ANSWER,
   createDoorbell,
   type DoorbellViews,
   doorbellViews,
   readResponse,
+  SLOTS,
+  slotOf,
   WORD,
   writeRequest,
 } from '../../actor/doorbell.js';
@@ -73,6 +75,11 @@ export interface ReplicaOptions {
   readonly nice: number;
   /** The runtime's count of model workers awake (see doorbell-spin.ts). */
   readonly awake: SharedArrayBuffer;
+  /**
+   * Takes a second message while one runs, written into the doorbell's other slot (see
+   * doorbell.ts). Off for actors that batch: a batch goes on the port, alone.
+   */
+  readonly pipeline: boolean;
 }
 
 type Reply = Extract<FromWorker, { type: 'result' | 'result-batch' }>;
@@ -81,12 +88,16 @@ interface InFlight {
   readonly id: number;
   readonly resolve: (reply: Reply) => void;
   readonly reject: (error: RoundtableError) => void;
+  /** Its run number on the doorbell, once written there. */
+  job?: number;
 }
 
 /**
  * One worker thread running one ONNX Runtime session: the unit a model actor schedules onto.
- * At most one message is in flight on a replica (ONNX Runtime's run blocks its thread anyway), so
- * when the worker dies exactly that message is answered with an ActorCrashedError.
+ * The worker runs one message at a time (ONNX Runtime's run blocks its thread anyway); with the
+ * doorbell, a second message waits in the doorbell's other slot, so the worker starts it the
+ * moment it has answered the first, without waiting for this thread (`depth` 2). When the worker
+ * dies, each message on it, running or waiting, is answered with an ActorCrashedError.
  */
 export class Replica implements Runner<Record<string, TensorDescriptor>, ReplicaReply> {
   readonly index: number;
@@ -98,7 +109,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly #guard: Int32Array;
   readonly #holdings: Holdings;
   readonly #exited: Promise<ReplicaExit>;
-  #inFlight: InFlight | undefined;
+  /** Messages on this replica: sent to the worker, or held here until they can be (see #send). */
+  readonly #inFlight = new Map<number, InFlight>();
+  /** Messages sent on the port ('run', 'run-batch'): a doorbell run may not overlap them. */
+  readonly #viaPort = new Set<number>();
+  /** Accepted while the one way they could go was busy; sent in order when it frees. */
+  readonly #held: { readonly id: number; readonly feeds: Record<string, TensorDescriptor> }[] = [];
   #alive = true;
   #ending = false;
   #terminating = false;
@@ -107,7 +123,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly #bell: DoorbellViews | undefined;
   readonly #inputNames: readonly string[];
   readonly #outputNames: readonly string[];
-  /** Last run sent through the doorbell, and last one whose answer was taken. */
+  /** Last run sent through the doorbell, and last one whose answer was taken (they go in order). */
   #job = 0;
   #answered = 0;
   /** How soon this replica's doorbell answers: whether the caller polls for the next answer. */
@@ -197,7 +213,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   }
 
   get busy(): boolean {
-    return this.#inFlight !== undefined;
+    return this.#inFlight.size > 0;
+  }
+
+  /** Messages it takes at once (see Runner.depth). */
+  get depth(): number {
+    return this.#bell && this.#options.pipeline ? SLOTS : 1;
   }
 
   get alive(): boolean {
@@ -230,16 +251,53 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         reply.type === 'result'
           ? resolve({ outputs: reply.outputs, stats: reply.stats, replica: this.index })
           : reject(new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`));
-      this.#inFlight = { id, resolve: settle, reject };
-      const bell = this.#bell;
-      if (bell && writeRequest(bell.request, id, this.#inputNames, feeds)) {
-        const job = ++this.#job;
-        const start = performance.now();
-        Atomics.store(bell.words, WORD.JOB, job);
-        this.#ring(bell);
-        void this.#awaitAnswer(bell, job, start);
-      } else this.#post({ type: 'run', id, feeds });
+      this.#inFlight.set(id, { id, resolve: settle, reject });
+      const others = this.#inFlight.size - 1 - this.#held.length;
+      if (this.#held.length > 0 || !this.#send(id, feeds, others)) this.#held.push({ id, feeds });
     });
+  }
+
+  /**
+   * Sends a message by the doorbell when a slot is free and no port run is in flight (the worker
+   * runs one at a time), or on the port when nothing else is on the worker (feeds the doorbell
+   * cannot carry: strings, many tensors). False when neither can take it now: it is held, and
+   * sent when an answer frees the way (#sendHeld).
+   *
+   * @param others messages sent to the worker and not yet answered
+   */
+  #send(id: number, feeds: Record<string, TensorDescriptor>, others: number): boolean {
+    const bell = this.#bell;
+    if (
+      bell &&
+      this.#viaPort.size === 0 &&
+      this.#job - this.#answered < SLOTS &&
+      writeRequest(bell.request[slotOf(this.#job + 1)]!, id, this.#inputNames, feeds)
+    ) {
+      const job = ++this.#job;
+      const start = performance.now();
+      this.#inFlight.get(id)!.job = job;
+      Atomics.store(bell.words, WORD.JOB, job);
+      this.#ring(bell);
+      void this.#awaitAnswer(bell, job, start);
+      return true;
+    }
+    // The worker must have answered every doorbell run, taken or not, before a port run starts.
+    if (others === 0 && (!bell || Atomics.load(bell.words, WORD.DONE) === this.#job)) {
+      this.#viaPort.add(id);
+      this.#post({ type: 'run', id, feeds });
+      return true;
+    }
+    return false;
+  }
+
+  /** Sends what was held, in order; tried again each time an answer is taken or received. */
+  #sendHeld(): void {
+    while (this.#held.length > 0 && !this.#terminating) {
+      const { id, feeds } = this.#held[0]!;
+      const others = this.#inFlight.size - this.#held.length;
+      if (!this.#send(id, feeds, others)) return;
+      this.#held.shift();
+    }
   }
 
   /** Wakes the worker if it sleeps on the doorbell. */
@@ -252,26 +310,36 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   async #awaitAnswer(bell: DoorbellViews, job: number, start: number): Promise<void> {
     const answered = () => Atomics.load(bell.words, WORD.DONE) >= job || !this.#alive;
     await awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start));
-    // A dead worker's last answer was taken by #exit, before its in-flight message was failed.
+    // A dead worker's last answers were taken by #exit, before its messages were failed.
     if (this.#alive) {
       this.#answerTimes.record((performance.now() - start) * 1000);
-      this.#takeAnswer(bell, job);
+      this.#takeAnswers(bell);
     }
   }
 
   /**
-   * Takes run `job`'s answer from the response area, once; an answer on the port comes alone.
-   * Only while DONE is exactly `job`: a run answered on the port (a failure) settles its message
-   * before its waiter wakes, so the next run may already have answered in the area by then, and
-   * that answer is the next waiter's.
+   * Takes the answers of every run up to DONE, in order, each once. A run answered on the port (a
+   * failure, or outputs in a slab it announced there) is settled by that message; here it is only
+   * counted. An answer in the area whose outputs lie in a slab this thread has not attached yet
+   * (another run announced it on the port, and that message is still on its way) waits for it:
+   * the slab message takes the answers again.
    */
-  #takeAnswer(bell: DoorbellViews, job: number): void {
-    if (this.#answered >= job || Atomics.load(bell.words, WORD.DONE) !== job) return;
-    this.#answered = job;
-    if (Atomics.load(bell.words, WORD.ANSWER) !== ANSWER.AREA) return;
-    const answer = readResponse(bell.response, this.#outputNames);
-    const { id, outputs, held, ...stats } = answer;
-    this.#receive({ type: 'result', id, outputs, stats, held });
+  #takeAnswers(bell: DoorbellViews): void {
+    const done = Atomics.load(bell.words, WORD.DONE);
+    while (this.#answered < done) {
+      const job = this.#answered + 1;
+      const slot = slotOf(job);
+      if (Atomics.load(bell.words, WORD.ANSWER + slot) === ANSWER.AREA) {
+        const answer = readResponse(bell.response[slot]!, this.#outputNames);
+        for (const name in answer.outputs) {
+          if (!this.#options.arena.hasSlab(answer.outputs[name]!.slab)) return;
+        }
+        this.#answered = job;
+        const { id, outputs, held, ...stats } = answer;
+        this.#receive({ type: 'result', id, outputs, stats, held });
+      } else this.#answered = job;
+    }
+    this.#sendHeld();
   }
 
   /**
@@ -300,7 +368,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
               })),
             )
           : reject(new ActorCrashedError(`actor "${this.actor}": a single run answered a batch`));
-      this.#inFlight = { id, resolve: settle, reject };
+      this.#inFlight.set(id, { id, resolve: settle, reject });
+      this.#viaPort.add(id);
       this.#post({ type: 'run-batch', id, batch });
     });
   }
@@ -325,13 +394,17 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   async kill(): Promise<void> {
     if (!this.#alive) return;
     this.#terminating = true;
-    const flight = this.#inFlight;
-    this.#inFlight = undefined;
-    flight?.reject(
-      new ActorCrashedError(
-        `actor "${this.actor}": replica ${this.index} was killed while running message ${flight.id}`,
-      ),
-    );
+    // What the worker has answered in the area is delivered; what it answered on the port is
+    // settled by that message, which Node delivers before the exit (or else by #exit).
+    if (this.#bell) this.#takeAnswers(this.#bell);
+    for (const { flight, started } of this.#takeAllInFlight(true)) {
+      const Crashed = started ? ActorCrashedError : NeverStartedError;
+      flight.reject(
+        new Crashed(
+          `actor "${this.actor}": replica ${this.index} was killed while ${started ? 'running' : 'holding'} message ${flight.id}`,
+        ),
+      );
+    }
     await terminateGuarded(this.#worker, this.#guard, this.#exited);
     await this.#exited;
   }
@@ -358,22 +431,26 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     switch (message.type) {
       case 'slab':
         this.#options.slabs.received(message.slab, message.buffer, this.#worker);
+        // An answer in the doorbell may have waited for this slab (see #takeAnswers).
+        if (this.#bell && this.#alive) this.#takeAnswers(this.#bell);
         return;
       case 'result':
       case 'result-batch':
       case 'failure': {
         if (message.type !== 'failure') this.#holdings.free(message.held);
-        const flight = this.#inFlight;
-        if (!flight || flight.id !== message.id) {
+        this.#viaPort.delete(message.id);
+        const flight = this.#inFlight.get(message.id);
+        if (!flight) {
           // The message was answered already (its replica was killed under it): free the outputs.
           if (message.type === 'result') this.#release(message.outputs);
           else if (message.type === 'result-batch')
             for (const o of message.outputs) this.#release(o);
-          return;
+        } else {
+          this.#inFlight.delete(message.id);
+          if (message.type === 'failure') flight.reject(reviveError(message.error));
+          else flight.resolve(message);
         }
-        this.#inFlight = undefined;
-        if (message.type === 'failure') flight.reject(reviveError(message.error));
-        else flight.resolve(message);
+        this.#sendHeld();
         return;
       }
       default:
@@ -381,14 +458,39 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     }
   }
 
+  /**
+   * The messages on this replica, in the order they came, which it no longer holds, and whether
+   * its worker may have started each. The worker runs doorbell runs in order, one at a time: of
+   * those it has not answered, only the first can have started; a message held here never reached
+   * it. With `keepAnswered`, runs the worker has answered on the port stay, for that answer.
+   */
+  #takeAllInFlight(
+    keepAnswered = false,
+  ): { readonly flight: InFlight; readonly started: boolean }[] {
+    const held = new Set(this.#held.map((h) => h.id));
+    const done = this.#bell ? Atomics.load(this.#bell.words, WORD.DONE) : this.#answered;
+    const taken: { readonly flight: InFlight; readonly started: boolean }[] = [];
+    for (const flight of this.#inFlight.values()) {
+      if (keepAnswered && flight.job !== undefined && flight.job <= done) continue;
+      const started = !held.has(flight.id) && (flight.job === undefined || flight.job <= done + 1);
+      taken.push({ flight, started });
+    }
+    for (const { flight } of taken) {
+      this.#inFlight.delete(flight.id);
+      this.#viaPort.delete(flight.id);
+    }
+    this.#held.length = 0;
+    return taken;
+  }
+
   #release(outputs: Record<string, TensorDescriptor>): void {
     for (const name in outputs) this.#options.arena.release(outputs[name]!);
   }
 
   #exit(code: number): ReplicaExit {
-    // An answer the worker left in the response area before it died is taken first: it is a
-    // delivered reply, like the port's messages that Node delivers before 'exit'.
-    if (this.#bell) this.#takeAnswer(this.#bell, this.#job);
+    // Answers the worker left in the response areas before it died are taken first: they are
+    // delivered replies, like the port's messages that Node delivers before 'exit'.
+    if (this.#bell) this.#takeAnswers(this.#bell);
     this.#alive = false;
     if (this.#bell) {
       forgetDead(this.#options.awake, this.#bell.words);
@@ -404,13 +506,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       error: this.#error,
       reclaimed,
     };
-    const flight = this.#inFlight;
-    this.#inFlight = undefined;
-    if (flight) {
-      const why = this.#error ? `: ${errorText(this.#error)}` : '';
+    const why = this.#error ? `: ${errorText(this.#error)}` : '';
+    for (const { flight, started } of this.#takeAllInFlight()) {
+      const Crashed = started ? ActorCrashedError : NeverStartedError;
       flight.reject(
-        new ActorCrashedError(
-          `actor "${this.actor}": replica ${this.index} died (exit code ${code}${why}) while running message ${flight.id}`,
+        new Crashed(
+          `actor "${this.actor}": replica ${this.index} died (exit code ${code}${why}) while ${started ? 'running' : 'holding'} message ${flight.id}`,
           { cause: this.#error },
         ),
       );
