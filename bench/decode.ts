@@ -120,7 +120,7 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
             `single-threaded models can take on ${cores} cores, max(slowest, sum / ${Math.min(cores, K)}). ` +
             `Overhead per step = time per token − that. From the roundtable plan's trace, a step ` +
             `took ${round(roundUs)} µs (median): the K model asks ${round(asksUs)} µs (slowest of ` +
-            `the three, each a full ask round trip), then the fusion actor ${round(fusionUs)} µs. ` +
+            `the three, each a full ask round trip), then the fusion ${round(fusionUs)} µs. ` +
             `From the same trace, each round took ${round(traceOverhead)} µs (median) beyond its slowest ` +
             `model's session.run (${round(runUs)} µs): that is the per-step overhead the target ` +
             `counts (fusion of small tensors runs inline on the caller's thread, see ` +

@@ -143,9 +143,10 @@ async function runMessaging(context: SuiteContext): Promise<SuiteOutcome> {
             ...rows.map((r) => line(r.name, r.rtt, r.batch)),
           ],
           note:
-            'The actor has one replica, so with 64 asks in flight 63 wait in its mailbox: one ' +
-            'message is on a replica at a time, as ONNX Runtime blocks its thread anyway. The ' +
-            'Atomics doorbell has one slot by construction, so it has no in-flight figure. ' +
+            'The actor has one replica, so with 64 asks in flight one runs, one waits behind it in ' +
+            "the replica's doorbell and 62 wait in its mailbox (ONNX Runtime blocks its thread " +
+            'anyway). The Atomics ping-pong has one slot by construction, so it has no in-flight ' +
+            'figure. ' +
             "roundtable's asks take an Atomics doorbell by default (src/actor/doorbell.ts); the " +
             "postMessage row is the same actor with hotPath: 'message'.",
         },

@@ -15,6 +15,8 @@ export interface Timing {
   readonly samples: number;
   /** 1 / mean latency: what one caller gets with one call in flight. */
   readonly perSecond: number;
+  /** The samples in the order they were taken (ms); `interleaved` gives them, for paired comparisons. */
+  readonly inOrderMs?: readonly number[];
 }
 
 export interface TimeBudget {
@@ -96,6 +98,7 @@ export async function interleaved(
   const end = performance.now() + limits.timeMs * tasks.length;
   for (let n = 0; n < limits.minSamples || performance.now() < end; n++) await turn(true);
   return samples.map((ms) => {
+    const inOrderMs = [...ms];
     const sorted = ms.sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]! * 1000;
     const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
@@ -106,8 +109,21 @@ export async function interleaved(
       minUs: sorted[0]! * 1000,
       samples: sorted.length,
       perSecond: 1000 / mean,
+      inOrderMs,
     };
   });
+}
+
+/**
+ * The median of b − a over the turns of `interleaved` (µs): each difference compares two calls
+ * made one right after the other, so slow drifts of the machine cancel out of it.
+ */
+export function pairedMedianUs(a: Timing, b: Timing): number {
+  const x = a.inOrderMs ?? [];
+  const y = b.inOrderMs ?? [];
+  const n = Math.min(x.length, y.length);
+  if (n === 0) throw new Error('pairedMedianUs needs the in-order samples of interleaved()');
+  return median(Array.from({ length: n }, (_, i) => (y[i]! - x[i]!) * 1000));
 }
 
 /**
