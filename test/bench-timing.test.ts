@@ -23,10 +23,11 @@ describe('paired comparisons of interleaved timings', () => {
 
   it('are available from interleaved(), one sample per turn and task, in turn order', async () => {
     let calls = 0;
-    const [a, b] = await interleaved(
-      [async () => calls++, async () => calls++],
-      { timeMs: 1, minSamples: 5, warmupMs: 0 },
-    );
+    const [a, b] = await interleaved([async () => calls++, async () => calls++], {
+      timeMs: 1,
+      minSamples: 5,
+      warmupMs: 0,
+    });
     expect(a!.inOrderMs).toHaveLength(a!.samples);
     expect(b!.inOrderMs).toHaveLength(b!.samples);
     expect(a!.samples).toBeGreaterThanOrEqual(5);
