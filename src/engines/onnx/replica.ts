@@ -489,7 +489,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
 
   #exit(code: number): ReplicaExit {
     // Answers the worker left in the response areas before it died are taken first: they are
-    // delivered replies, like the port's messages that Node delivers before 'exit'.
+    // delivered replies, like the port's messages that Node delivers before 'exit'. Nothing held
+    // is sent to the dead worker meanwhile (#sendHeld stops while terminating).
+    this.#terminating = true;
     if (this.#bell) this.#takeAnswers(this.#bell);
     this.#alive = false;
     if (this.#bell) {
