@@ -2,16 +2,15 @@ import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AnswerTimes, awaitAnswer } from '../../actor/answer-wait.js';
 import { NeverStartedError, type Runner } from '../../actor/dispatcher.js';
 import {
-  ANSWER,
   createDoorbell,
   type DoorbellViews,
   doorbellViews,
-  readResponse,
   SLOTS,
   slotOf,
   WORD,
   writeRequest,
 } from '../../actor/doorbell.js';
+import { DoorbellAnswers } from '../../actor/doorbell-answers.js';
 import { forgetDead } from '../../actor/doorbell-spin.js';
 import { Holdings, type Reclaimed } from '../../actor/holdings.js';
 import type {
@@ -123,9 +122,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly #bell: DoorbellViews | undefined;
   readonly #inputNames: readonly string[];
   readonly #outputNames: readonly string[];
-  /** Last run sent through the doorbell, and last one whose answer was taken (they go in order). */
+  /** Last run sent through the doorbell. */
   #job = 0;
-  #answered = 0;
+  /** The doorbell's answers, taken in run order (undefined on the postMessage path). */
+  readonly #answers: DoorbellAnswers | undefined;
   /** How soon this replica's doorbell answers: whether the caller polls for the next answer. */
   readonly #answerTimes = new AnswerTimes();
 
@@ -147,6 +147,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#bell = data.doorbell ? doorbellViews(data.doorbell) : undefined;
     this.#inputNames = ready.inputs.map((input) => input.name);
     this.#outputNames = ready.outputs.map((output) => output.name);
+    this.#answers = this.#bell
+      ? new DoorbellAnswers(this.#bell, this.#outputNames, (slab) => options.arena.hasSlab(slab))
+      : undefined;
     worker.on('message', (message: FromWorker) => this.#receive(message));
     worker.on('error', (error) => {
       this.#error = error; // the 'exit' that follows does the accounting
@@ -270,7 +273,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     if (
       bell &&
       this.#viaPort.size === 0 &&
-      this.#job - this.#answered < SLOTS &&
+      this.#job - this.#answers!.answered < SLOTS &&
       writeRequest(bell.request[slotOf(this.#job + 1)]!, id, this.#inputNames, feeds)
     ) {
       const job = ++this.#job;
@@ -313,32 +316,15 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     // A dead worker's last answers were taken by #exit, before its messages were failed.
     if (this.#alive) {
       this.#answerTimes.record((performance.now() - start) * 1000);
-      this.#takeAnswers(bell);
+      this.#takeAnswers();
     }
   }
 
-  /**
-   * Takes the answers of every run up to DONE, in order, each once. A run answered on the port (a
-   * failure, or outputs in a slab it announced there) is settled by that message; here it is only
-   * counted. An answer in the area whose outputs lie in a slab this thread has not attached yet
-   * (another run announced it on the port, and that message is still on its way) waits for it:
-   * the slab message takes the answers again.
-   */
-  #takeAnswers(bell: DoorbellViews): void {
-    const done = Atomics.load(bell.words, WORD.DONE);
-    while (this.#answered < done) {
-      const job = this.#answered + 1;
-      const slot = slotOf(job);
-      if (Atomics.load(bell.words, WORD.ANSWER + slot) === ANSWER.AREA) {
-        const answer = readResponse(bell.response[slot]!, this.#outputNames);
-        for (const name in answer.outputs) {
-          if (!this.#options.arena.hasSlab(answer.outputs[name]!.slab)) return;
-        }
-        this.#answered = job;
-        const { id, outputs, held, ...stats } = answer;
-        this.#receive({ type: 'result', id, outputs, stats, held });
-      } else this.#answered = job;
-    }
+  /** Takes the doorbell's answers that are in (see DoorbellAnswers), then sends what was held. */
+  #takeAnswers(): void {
+    this.#answers?.take(({ id, outputs, held, ...stats }) =>
+      this.#receive({ type: 'result', id, outputs, stats, held }),
+    );
     this.#sendHeld();
   }
 
@@ -396,7 +382,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#terminating = true;
     // What the worker has answered in the area is delivered; what it answered on the port is
     // settled by that message, which Node delivers before the exit (or else by #exit).
-    if (this.#bell) this.#takeAnswers(this.#bell);
+    this.#takeAnswers();
     for (const { flight, started } of this.#takeAllInFlight(true)) {
       const Crashed = started ? ActorCrashedError : NeverStartedError;
       flight.reject(
@@ -431,8 +417,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     switch (message.type) {
       case 'slab':
         this.#options.slabs.received(message.slab, message.buffer, this.#worker);
-        // An answer in the doorbell may have waited for this slab (see #takeAnswers).
-        if (this.#bell && this.#alive) this.#takeAnswers(this.#bell);
+        // An answer in the doorbell may have waited for this slab (see DoorbellAnswers).
+        if (this.#alive) this.#takeAnswers();
         return;
       case 'result':
       case 'result-batch':
@@ -468,7 +454,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     keepAnswered = false,
   ): { readonly flight: InFlight; readonly started: boolean }[] {
     const held = new Set(this.#held.map((h) => h.id));
-    const done = this.#bell ? Atomics.load(this.#bell.words, WORD.DONE) : this.#answered;
+    const done = this.#bell ? Atomics.load(this.#bell.words, WORD.DONE) : 0;
     const taken: { readonly flight: InFlight; readonly started: boolean }[] = [];
     for (const flight of this.#inFlight.values()) {
       if (keepAnswered && flight.job !== undefined && flight.job <= done) continue;
@@ -492,7 +478,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     // delivered replies, like the port's messages that Node delivers before 'exit'. Nothing held
     // is sent to the dead worker meanwhile (#sendHeld stops while terminating).
     this.#terminating = true;
-    if (this.#bell) this.#takeAnswers(this.#bell);
+    this.#takeAnswers();
     this.#alive = false;
     if (this.#bell) {
       forgetDead(this.#options.awake, this.#bell.words);

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ANSWER,
+  createDoorbell,
+  type DoorbellViews,
+  doorbellViews,
+  slotOf,
+  WORD,
+  writeResponse,
+} from '../src/actor/doorbell.js';
+import { DoorbellAnswers } from '../src/actor/doorbell-answers.js';
+
+const NAMES = ['out'];
+
+/** What the worker does when it answers run `job`: in its slot's area, or on the port. */
+function answer(bell: DoorbellViews, job: number, how: 'area' | 'port', slab = 0): void {
+  const slot = slotOf(job);
+  if (how === 'area') {
+    const out = { slab, offset: 64, byteLength: 4, gen: 1, dtype: 'float32' as const, dims: [1] };
+    const ok = writeResponse(bell.response[slot]!, NAMES, {
+      id: 100 + job,
+      outputs: { out },
+      copiedIn: 4,
+      copiedOut: 4,
+      runMs: 0.1,
+      totalMs: 0.2,
+      held: [],
+    });
+    expect(ok).toBe(true);
+  }
+  Atomics.store(bell.words, WORD.ANSWER + slot, how === 'area' ? ANSWER.AREA : ANSWER.PORT);
+  Atomics.store(bell.words, WORD.DONE, job);
+}
+
+describe("a doorbell's answers on the runtime's side", () => {
+  it('are taken in run order, each once; answers on the port are only counted', () => {
+    const bell = doorbellViews(createDoorbell());
+    const answers = new DoorbellAnswers(bell, NAMES, () => true);
+    const got: number[] = [];
+    answer(bell, 1, 'area');
+    answer(bell, 2, 'port');
+    answers.take((result) => got.push(result.id));
+    answer(bell, 3, 'area');
+    answers.take((result) => got.push(result.id));
+    answers.take((result) => got.push(result.id));
+    expect(got).toEqual([101, 103]);
+    expect(answers.answered).toBe(3);
+  });
+
+  it('wait, in order, while an answer points into a slab not attached yet, and go on once it is', () => {
+    const bell = doorbellViews(createDoorbell());
+    const attached = new Set([0]);
+    const answers = new DoorbellAnswers(bell, NAMES, (slab) => attached.has(slab));
+    const got: number[] = [];
+    answer(bell, 1, 'area', 7); // its slab's announcement is still on the port
+    answer(bell, 2, 'area', 0);
+    answers.take((result) => got.push(result.id));
+    expect(got).toEqual([]);
+    expect(answers.answered).toBe(0);
+    attached.add(7);
+    answers.take((result) => got.push(result.id));
+    expect(got).toEqual([101, 102]);
+  });
+
+  it('count an answer as taken before handing it on, so what that calls sees its slot free', () => {
+    const bell = doorbellViews(createDoorbell());
+    const answers = new DoorbellAnswers(bell, NAMES, () => true);
+    answer(bell, 1, 'area');
+    const seen: number[] = [];
+    answers.take(() => seen.push(answers.answered));
+    expect(seen).toEqual([1]);
+  });
+});
