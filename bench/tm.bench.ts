@@ -15,11 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { type LookupOptions, TranslationMemory } from '../src/mt/tm/index.js';
-import {
-  seededRandom,
-  syntheticCorpus,
-  writeSyntheticTmx,
-} from '../test/fixtures/tmx/synthetic-corpus.js';
+import { seededRandom } from '../src/util/mulberry32.js';
+import { syntheticCorpus, writeSyntheticTmx } from '../test/fixtures/tmx/synthetic-corpus.js';
 
 const SIZE = Number(process.argv[2] ?? 200_000);
 const QUERIES = 500;

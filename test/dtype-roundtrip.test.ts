@@ -7,7 +7,7 @@ import {
   type DTypeArray,
   type NumericDType,
 } from '../src/tensor/index.js';
-import { seededRandom } from './fixtures/arena-pattern.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 const random = seededRandom(42);
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));

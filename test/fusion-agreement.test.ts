@@ -6,7 +6,8 @@ import {
   fuse,
   fusedKinds,
 } from '../src/fusion/kernels/index.js';
-import { randomInput, referenceLogProbs, seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
+import { randomInput, referenceLogProbs } from './fixtures/fusion-reference.js';
 
 const ROWS = 40;
 const CLASSES = 11;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fastExp } from '../src/fusion/kernels/index.js';
-import { seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 describe('fast exp used by the softmax kernels', () => {
   it('is within 1e-12 relative of Math.exp over [-708, 0]', () => {

@@ -7,7 +7,8 @@ import {
   fuse,
   fusionStrategies,
 } from '../src/fusion/kernels/index.js';
-import { randomInput, seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
+import { randomInput } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;
 const ROWS = 6;

@@ -9,7 +9,7 @@ import {
   readLabelledSet,
   saveFusionWeights,
 } from '../src/fusion/learn/index.js';
-import { seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 let dir = '';
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import {
   labelledSetFrom,
   parameterObjective,
 } from '../src/fusion/learn/index.js';
-import { seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 function randomSet(random: () => number, size: number, models: number, classes: number) {
   const outputs = Array.from({ length: size }, () =>

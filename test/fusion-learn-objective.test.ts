@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFusionScratch, fuse } from '../src/fusion/kernels/index.js';
 import { evaluateFusion, labelledSetFrom } from '../src/fusion/learn/index.js';
-import { seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 describe('the learning loss is the fused NLL the kernels compute', () => {
   for (const strategy of ['weighted-mean', 'log-linear'] as const) {

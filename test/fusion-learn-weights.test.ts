@@ -5,7 +5,7 @@ import {
   labelledSetFrom,
   learnFusionWeights,
 } from '../src/fusion/learn/index.js';
-import { seededRandom } from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 
 const CLASSES = 8;
 

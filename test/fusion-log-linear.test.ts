@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fuseLogLinear } from '../src/fusion/kernels/index.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 import {
   largestError,
   randomInput,
   referenceLogLinear,
   runKernel,
-  seededRandom,
 } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;

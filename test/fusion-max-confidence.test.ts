@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fuseMaxConfidence } from '../src/fusion/kernels/index.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 import {
   largestError,
   randomInput,
   referenceMaxConfidence,
   runKernel,
-  seededRandom,
 } from './fixtures/fusion-reference.js';
 
 const KINDS = ['logits', 'logprobs', 'probs'] as const;

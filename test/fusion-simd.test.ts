@@ -10,12 +10,8 @@ import {
 } from '../src/fusion/kernels/index.js';
 import { SIMD_EXP_FLOOR, simdModule } from '../src/fusion/kernels/simd/simd-module.js';
 import { webAssembly } from '../src/fusion/kernels/simd/wasm-api.js';
-import {
-  largestError,
-  randomInput,
-  referenceWeightedMean,
-  seededRandom,
-} from './fixtures/fusion-reference.js';
+import { seededRandom } from '../src/util/mulberry32.js';
+import { largestError, randomInput, referenceWeightedMean } from './fixtures/fusion-reference.js';
 
 type RowExp = (
   src: number,

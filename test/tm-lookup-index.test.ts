@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreTokens, TranslationMemory } from '../src/mt/tm/index.js';
 import { exactKey } from '../src/mt/tm/tokenize.js';
-import { seededRandom, syntheticCorpus } from './fixtures/tmx/synthetic-corpus.js';
+import { seededRandom } from '../src/util/mulberry32.js';
+import { syntheticCorpus } from './fixtures/tmx/synthetic-corpus.js';
 
 const SIZE = 3000;
 

@@ -1,3 +1,4 @@
+export { seededRandom } from '../../util/mulberry32.js';
 export { AdamW, type AdamWOptions } from './adamw.js';
 export {
   createObjectiveScratch,
@@ -26,4 +27,3 @@ export {
   learnFusionWeights,
   splitExamples,
 } from './learn-fusion.js';
-export { seededRandom } from './seeded-random.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../util/mulberry32.js';
 import { AdamW } from './adamw.js';
 import {
   createObjectiveScratch,
@@ -7,7 +8,7 @@ import {
 } from './fusion-objective.js';
 import { decodeParameters, parameterObjective } from './fusion-parameters.js';
 import type { LabelledSet } from './labelled-set.js';
-import { seededRandom, shuffle } from './seeded-random.js';
+import { shuffle } from './shuffle.js';
 
 export interface LearnFusionOptions {
   readonly strategy: LearnableStrategy;
