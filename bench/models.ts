@@ -13,15 +13,4 @@ export function identityModel(width: number): Uint8Array {
     .toBytes();
 }
 
-/** Seeded float32 data in [-1, 1), the same on every run. */
-export function seededFloats(seed: number, length: number): Float32Array {
-  let state = seed >>> 0 || 1;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = ((state >>> 0) / 2 ** 32) * 2 - 1;
-  }
-  return out;
-}
+export { seededFloats } from '../test/support/seeded-floats.js';
