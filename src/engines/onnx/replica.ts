@@ -96,7 +96,8 @@ interface InFlight {
  * The worker runs one message at a time (ONNX Runtime's run blocks its thread anyway); with the
  * doorbell, a second message waits in the doorbell's other slot, so the worker starts it the
  * moment it has answered the first, without waiting for this thread (`depth` 2). When the worker
- * dies, each message on it, running or waiting, is answered with an ActorCrashedError.
+ * dies, the message it was running is answered with an ActorCrashedError, and one it never
+ * started with a NeverStartedError, which puts it back in line.
  */
 export class Replica implements Runner<Record<string, TensorDescriptor>, ReplicaReply> {
   readonly index: number;
@@ -255,8 +256,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
           ? resolve({ outputs: reply.outputs, stats: reply.stats, replica: this.index })
           : reject(new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`));
       this.#inFlight.set(id, { id, resolve: settle, reject });
-      const others = this.#inFlight.size - 1 - this.#held.length;
-      if (this.#held.length > 0 || !this.#send(id, feeds, others)) this.#held.push({ id, feeds });
+      if (this.#held.length > 0 || !this.#send(id, feeds)) this.#held.push({ id, feeds });
     });
   }
 
@@ -265,11 +265,11 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
    * runs one at a time), or on the port when nothing else is on the worker (feeds the doorbell
    * cannot carry: strings, many tensors). False when neither can take it now: it is held, and
    * sent when an answer frees the way (#sendHeld).
-   *
-   * @param others messages sent to the worker and not yet answered
    */
-  #send(id: number, feeds: Record<string, TensorDescriptor>, others: number): boolean {
+  #send(id: number, feeds: Record<string, TensorDescriptor>): boolean {
     const bell = this.#bell;
+    // Messages sent to the worker and not yet answered, besides this one (not in #held).
+    const others = this.#inFlight.size - this.#held.length - 1;
     if (
       bell &&
       this.#viaPort.size === 0 &&
@@ -296,10 +296,11 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   /** Sends what was held, in order; tried again each time an answer is taken or received. */
   #sendHeld(): void {
     while (this.#held.length > 0 && !this.#terminating) {
-      const { id, feeds } = this.#held[0]!;
-      const others = this.#inFlight.size - this.#held.length;
-      if (!this.#send(id, feeds, others)) return;
-      this.#held.shift();
+      const next = this.#held.shift()!;
+      if (!this.#send(next.id, next.feeds)) {
+        this.#held.unshift(next);
+        return;
+      }
     }
   }
 
