@@ -94,6 +94,15 @@ export class FusionError extends RoundtableError {
   override name = 'FusionError';
 }
 
+/**
+ * The fusion kernels' WebAssembly could not be loaded: the built `.wasm` is missing, older than
+ * its `.wat` source, or does not compile on this engine although the engine has SIMD.
+ */
+export class KernelLoadError extends RoundtableError {
+  override readonly code = 'ERR_KERNEL_LOAD';
+  override name = 'KernelLoadError';
+}
+
 /** An exception thrown by user code inside a custom actor, carried across the thread boundary. */
 export class ActorError extends RoundtableError {
   override readonly code = 'ERR_ACTOR';
@@ -123,6 +132,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   PlanError,
   RoundError,
   FusionError,
+  KernelLoadError,
   ActorError,
 };
 

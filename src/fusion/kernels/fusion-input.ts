@@ -1,3 +1,5 @@
+import { KernelLoadError } from '../../errors.js';
+import { simdCapability } from './simd/simd-module.js';
 import { SimdWorkspace } from './simd/simd-workspace.js';
 
 /**
@@ -70,7 +72,10 @@ export interface FusionScratch {
 }
 
 export interface FusionScratchOptions {
-  /** Use WebAssembly SIMD where the engine has it; default true. */
+  /**
+   * true: the WebAssembly SIMD kernels, and a KernelLoadError where the engine has no SIMD;
+   * false: the scalar JavaScript loops; default: SIMD where simdCapability() finds it.
+   */
   readonly simd?: boolean;
 }
 
@@ -95,6 +100,15 @@ export function createFusionScratch(
     inverseTemperatures: new Float64Array(models),
     perModelA: new Float64Array(models),
     perModelB: new Float64Array(models),
-    simd: options.simd === false ? null : SimdWorkspace.create(classes),
+    simd: simdChosen(options.simd) ? SimdWorkspace.create(classes) : null,
   };
+}
+
+function simdChosen(option: boolean | undefined): boolean {
+  if (option === false) return false;
+  const { available, reason } = simdCapability();
+  if (option === true && !available) {
+    throw new KernelLoadError(`fusion scratch: WebAssembly SIMD was asked for, but ${reason}`);
+  }
+  return available;
 }

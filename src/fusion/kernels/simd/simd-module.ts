@@ -1,36 +1,21 @@
-import { rowExp } from './exp-kernel.js';
-import { rowLog } from './log-kernel.js';
-import { rowAbsDiff, rowShift } from './row-kernels.js';
-import { combine, rowMax } from './row-stats-kernels.js';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { KernelLoadError } from '../../../errors.js';
 import { type WasmModule, webAssembly } from './wasm-api.js';
-import { encodeModule, type WasmFunction } from './wasm-encoding.js';
 
 /**
- * The WebAssembly SIMD kernels, written as code that writes code. They work on float32 rows in
- * the module's own memory (the caller copies inputs in): all pointers are byte offsets, counts
- * are in floats. Four lanes at a time, a scalar tail for a row length that is not a multiple of 4.
+ * The WebAssembly SIMD kernels, compiled from kernels.wat (which documents each of them) by
+ * `npm run build` into kernels.wasm beside this file. They work on float32 rows in the module's
+ * own memory (the caller copies inputs in): all pointers are byte offsets, counts are in floats.
  *
- * - combine{K}{Assign|Add}[Stats](dst, rows, classes, src_1, weights_1, …[, max, argmax, check]):
- *   dst = [dst +] Σ_k w_k,r·src_k for K = 1..4, with one float32 weight per row and model (so a
- *   softmax's 1/Σexp folds into the weight); the Stats variants also take rowMax's statistics
- *   of the result on the way;
- * - rowMax(src, rows, classes, max, argmax, check): per row the maximum, its first index, and the
- *   sum of the row, which is NaN or +Infinity iff some element is (the fault check);
- * - rowExp(src, dst, rows, classes, max, invT, sums): dst = exp((src − max_r)·invT), and the row
- *   sums accumulated in float64;
- * - rowShift(src, dst, rows, classes, shift): dst = src − shift_r;
- * - rowLog(src, dst, rows, classes, threshold, count): dst = log(src), counting per row the
- *   elements below the threshold, which the caller recomputes;
- * - rowAbsDiff(a, weights, b, rows, classes, sums): per row Σ |w_r·a − b| in float64.
- *
- * exp follows Cephes' expf: t·log2(e) rounded to n (by the 1.5·2^23 trick, no conversion
- * instruction), r = t − n·ln2 with ln2 in two parts, exp(r) by a degree-6 polynomial, times 2^n
- * built in the exponent bits. Relative error about 2e-7 for t ≥ −87.3; 0 below (where a float32
- * result would be subnormal) and at −Infinity. test/fusion-simd.test.ts checks it against
- * Math.exp to 1e-6.
+ * Whether fusion takes this path is decided once per thread by {@link simdCapability}: an engine
+ * without WebAssembly SIMD gets the scalar JavaScript loops, and says so. An engine with SIMD
+ * whose kernels cannot be loaded (missing, stale or invalid binary) throws {@link KernelLoadError}
+ * instead: it never falls back silently.
  */
 
-export { SIMD_EXP_FLOOR } from './exp-kernel.js';
+/** Below this, exp(t) in float32 is subnormal: rowExp returns 0 (kernels.wat, $cFloor). */
+export const SIMD_EXP_FLOOR = -87.33654;
 
 export const MAX_COMBINED = 4;
 
@@ -80,23 +65,90 @@ export interface SimdExports {
   readonly [name: string]: unknown;
 }
 
-let compiled: WasmModule | null | undefined;
+export interface SimdCapability {
+  /** True when this engine runs WebAssembly SIMD: fusion then uses the kernels. */
+  readonly available: boolean;
+  /** Why, in words, for the log line of the scalar path and for health reports. */
+  readonly reason: string;
+}
 
-/** The compiled module, or null where this engine has no WebAssembly SIMD. Compiled once. */
-export function simdModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
+let capability: SimdCapability | undefined;
+
+/**
+ * Whether this engine has WebAssembly SIMD, decided once by validating simd-probe.wat's binary.
+ * Where it has not, a process warning (code ROUNDTABLE_SCALAR_FUSION) says that fusion takes the
+ * scalar path, and why.
+ */
+export function simdCapability(): SimdCapability {
+  if (capability !== undefined) return capability;
   const wasm = webAssembly();
   if (wasm === null) {
+    capability = { available: false, reason: 'this engine has no WebAssembly' };
+  } else if (!wasm.validate(builtBinary('simd-probe'))) {
+    capability = { available: false, reason: 'this engine has WebAssembly but not its SIMD' };
+  } else {
+    capability = { available: true, reason: 'WebAssembly SIMD' };
+  }
+  if (!capability.available) {
+    process.emitWarning(`fusion runs its scalar JavaScript loops: ${capability.reason}`, {
+      code: 'ROUNDTABLE_SCALAR_FUSION',
+    });
+  }
+  return capability;
+}
+
+let compiled: WasmModule | null | undefined;
+
+/**
+ * The compiled kernels, or null where {@link simdCapability} says the engine has no WebAssembly
+ * SIMD. Compiled once; throws {@link KernelLoadError} when the engine has SIMD and they do not load.
+ */
+export function simdModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  if (!simdCapability().available) {
     compiled = null;
     return null;
   }
-  const functions: WasmFunction[] = [rowMax(), rowExp(), rowShift(), rowLog(), rowAbsDiff()];
-  for (let k = 1; k <= MAX_COMBINED; k++) {
-    for (const accumulate of [false, true]) {
-      functions.push(combine(k, accumulate, false), combine(k, accumulate, true));
-    }
+  const bytes = builtBinary('kernels');
+  try {
+    compiled = new (webAssembly()!.Module)(bytes);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new KernelLoadError(`fusion kernels: kernels.wasm does not compile: ${detail}`);
   }
-  const bytes = encodeModule(functions);
-  compiled = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
   return compiled;
+}
+
+/**
+ * The bytes of `<name>.wasm` beside this module. Running from sources, the binary must be newer
+ * than its `.wat` (vitest's global setup and `npm run build` make it so); a stale one would run
+ * kernels that are not the ones in the source.
+ */
+function builtBinary(name: string): Uint8Array {
+  const binary = new URL(`./${name}.wasm`, import.meta.url);
+  const source = new URL(`./${name}.wat`, import.meta.url);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(binary);
+  } catch {
+    throw new KernelLoadError(
+      `fusion kernels: ${fileURLToPath(binary)} is missing; build it with \`npm run build:kernels\``,
+    );
+  }
+  const sourceTime = modifiedAt(source);
+  if (sourceTime !== undefined && sourceTime > statSync(binary).mtimeMs) {
+    throw new KernelLoadError(
+      `fusion kernels: ${name}.wasm is older than ${name}.wat; rebuild it with \`npm run build:kernels\``,
+    );
+  }
+  return bytes;
+}
+
+/** The source's modification time; undefined where it is not shipped (dist/). */
+function modifiedAt(file: URL): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
 }
