@@ -1,11 +1,42 @@
 /**
  * roundtable: ONNX models collaborating as actors on worker threads, exchanging tensors through
- * shared memory. This file is the whole public surface.
+ * shared memory. This file is the runtime's public surface: what a service needs to start a
+ * runtime, spawn actors, run plans and handle their errors. Nothing here exists for tests (they
+ * import internals by path; test/public-surface.test.ts holds the allow-list). The translation
+ * layer is `roundtable/mt` (src/mt/index.ts), the built-in models `roundtable/models`.
+ *
+ * One group per area, each under its comment: add a new export to its group.
  */
+// biome-ignore-all assist/source/organizeImports: grouped by area, so that additions merge apart.
 
+// The runtime
+export type { RuntimeEvents } from './runtime/events.js';
+export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
+export { Roundtable } from './runtime/roundtable.js';
+
+// Plans, and what running one returns
+export { decode, ensemble, layers, refine } from './plans/builders.js';
+export type {
+  ActorSpec,
+  DecodePlan,
+  Fusion,
+  FusionInputKind,
+  FusionStrategy,
+  Plan,
+  Round,
+  RoundsPlan,
+  Step,
+  StopCondition,
+} from './plans/plan.js';
+export { parsePlan, readPlanFile } from './plans/schema.js';
+export type { DecodeResult } from './supervisor/run-decode.js';
+export type { RunOptions } from './supervisor/run-rounds.js';
+export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+
+// Actors: ONNX models and custom JavaScript actors
 export type { CallOptions } from './actor/call-options.js';
 export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
-export type { IoMetadata, ModelFault, RunStats } from './actor/protocol.js';
+export type { IoMetadata, RunStats } from './actor/protocol.js';
 export type { RestartOptions } from './actor/restart-budget.js';
 export type {
   ActorOf,
@@ -21,10 +52,17 @@ export type {
   ModelActorStats,
   ModelResult,
 } from './engines/onnx/model-actor.js';
-// Actors
 export { ModelActor } from './engines/onnx/model-actor.js';
 export type { SessionOptions } from './engines/onnx/model-worker-data.js';
-// Errors
+
+// Supervision and health
+export type { HealthReport } from './observability/health.js';
+export type { Strategy } from './supervision/strategy.js';
+export type { ActorHealth, ActorState } from './supervision/supervisable.js';
+export type { SupervisorOptions } from './supervision/supervisor.js';
+export { Supervisor } from './supervision/supervisor.js';
+
+// Errors: every class has a stable `code`
 export {
   AbortError,
   ActorCrashedError,
@@ -36,6 +74,7 @@ export {
   FeedError,
   FusionError,
   InferenceError,
+  KernelLoadError,
   MailboxFullError,
   ModelLoadError,
   PlanError,
@@ -43,35 +82,8 @@ export {
   RoundtableError,
   TimeoutError,
 } from './errors.js';
-export type { HealthReport } from './observability/health.js';
-// Plans
-export { decode, ensemble, layers, refine } from './plans/builders.js';
-export type {
-  ActorSpec,
-  DecodePlan,
-  Fusion,
-  FusionInputKind,
-  FusionStrategy,
-  Plan,
-  Round,
-  RoundsPlan,
-  Step,
-  StopCondition,
-} from './plans/plan.js';
-export { parsePlan, readPlanFile } from './plans/schema.js';
-export type { ActorContext } from './runtime/context.js';
-export type { RuntimeEvents } from './runtime/events.js';
-export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
-// The runtime
-export { Roundtable } from './runtime/roundtable.js';
-export type { Strategy } from './supervision/strategy.js';
-export type { ActorHealth, ActorState } from './supervision/supervisable.js';
-export type { SupervisorOptions } from './supervision/supervisor.js';
-// Supervision and observability
-export { Supervisor } from './supervision/supervisor.js';
-export type { DecodeResult } from './supervisor/run-decode.js';
-export type { RunOptions } from './supervisor/run-rounds.js';
-export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+
+// Tensors and the arena
 export type {
   ArenaOptions,
   ArenaStats,
@@ -79,5 +91,4 @@ export type {
   HostTensor,
   TensorDescriptor,
 } from './tensor/index.js';
-// Tensors and the arena
 export { Arena, DTYPES } from './tensor/index.js';

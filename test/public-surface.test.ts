@@ -1,0 +1,274 @@
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The names each entry point exports, values and types alike, against an explicit allow-list: a
+ * new export is a decision taken here, and a test hook (fault injection, internal wiring) is not
+ * one a user should see.
+ */
+const ROUNDTABLE = [
+  // The runtime
+  'RuntimeEvents',
+  'ActorStopped',
+  'PlanResult',
+  'RoundtableOptions',
+  'Roundtable',
+  // Plans
+  'decode',
+  'ensemble',
+  'layers',
+  'refine',
+  'ActorSpec',
+  'DecodePlan',
+  'Fusion',
+  'FusionInputKind',
+  'FusionStrategy',
+  'Plan',
+  'Round',
+  'RoundsPlan',
+  'Step',
+  'StopCondition',
+  'parsePlan',
+  'readPlanFile',
+  'DecodeResult',
+  'RunOptions',
+  'FusionTrace',
+  'RoundTrace',
+  'StepTrace',
+  'Trace',
+  // Actors
+  'CallOptions',
+  'MailboxOptions',
+  'OverflowPolicy',
+  'IoMetadata',
+  'RunStats',
+  'RestartOptions',
+  'ActorOf',
+  'CustomActorContext',
+  'CustomActorOptions',
+  'CustomActorRef',
+  'CustomActorSignature',
+  'RunnableActor',
+  'CustomActor',
+  'ModelActorOptions',
+  'ModelActorStats',
+  'ModelResult',
+  'ModelActor',
+  'SessionOptions',
+  // Supervision and health
+  'HealthReport',
+  'Strategy',
+  'ActorHealth',
+  'ActorState',
+  'SupervisorOptions',
+  'Supervisor',
+  // Errors
+  'AbortError',
+  'ActorCrashedError',
+  'ActorError',
+  'ActorStoppedError',
+  'ArenaFullError',
+  'BatchingError',
+  'DescriptorError',
+  'FeedError',
+  'FusionError',
+  'InferenceError',
+  'KernelLoadError',
+  'MailboxFullError',
+  'ModelLoadError',
+  'PlanError',
+  'RoundError',
+  'RoundtableError',
+  'TimeoutError',
+  // Tensors and the arena
+  'ArenaOptions',
+  'ArenaStats',
+  'DType',
+  'HostTensor',
+  'TensorDescriptor',
+  'Arena',
+  'DTYPES',
+];
+
+const MT = [
+  // Translating
+  'TranslationService',
+  'TranslationServiceOptions',
+  'RefineStep',
+  'TRANSLATION_METHODS',
+  'TranslateOptions',
+  'Translation',
+  'TranslationMethod',
+  'Translator',
+  'TranslatorOptions',
+  'EngineSpec',
+  'LoadedTranslationPlan',
+  'loadTranslationPlan',
+  'RoutesFile',
+  'TokenizerSpec',
+  'TranslationPlan',
+  'buildPrompt',
+  'PromptLayout',
+  'PromptParts',
+  'promptLayout',
+  'splitWindow',
+  'windowsFor',
+  'EngineFusion',
+  'EngineFusionOptions',
+  'learnEngineFusion',
+  'DevTuning',
+  'DevTuningOptions',
+  'TunedEngine',
+  'tuneOnDev',
+  'TranslationError',
+  // Tokenizers
+  'joinWords',
+  'SpecialIds',
+  'splitWords',
+  'Tokenizer',
+  'WordTokenizer',
+  'WordVocabulary',
+  // Quality estimation and MBR
+  'QeScore',
+  'QualityEstimator',
+  'QualityEstimatorOptions',
+  'chrfUtility',
+  'MbrOptions',
+  'MbrSelection',
+  'mbrSelect',
+  'Utility',
+  // The hint actor
+  'HintActorOptions',
+  'DEFAULT_HINT_BONUS',
+  'HintBonus',
+  'hintLogits',
+  'spawnHintActor',
+  // The translation memory and its actor
+  'AnalysisBandName',
+  'AnalysisReport',
+  'AnalysisRow',
+  'TextSplit',
+  'ANALYSIS_BANDS',
+  'formatAnalysisTable',
+  'TmxLocation',
+  'TmClosedError',
+  'TmDatabaseError',
+  'TmxFormatError',
+  'TmxParseError',
+  'LookupOptions',
+  'LookupTrace',
+  'canonicalRange',
+  'canonicalTag',
+  'rangeMatches',
+  'SegmentInput',
+  'SegmentMetadata',
+  'SourceInput',
+  'TargetInput',
+  'TmMatch',
+  'TmNote',
+  'TmProp',
+  'TmSegment',
+  'PairCount',
+  'similarity',
+  'ExportFilter',
+  'ExportSummary',
+  'ImportIssue',
+  'ImportOptions',
+  'ImportProgress',
+  'ImportSource',
+  'ImportSummary',
+  'scoreTokens',
+  'wordCount',
+  'AnalyzeOptions',
+  'TmStats',
+  'TranslationMemory',
+  'TmActorOptions',
+  'TmActor',
+  'TmHit',
+  'TmOffer',
+  // Metrics
+  'BleuComputation',
+  'BleuOptions',
+  'BleuScore',
+  'BleuScoringOptions',
+  'SmoothMethod',
+  'computeBleu',
+  'corpusBleu',
+  'sentenceBleu',
+  'BleuTokenizerName',
+  'BLEU_TOKENIZERS',
+  'bleuTokenizer',
+  'ChrfOptions',
+  'ChrfScore',
+  'chrfPlusPlus',
+  'corpusChrf',
+  'sentenceChrf',
+  'formatFixed',
+  'ReferenceStreams',
+  'MetricScore',
+  'formatScoreLine',
+  'scoreRecord',
+  'SACREBLEU_VERSION',
+  'tokenize13a',
+  'tokenizeIntl',
+  // The synthetic pair
+  'ParallelSentence',
+  'SyntheticPair',
+  'SyntheticPairOptions',
+  'WriteSyntheticPairOptions',
+  'WrittenSyntheticPair',
+  'writeSyntheticPair',
+];
+
+/** Words that mark a test hook or internal wiring, which no public name may carry. */
+const HOOK_WORDS = new Set([
+  'fault',
+  'inject',
+  'injection',
+  'mock',
+  'stub',
+  'fake',
+  'test',
+  'testing',
+]);
+
+/** The words of an identifier: ModelFault → model, fault; DEFAULT_HINT_BONUS → default, hint, bonus. */
+function words(name: string): string[] {
+  return name
+    .split(/_|(?<=[a-z0-9])(?=[A-Z])/)
+    .map((word) => word.toLowerCase())
+    .filter((word) => word !== '');
+}
+
+const entries = {
+  roundtable: ['src/index.ts', ROUNDTABLE],
+  'roundtable/mt': ['src/mt/index.ts', MT],
+} as const;
+
+/** Every name an entry exports, as TypeScript resolves it (re-exports and `export *` included). */
+function exportedNames(entry: string): string[] {
+  const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2023,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+  });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  return checker.getExportsOfModule(module).map((symbol) => symbol.getName());
+}
+
+describe('each entry point exports exactly its allow-list, and no test hook', () => {
+  for (const [name, [entry, allowed]] of Object.entries(entries)) {
+    it(`${name} (${entry})`, () => {
+      const names = exportedNames(entry);
+      expect([...names].sort()).toEqual([...allowed].sort());
+      expect(names.filter((n) => words(n).some((word) => HOOK_WORDS.has(word)))).toEqual([]);
+    });
+  }
+});
