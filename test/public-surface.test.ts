@@ -138,6 +138,8 @@ const MT = [
   'MbrSelection',
   'mbrSelect',
   'Utility',
+  'MbrPool',
+  'MbrPoolOptions',
   // The hint actor
   'HintActorOptions',
   'DEFAULT_HINT_BONUS',

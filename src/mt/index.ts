@@ -72,7 +72,7 @@ export {
   type QualityEstimatorOptions,
 } from './qe/quality-estimator.js';
 
-// Minimum Bayes risk
+// Minimum Bayes risk, on the caller or on a piscina pool
 export {
   chrfUtility,
   type MbrOptions,
@@ -80,6 +80,7 @@ export {
   mbrSelect,
   type Utility,
 } from './mbr/mbr.js';
+export { MbrPool, type MbrPoolOptions } from './mbr/mbr-pool.js';
 
 // The hint actor: a fuzzy match's target as one more model of a decode
 export type { HintActorOptions } from './hint/hint-actor.js';

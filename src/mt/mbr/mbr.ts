@@ -23,6 +23,20 @@ export interface MbrSelection {
   readonly expected: readonly number[];
 }
 
+/** Throws the RangeError that mbrSelect throws for these candidates and weights, if any. */
+export function checkMbrInput(
+  candidates: readonly string[],
+  weights: readonly number[] | undefined,
+): void {
+  const n = candidates.length;
+  if (n === 0) throw new RangeError('mbr: no candidates to choose from');
+  if (weights === undefined) return;
+  if (weights.length !== n)
+    throw new RangeError(`mbr: ${weights.length} weights for ${n} candidates`);
+  if (!weights.every((w) => Number.isFinite(w) && w >= 0))
+    throw new RangeError('mbr: weights must be finite and non-negative');
+}
+
 /**
  * Minimum Bayes risk selection: the candidate with the highest expected utility when the true
  * translation is drawn from the candidates themselves, E[u(c)] = Σ_j w_j u(c, c_j) over the
@@ -31,14 +45,10 @@ export interface MbrSelection {
  * the earlier candidate.
  */
 export function mbrSelect(candidates: readonly string[], options: MbrOptions = {}): MbrSelection {
+  checkMbrInput(candidates, options.weights);
   const n = candidates.length;
-  if (n === 0) throw new RangeError('mbr: no candidates to choose from');
   const utility = options.utility ?? chrfUtility;
   const weights = options.weights ?? candidates.map(() => 1);
-  if (weights.length !== n)
-    throw new RangeError(`mbr: ${weights.length} weights for ${n} candidates`);
-  if (!weights.every((w) => Number.isFinite(w) && w >= 0))
-    throw new RangeError('mbr: weights must be finite and non-negative');
   // Utilities of distinct strings only: candidates from several engines often coincide.
   const cache = new Map<string, number>();
   const expected = candidates.map((hypothesis, i) => {

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { PlanError } from '../../errors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { spawnHintActor } from '../hint/spawn-hint-actor.js';
+import { MbrPool } from '../mbr/mbr-pool.js';
 import { QualityEstimator } from '../qe/quality-estimator.js';
 import { TmActor } from '../tm-actor/tm-actor-client.js';
 import { type Tokenizer, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
@@ -36,6 +37,7 @@ export class TranslationService {
   readonly #runtime: Roundtable;
   readonly #translator: Translator;
   readonly #tm: TmActor | undefined;
+  readonly #mbrPool: MbrPool | undefined;
   readonly #storeAtLeast: number | undefined;
 
   private constructor(
@@ -45,6 +47,7 @@ export class TranslationService {
     runtime: Roundtable,
     translator: Translator,
     tm: TmActor | undefined,
+    mbrPool: MbrPool | undefined,
   ) {
     this.plan = plan;
     this.method = method;
@@ -52,6 +55,7 @@ export class TranslationService {
     this.#runtime = runtime;
     this.#translator = translator;
     this.#tm = tm;
+    this.#mbrPool = mbrPool;
     const p = plan.plan;
     this.#storeAtLeast = p.tm?.storeAtLeast ?? p.qe?.threshold;
   }
@@ -65,6 +69,8 @@ export class TranslationService {
     const tokenizer = await loadTokenizer(plan.tokenizer, loaded.resolve);
     const layout = promptLayout(tokenizer, plan.prompt ?? {});
     const runtime = await Roundtable.create();
+    // The mbr method's selection runs on a pool thread, off the event loop of the caller.
+    const mbrPool = method === 'mbr' ? MbrPool.create() : undefined;
     try {
       const hintWeight = plan.tm?.hintWeight ?? 0.1;
       const [qe, tm] = await Promise.all([
@@ -108,9 +114,11 @@ export class TranslationService {
         ...(qe ? { qe } : {}),
         ...(plan.qe?.threshold !== undefined ? { refine: { threshold: plan.qe.threshold } } : {}),
         ...(tm ? { tm } : {}),
+        ...(mbrPool ? { mbrPool } : {}),
       });
-      return new TranslationService(loaded, method, tokenizer, runtime, translator, tm);
+      return new TranslationService(loaded, method, tokenizer, runtime, translator, tm, mbrPool);
     } catch (error) {
+      await mbrPool?.close();
       await runtime.close();
       throw error;
     }
@@ -132,7 +140,7 @@ export class TranslationService {
 
   async close(): Promise<void> {
     try {
-      await this.#tm?.close();
+      await Promise.all([this.#tm?.close(), this.#mbrPool?.close()]);
     } finally {
       await this.#runtime.close();
     }

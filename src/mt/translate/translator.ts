@@ -2,6 +2,7 @@ import { decode } from '../../plans/builders.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import type { DecodeResult } from '../../supervisor/run-decode.js';
 import { mbrSelect } from '../mbr/mbr.js';
+import type { MbrPool } from '../mbr/mbr-pool.js';
 import type { QeScore, QualityEstimator } from '../qe/quality-estimator.js';
 import type { TmActor } from '../tm-actor/tm-actor-client.js';
 import type { TmHit } from '../tm-actor/tm-hit.js';
@@ -75,6 +76,11 @@ export interface TranslatorOptions {
     readonly tokenThreshold?: number;
   };
   readonly tm?: TmActor;
+  /**
+   * Where the `mbr` method's selection runs: on this pool (mbr/mbr-pool.ts), off the caller's
+   * event loop. Without it, mbrSelect runs on the caller.
+   */
+  readonly mbrPool?: MbrPool;
 }
 
 export interface TranslateOptions {
@@ -259,10 +265,12 @@ export class Translator {
       }
       case 'mbr': {
         const candidates = await this.#candidates(work, tally);
-        const { index } = mbrSelect(
-          candidates.map((c) => c.text),
-          { weights: candidates.map((c) => c.evidence) },
-        );
+        const texts = candidates.map((c) => c.text);
+        const weights = candidates.map((c) => c.evidence);
+        const pool = this.#options.mbrPool;
+        const { index } = pool
+          ? await pool.select(texts, { weights })
+          : mbrSelect(texts, { weights });
         return this.#asTranslation(candidates[index]!.tokens);
       }
       case 'refine':
