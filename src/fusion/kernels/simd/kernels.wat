@@ -12,8 +12,8 @@
 ;; `block $X_done (loop $next_X (br_if $X_done (i32.ge_s counter end)) … (br $next_X))`.
 ;;
 ;; The combine kernels come in 16 written-out variants (1 to 4 models, assign or add, with or
-;; without the statistics) rather than one with a loop over models: the loop over models would
-;; cost a load of each model's pointer and weight per vector.
+;; without the statistics) rather than one with a loop over models, so that each keeps every
+;; source pointer and weight in a local. The Stats variants inline rowMax's statistics.
 (module
   (import "env" "memory" (memory 1))
 
@@ -43,6 +43,7 @@
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
             (local.set $v (v128.load align=4 (i32.add (local.get $src) (local.get $o))))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -126,9 +127,9 @@
   ;; instruction), r = t − n·ln2 with ln2 in two parts so that n·LN2_HIGH is exact, exp(r) =
   ;; 1 + r + r²·P(r) with P the Taylor coefficients 1/720 … 1/2 (for |r| ≤ ln2/2 the first omitted
   ;; term is below 1.3e-7, about two float32 ulps), times 2^n built in the exponent bits. Relative
-  ;; error about 2e-7 for t ≥ −87.33654; 0 below (where a float32 result would be subnormal: the
-  ;; final andnot clears lanes under $cFloor) and at −Infinity. No clamp: below the floor the
-  ;; exponent bits are garbage, and that mask clears them.
+  ;; error about 2e-7 for t ≥ −87.33654; 0 below (where a float32 result would be subnormal) and at
+  ;; −Infinity. No clamp: below the floor the exponent bits are garbage, and the final mask clears
+  ;; them. test/fusion-simd.test.ts checks it against Math.exp to 1e-6.
   ;;
   ;; The constants live in locals, set once per call: TurboFan does not hoist a splat of a constant
   ;; out of a wasm loop, and ten splats per four elements cost as much as the arithmetic. Two
@@ -147,13 +148,16 @@
     (local $cPoly4 v128)
     (local.set $rowBytes (i32.shl (local.get $classes) (i32.const 2)))
     (local.set $vecBytes (i32.shl (i32.and (local.get $classes) (i32.const -4)) (i32.const 2)))
+    ;; SIMD_EXP_FLOOR (simd-module.ts): below it exp(t) in float32 is subnormal
     (local.set $cFloor (f32x4.splat (f32.const -0x1.5d589ep+6 (;=-87.3365;))))
     (local.set $cLog2e (f32x4.splat (f32.const 0x1.715476p+0 (;=1.4427;))))
     (local.set $cLn2High (f32x4.splat (f32.const 0x1.63p-1 (;=0.693359;))))
     (local.set $cLn2Low (f32x4.splat (f32.const -0x1.bd0106p-13 (;=-0.000212194;))))
     (local.set $cOne (f32x4.splat (f32.const 1)))
     (local.set $cRounder (f32x4.splat (f32.const 0x1.8p+23 (;=1.25829e+07;))))
+    ;; 127 − 0x4b400000 (the bits of 1.5·2^23) in every lane
     (local.set $cBias (v128.const i32x4 0xb4c0007f 0xb4c0007f 0xb4c0007f 0xb4c0007f))
+    ;; P: 1/720, 1/120, 1/24, 1/6, 1/2
     (local.set $cPoly0 (f32x4.splat (f32.const 0x1.6c16c2p-10 (;=0.00138889;))))
     (local.set $cPoly1 (f32x4.splat (f32.const 0x1.111112p-7 (;=0.00833333;))))
     (local.set $cPoly2 (f32x4.splat (f32.const 0x1.555556p-5 (;=0.0416667;))))
@@ -182,47 +186,38 @@
                   (v128.load align=4 (i32.add (local.get $src) (local.get $o)))
                   (local.get $vm))
                 (local.get $vinv)))
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
-            (local.set $y0
-              (f32x4.sub
-                (local.tee $n0
-                  (f32x4.add
-                    (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
-                    (local.get $cRounder)))
-                (local.get $cRounder)))
+            ;; y = n = round(t·log2 e): adding 1.5·2^23 rounds into the low mantissa bits, n keeps them
+            (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
+            (f32x4.add (local.get $cRounder))
+            (local.tee $n0)
+            (f32x4.sub (local.get $cRounder))
+            (local.set $y0)
+            ;; r = t − y·ln2, ln2 in two parts so that y·LN2_HIGH is exact
             (local.set $r0
               (f32x4.sub
                 (f32x4.sub (local.get $r0) (f32x4.mul (local.get $y0) (local.get $cLn2High)))
                 (f32x4.mul (local.get $y0) (local.get $cLn2Low))))
-            (local.tee $e0
-              (v128.andnot
-                (f32x4.mul
-                  (f32x4.add
-                    (f32x4.add
-                      (f32x4.mul
-                        (f32x4.mul
-                          (f32x4.add
-                            (f32x4.mul
-                              (f32x4.add
-                                (f32x4.mul
-                                  (f32x4.add
-                                    (f32x4.mul
-                                      (f32x4.add
-                                        (f32x4.mul (local.get $cPoly0) (local.get $r0))
-                                        (local.get $cPoly1))
-                                      (local.get $r0))
-                                    (local.get $cPoly2))
-                                  (local.get $r0))
-                                (local.get $cPoly3))
-                              (local.get $r0))
-                            (local.get $cPoly4))
-                          (local.get $r0))
-                        (local.get $r0))
-                      (local.get $r0))
-                    (local.get $cOne))
-                  (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
-                (f32x4.lt (local.get $t0) (local.get $cFloor))))
+            ;; exp(r) = (P(r)·r)·r + r + 1, P by Horner
+            (f32x4.add (f32x4.mul (local.get $cPoly0) (local.get $r0)) (local.get $cPoly1))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly2))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly3))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly4))
+            (f32x4.mul (local.get $r0))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $r0))
+            (f32x4.add (local.get $cOne))
+            ;; × 2^n: n's bits plus (127 − the rounder's bits), shifted into the exponent
+            (f32x4.mul (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
+            ;; 0 below the floor, and at −Infinity
+            (v128.andnot (f32x4.lt (local.get $t0) (local.get $cFloor)))
+            (local.tee $e0)
             (v128.store align=4)
+            ;; the four lanes into the float64 sum: low pair + high pair, then one add
             (local.set $s64
               (f64x2.add
                 (local.get $s64)
@@ -238,47 +233,38 @@
                   (v128.load offset=16 align=4 (i32.add (local.get $src) (local.get $o)))
                   (local.get $vm))
                 (local.get $vinv)))
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
-            (local.set $y1
-              (f32x4.sub
-                (local.tee $n1
-                  (f32x4.add
-                    (f32x4.mul (local.tee $r1 (local.get $t1)) (local.get $cLog2e))
-                    (local.get $cRounder)))
-                (local.get $cRounder)))
+            ;; y = n = round(t·log2 e): adding 1.5·2^23 rounds into the low mantissa bits, n keeps them
+            (f32x4.mul (local.tee $r1 (local.get $t1)) (local.get $cLog2e))
+            (f32x4.add (local.get $cRounder))
+            (local.tee $n1)
+            (f32x4.sub (local.get $cRounder))
+            (local.set $y1)
+            ;; r = t − y·ln2, ln2 in two parts so that y·LN2_HIGH is exact
             (local.set $r1
               (f32x4.sub
                 (f32x4.sub (local.get $r1) (f32x4.mul (local.get $y1) (local.get $cLn2High)))
                 (f32x4.mul (local.get $y1) (local.get $cLn2Low))))
-            (local.tee $e1
-              (v128.andnot
-                (f32x4.mul
-                  (f32x4.add
-                    (f32x4.add
-                      (f32x4.mul
-                        (f32x4.mul
-                          (f32x4.add
-                            (f32x4.mul
-                              (f32x4.add
-                                (f32x4.mul
-                                  (f32x4.add
-                                    (f32x4.mul
-                                      (f32x4.add
-                                        (f32x4.mul (local.get $cPoly0) (local.get $r1))
-                                        (local.get $cPoly1))
-                                      (local.get $r1))
-                                    (local.get $cPoly2))
-                                  (local.get $r1))
-                                (local.get $cPoly3))
-                              (local.get $r1))
-                            (local.get $cPoly4))
-                          (local.get $r1))
-                        (local.get $r1))
-                      (local.get $r1))
-                    (local.get $cOne))
-                  (i32x4.shl (i32x4.add (local.get $n1) (local.get $cBias)) (i32.const 23)))
-                (f32x4.lt (local.get $t1) (local.get $cFloor))))
+            ;; exp(r) = (P(r)·r)·r + r + 1, P by Horner
+            (f32x4.add (f32x4.mul (local.get $cPoly0) (local.get $r1)) (local.get $cPoly1))
+            (f32x4.mul (local.get $r1))
+            (f32x4.add (local.get $cPoly2))
+            (f32x4.mul (local.get $r1))
+            (f32x4.add (local.get $cPoly3))
+            (f32x4.mul (local.get $r1))
+            (f32x4.add (local.get $cPoly4))
+            (f32x4.mul (local.get $r1))
+            (f32x4.mul (local.get $r1))
+            (f32x4.add (local.get $r1))
+            (f32x4.add (local.get $cOne))
+            ;; × 2^n: n's bits plus (127 − the rounder's bits), shifted into the exponent
+            (f32x4.mul (i32x4.shl (i32x4.add (local.get $n1) (local.get $cBias)) (i32.const 23)))
+            ;; 0 below the floor, and at −Infinity
+            (v128.andnot (f32x4.lt (local.get $t1) (local.get $cFloor)))
+            (local.tee $e1)
             (v128.store offset=16 align=4)
+            ;; the four lanes into the float64 sum: low pair + high pair, then one add
             (local.set $s64
               (f64x2.add
                 (local.get $s64)
@@ -299,47 +285,38 @@
                   (v128.load align=4 (i32.add (local.get $src) (local.get $o)))
                   (local.get $vm))
                 (local.get $vinv)))
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
-            (local.set $y0
-              (f32x4.sub
-                (local.tee $n0
-                  (f32x4.add
-                    (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
-                    (local.get $cRounder)))
-                (local.get $cRounder)))
+            ;; y = n = round(t·log2 e): adding 1.5·2^23 rounds into the low mantissa bits, n keeps them
+            (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
+            (f32x4.add (local.get $cRounder))
+            (local.tee $n0)
+            (f32x4.sub (local.get $cRounder))
+            (local.set $y0)
+            ;; r = t − y·ln2, ln2 in two parts so that y·LN2_HIGH is exact
             (local.set $r0
               (f32x4.sub
                 (f32x4.sub (local.get $r0) (f32x4.mul (local.get $y0) (local.get $cLn2High)))
                 (f32x4.mul (local.get $y0) (local.get $cLn2Low))))
-            (local.tee $e0
-              (v128.andnot
-                (f32x4.mul
-                  (f32x4.add
-                    (f32x4.add
-                      (f32x4.mul
-                        (f32x4.mul
-                          (f32x4.add
-                            (f32x4.mul
-                              (f32x4.add
-                                (f32x4.mul
-                                  (f32x4.add
-                                    (f32x4.mul
-                                      (f32x4.add
-                                        (f32x4.mul (local.get $cPoly0) (local.get $r0))
-                                        (local.get $cPoly1))
-                                      (local.get $r0))
-                                    (local.get $cPoly2))
-                                  (local.get $r0))
-                                (local.get $cPoly3))
-                              (local.get $r0))
-                            (local.get $cPoly4))
-                          (local.get $r0))
-                        (local.get $r0))
-                      (local.get $r0))
-                    (local.get $cOne))
-                  (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
-                (f32x4.lt (local.get $t0) (local.get $cFloor))))
+            ;; exp(r) = (P(r)·r)·r + r + 1, P by Horner
+            (f32x4.add (f32x4.mul (local.get $cPoly0) (local.get $r0)) (local.get $cPoly1))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly2))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly3))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly4))
+            (f32x4.mul (local.get $r0))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $r0))
+            (f32x4.add (local.get $cOne))
+            ;; × 2^n: n's bits plus (127 − the rounder's bits), shifted into the exponent
+            (f32x4.mul (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
+            ;; 0 below the floor, and at −Infinity
+            (v128.andnot (f32x4.lt (local.get $t0) (local.get $cFloor)))
+            (local.tee $e0)
             (v128.store align=4)
+            ;; the four lanes into the float64 sum: low pair + high pair, then one add
             (local.set $s64
               (f64x2.add
                 (local.get $s64)
@@ -356,53 +333,42 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $t0
-              (f32x4.mul
-                (f32x4.sub
-                  (f32x4.splat (f32.load (i32.add (local.get $src) (local.get $o))))
-                  (local.get $vm))
-                (local.get $vinv)))
+            (f32.load (i32.add (local.get $src) (local.get $o)))
+            (f32x4.splat)
+            (f32x4.sub (local.get $vm))
+            (f32x4.mul (local.get $vinv))
+            (local.set $t0)
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
-            (local.set $y0
-              (f32x4.sub
-                (local.tee $n0
-                  (f32x4.add
-                    (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
-                    (local.get $cRounder)))
-                (local.get $cRounder)))
+            ;; y = n = round(t·log2 e): adding 1.5·2^23 rounds into the low mantissa bits, n keeps them
+            (f32x4.mul (local.tee $r0 (local.get $t0)) (local.get $cLog2e))
+            (f32x4.add (local.get $cRounder))
+            (local.tee $n0)
+            (f32x4.sub (local.get $cRounder))
+            (local.set $y0)
+            ;; r = t − y·ln2, ln2 in two parts so that y·LN2_HIGH is exact
             (local.set $r0
               (f32x4.sub
                 (f32x4.sub (local.get $r0) (f32x4.mul (local.get $y0) (local.get $cLn2High)))
                 (f32x4.mul (local.get $y0) (local.get $cLn2Low))))
-            (f32x4.extract_lane 0
-              (local.tee $e0
-                (v128.andnot
-                  (f32x4.mul
-                    (f32x4.add
-                      (f32x4.add
-                        (f32x4.mul
-                          (f32x4.mul
-                            (f32x4.add
-                              (f32x4.mul
-                                (f32x4.add
-                                  (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.add
-                                          (f32x4.mul (local.get $cPoly0) (local.get $r0))
-                                          (local.get $cPoly1))
-                                        (local.get $r0))
-                                      (local.get $cPoly2))
-                                    (local.get $r0))
-                                  (local.get $cPoly3))
-                                (local.get $r0))
-                              (local.get $cPoly4))
-                            (local.get $r0))
-                          (local.get $r0))
-                        (local.get $r0))
-                      (local.get $cOne))
-                    (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
-                  (f32x4.lt (local.get $t0) (local.get $cFloor)))))
+            ;; exp(r) = (P(r)·r)·r + r + 1, P by Horner
+            (f32x4.add (f32x4.mul (local.get $cPoly0) (local.get $r0)) (local.get $cPoly1))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly2))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly3))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $cPoly4))
+            (f32x4.mul (local.get $r0))
+            (f32x4.mul (local.get $r0))
+            (f32x4.add (local.get $r0))
+            (f32x4.add (local.get $cOne))
+            ;; × 2^n: n's bits plus (127 − the rounder's bits), shifted into the exponent
+            (f32x4.mul (i32x4.shl (i32x4.add (local.get $n0) (local.get $cBias)) (i32.const 23)))
+            ;; 0 below the floor, and at −Infinity
+            (v128.andnot (f32x4.lt (local.get $t0) (local.get $cFloor)))
+            (local.tee $e0)
+            (f32x4.extract_lane 0)
             (f32.store)
             (local.set $s
               (f64.add (local.get $s) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e0)))))
@@ -424,16 +390,18 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $vs
-          (f32x4.splat
-            (local.tee $shift
-              (f32.load (i32.add (local.get $shiftIn) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $shiftIn) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $shift)
+        (f32x4.splat)
+        (local.set $vs)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
             (v128.store align=4
+              ;; the store's address, pushed before the value that follows
               (i32.add (local.get $dst) (local.get $o))
               (f32x4.sub
                 (v128.load align=4 (i32.add (local.get $src) (local.get $o)))
@@ -444,6 +412,7 @@
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
             (f32.store
+              ;; the store's address, pushed before the value that follows
               (i32.add (local.get $dst) (local.get $o))
               (f32.sub (f32.load (i32.add (local.get $src) (local.get $o))) (local.get $shift)))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
@@ -478,13 +447,14 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $vcount
-              (i32x4.add
-                (f32x4.lt
-                  (local.tee $v (v128.load align=4 (i32.add (local.get $src) (local.get $o))))
-                  (local.get $vthr))
-                (local.get $vcount)))
+            (v128.load align=4 (i32.add (local.get $src) (local.get $o)))
+            (local.tee $v)
+            (f32x4.lt (local.get $vthr))
+            (i32x4.add (local.get $vcount))
+            (local.set $vcount)
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
+            ;; e = (bits >> 23) − 126: the exponent for a mantissa in [0.5, 1)
             (local.set $le
               (i32x4.sub
                 (i32x4.shr_u (local.get $v) (i32.const 23))
@@ -495,66 +465,42 @@
                   (local.get $v)
                   (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff))
                 (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+            ;; below √½ take 2m and e − 1, so that m − 1 stays in [√½ − 1, √2 − 1)
             (local.set $lmask
               (f32x4.lt (local.get $lm) (f32x4.splat (f32.const 0x1.6a09e6p-1 (;=0.707107;)))))
             (local.set $le (f32x4.convert_i32x4_s (i32x4.add (local.get $le) (local.get $lmask))))
-            (local.set $lz
-              (f32x4.mul
-                (local.tee $lx
-                  (f32x4.sub
-                    (f32x4.add (local.get $lm) (v128.and (local.get $lm) (local.get $lmask)))
-                    (f32x4.splat (f32.const 1))))
-                (local.get $lx)))
+            (f32x4.add (local.get $lm) (v128.and (local.get $lm) (local.get $lmask)))
+            (f32x4.sub (f32x4.splat (f32.const 1)))
+            (local.tee $lx)
+            (f32x4.mul (local.get $lx))
+            (local.set $lz)
+            ;; P(x), the degree-9 polynomial, by Horner
+            (f32x4.mul (f32x4.splat (f32.const 0x1.204376p-4 (;=0.0703768;))) (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.d7a37p-4 (;=-0.115146;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.de4a34p-4 (;=0.11677;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.fcba9ep-4 (;=-0.124201;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.23d37ep-3 (;=0.142493;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.555cap-3 (;=-0.166681;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.999d58p-3 (;=0.200007;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.fffff8p-3 (;=-0.25;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.555554p-2 (;=0.333333;))))
+            (f32x4.mul (local.get $lx))
+            ;; y = P(x)·x·z + e·LN2_LOW − z/2; log = x + y + e·LN2_HIGH
+            (f32x4.mul (local.get $lz))
             (f32x4.add
-              (f32x4.add
-                (f32x4.sub
-                  (f32x4.add
-                    (f32x4.mul
-                      (f32x4.mul
-                        (f32x4.add
-                          (f32x4.mul
-                            (f32x4.add
-                              (f32x4.mul
-                                (f32x4.add
-                                  (f32x4.mul
-                                    (f32x4.add
-                                      (f32x4.mul
-                                        (f32x4.add
-                                          (f32x4.mul
-                                            (f32x4.add
-                                              (f32x4.mul
-                                                (f32x4.add
-                                                  (f32x4.mul
-                                                    (f32x4.add
-                                                      (f32x4.mul
-                                                        (f32x4.splat
-                                                          (f32.const 0x1.204376p-4 (;=0.0703768;)))
-                                                        (local.get $lx))
-                                                      (f32x4.splat
-                                                        (f32.const -0x1.d7a37p-4 (;=-0.115146;))))
-                                                    (local.get $lx))
-                                                  (f32x4.splat
-                                                    (f32.const 0x1.de4a34p-4 (;=0.11677;))))
-                                                (local.get $lx))
-                                              (f32x4.splat
-                                                (f32.const -0x1.fcba9ep-4 (;=-0.124201;))))
-                                            (local.get $lx))
-                                          (f32x4.splat (f32.const 0x1.23d37ep-3 (;=0.142493;))))
-                                        (local.get $lx))
-                                      (f32x4.splat (f32.const -0x1.555cap-3 (;=-0.166681;))))
-                                    (local.get $lx))
-                                  (f32x4.splat (f32.const 0x1.999d58p-3 (;=0.200007;))))
-                                (local.get $lx))
-                              (f32x4.splat (f32.const -0x1.fffff8p-3 (;=-0.25;))))
-                            (local.get $lx))
-                          (f32x4.splat (f32.const 0x1.555554p-2 (;=0.333333;))))
-                        (local.get $lx))
-                      (local.get $lz))
-                    (f32x4.mul
-                      (local.get $le)
-                      (f32x4.splat (f32.const -0x1.bd0106p-13 (;=-0.000212194;)))))
-                  (f32x4.mul (local.get $lz) (f32x4.splat (f32.const 0.5))))
-                (local.get $lx))
+              (f32x4.mul
+                (local.get $le)
+                (f32x4.splat (f32.const -0x1.bd0106p-13 (;=-0.000212194;)))))
+            (f32x4.sub (f32x4.mul (local.get $lz) (f32x4.splat (f32.const 0.5))))
+            (f32x4.add (local.get $lx))
+            (f32x4.add
               (f32x4.mul (local.get $le) (f32x4.splat (f32.const 0x1.63p-1 (;=0.693359;)))))
             (v128.store align=4)
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
@@ -562,14 +508,15 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $count
-              (i32.add
-                (f32.lt
-                  (local.tee $xs (f32.load (i32.add (local.get $src) (local.get $o))))
-                  (local.get $threshold))
-                (local.get $count)))
+            (f32.load (i32.add (local.get $src) (local.get $o)))
+            (local.tee $xs)
+            (f32.lt (local.get $threshold))
+            (i32.add (local.get $count))
+            (local.set $count)
             (local.set $v (f32x4.splat (local.get $xs)))
+            ;; the store's address, pushed before the value that follows
             (i32.add (local.get $dst) (local.get $o))
+            ;; e = (bits >> 23) − 126: the exponent for a mantissa in [0.5, 1)
             (local.set $le
               (i32x4.sub
                 (i32x4.shr_u (local.get $v) (i32.const 23))
@@ -580,73 +527,49 @@
                   (local.get $v)
                   (v128.const i32x4 0x007fffff 0x007fffff 0x007fffff 0x007fffff))
                 (v128.const i32x4 0x3f000000 0x3f000000 0x3f000000 0x3f000000)))
+            ;; below √½ take 2m and e − 1, so that m − 1 stays in [√½ − 1, √2 − 1)
             (local.set $lmask
               (f32x4.lt (local.get $lm) (f32x4.splat (f32.const 0x1.6a09e6p-1 (;=0.707107;)))))
             (local.set $le (f32x4.convert_i32x4_s (i32x4.add (local.get $le) (local.get $lmask))))
-            (local.set $lz
+            (f32x4.add (local.get $lm) (v128.and (local.get $lm) (local.get $lmask)))
+            (f32x4.sub (f32x4.splat (f32.const 1)))
+            (local.tee $lx)
+            (f32x4.mul (local.get $lx))
+            (local.set $lz)
+            ;; P(x), the degree-9 polynomial, by Horner
+            (f32x4.mul (f32x4.splat (f32.const 0x1.204376p-4 (;=0.0703768;))) (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.d7a37p-4 (;=-0.115146;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.de4a34p-4 (;=0.11677;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.fcba9ep-4 (;=-0.124201;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.23d37ep-3 (;=0.142493;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.555cap-3 (;=-0.166681;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.999d58p-3 (;=0.200007;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const -0x1.fffff8p-3 (;=-0.25;))))
+            (f32x4.mul (local.get $lx))
+            (f32x4.add (f32x4.splat (f32.const 0x1.555554p-2 (;=0.333333;))))
+            (f32x4.mul (local.get $lx))
+            ;; y = P(x)·x·z + e·LN2_LOW − z/2; log = x + y + e·LN2_HIGH
+            (f32x4.mul (local.get $lz))
+            (f32x4.add
               (f32x4.mul
-                (local.tee $lx
-                  (f32x4.sub
-                    (f32x4.add (local.get $lm) (v128.and (local.get $lm) (local.get $lmask)))
-                    (f32x4.splat (f32.const 1))))
-                (local.get $lx)))
-            (f32x4.extract_lane 0
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.sub
-                    (f32x4.add
-                      (f32x4.mul
-                        (f32x4.mul
-                          (f32x4.add
-                            (f32x4.mul
-                              (f32x4.add
-                                (f32x4.mul
-                                  (f32x4.add
-                                    (f32x4.mul
-                                      (f32x4.add
-                                        (f32x4.mul
-                                          (f32x4.add
-                                            (f32x4.mul
-                                              (f32x4.add
-                                                (f32x4.mul
-                                                  (f32x4.add
-                                                    (f32x4.mul
-                                                      (f32x4.add
-                                                        (f32x4.mul
-                                                          (f32x4.splat
-                                                            (f32.const 0x1.204376p-4 (;=0.0703768;)))
-                                                          (local.get $lx))
-                                                        (f32x4.splat
-                                                          (f32.const -0x1.d7a37p-4 (;=-0.115146;))))
-                                                      (local.get $lx))
-                                                    (f32x4.splat
-                                                      (f32.const 0x1.de4a34p-4 (;=0.11677;))))
-                                                  (local.get $lx))
-                                                (f32x4.splat
-                                                  (f32.const -0x1.fcba9ep-4 (;=-0.124201;))))
-                                              (local.get $lx))
-                                            (f32x4.splat (f32.const 0x1.23d37ep-3 (;=0.142493;))))
-                                          (local.get $lx))
-                                        (f32x4.splat (f32.const -0x1.555cap-3 (;=-0.166681;))))
-                                      (local.get $lx))
-                                    (f32x4.splat (f32.const 0x1.999d58p-3 (;=0.200007;))))
-                                  (local.get $lx))
-                                (f32x4.splat (f32.const -0x1.fffff8p-3 (;=-0.25;))))
-                              (local.get $lx))
-                            (f32x4.splat (f32.const 0x1.555554p-2 (;=0.333333;))))
-                          (local.get $lx))
-                        (local.get $lz))
-                      (f32x4.mul
-                        (local.get $le)
-                        (f32x4.splat (f32.const -0x1.bd0106p-13 (;=-0.000212194;)))))
-                    (f32x4.mul (local.get $lz) (f32x4.splat (f32.const 0.5))))
-                  (local.get $lx))
-                (f32x4.mul (local.get $le) (f32x4.splat (f32.const 0x1.63p-1 (;=0.693359;))))))
+                (local.get $le)
+                (f32x4.splat (f32.const -0x1.bd0106p-13 (;=-0.000212194;)))))
+            (f32x4.sub (f32x4.mul (local.get $lz) (f32x4.splat (f32.const 0.5))))
+            (f32x4.add (local.get $lx))
+            (f32x4.add
+              (f32x4.mul (local.get $le) (f32x4.splat (f32.const 0x1.63p-1 (;=0.693359;)))))
+            (f32x4.extract_lane 0)
             (f32.store)
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
+        (i32.add (local.get $countOut) (i32.shl (local.get $r) (i32.const 2)))
         (i32.store
-          (i32.add (local.get $countOut) (i32.shl (local.get $r) (i32.const 2)))
           (i32.add
             (i32.sub
               (i32.sub
@@ -671,23 +594,23 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $vw
-          (f32x4.splat
-            (local.tee $w
-              (f32.load (i32.add (local.get $weights) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $weights) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $w)
+        (f32x4.splat)
+        (local.set $vw)
         (local.set $s64 (v128.const i32x4 0 0 0 0))
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $d
-              (f32x4.abs
-                (f32x4.sub
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $a) (local.get $o)))
-                    (local.get $vw))
-                  (v128.load align=4 (i32.add (local.get $b) (local.get $o))))))
+            (v128.load align=4 (i32.add (local.get $a) (local.get $o)))
+            (f32x4.mul (local.get $vw))
+            (f32x4.sub (v128.load align=4 (i32.add (local.get $b) (local.get $o))))
+            (f32x4.abs)
+            (local.set $d)
+            ;; the four lanes into the float64 sum: low pair + high pair, then one add
             (local.set $s64
               (f64x2.add
                 (local.get $s64)
@@ -704,14 +627,14 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $s
-              (f64.add
-                (local.get $s)
-                (f64.promote_f32
-                  (f32.abs
-                    (f32.sub
-                      (f32.mul (f32.load (i32.add (local.get $a) (local.get $o))) (local.get $w))
-                      (f32.load (i32.add (local.get $b) (local.get $o))))))))
+            (f64.add
+              (local.get $s)
+              (f64.promote_f32
+                (f32.abs
+                  (f32.sub
+                    (f32.mul (f32.load (i32.add (local.get $a) (local.get $o))) (local.get $w))
+                    (f32.load (i32.add (local.get $b) (local.get $o)))))))
+            (local.set $s)
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
         (f64.store
@@ -721,7 +644,7 @@
         (br $next_row))))
 
   ;; combine1Assign(dst, rows, classes, src0, w0):
-  ;; dst = w0_r·src0.
+  ;; dst = w0_r·src0, with one float32 weight per row and model.
   (func $combine1Assign (export "combine1Assign") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32)
     (local $r i32) (local $o i32) (local $rowEnd i32) (local $vecEnd i32) (local $rowBytes i32)
@@ -731,10 +654,11 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
@@ -759,7 +683,7 @@
         (br $next_row))))
 
   ;; combine1AssignStats(dst, rows, classes, src0, w0, maxOut, argmaxOut, checkOut):
-  ;; dst = w0_r·src0,
+  ;; dst = w0_r·src0, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine1AssignStats (export "combine1AssignStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $maxOut i32)
@@ -773,10 +697,11 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -792,6 +717,7 @@
                 (local.get $wv0)))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -871,7 +797,7 @@
         (br $next_row))))
 
   ;; combine1Add(dst, rows, classes, src0, w0):
-  ;; dst = dst + w0_r·src0.
+  ;; dst = dst + w0_r·src0, with one float32 weight per row and model.
   (func $combine1Add (export "combine1Add") (param $dst i32) (param $rows i32) (param $classes i32)
       (param $src0 i32) (param $w0 i32)
     (local $r i32) (local $o i32) (local $rowEnd i32) (local $vecEnd i32) (local $rowBytes i32)
@@ -881,10 +807,11 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
@@ -913,7 +840,7 @@
         (br $next_row))))
 
   ;; combine1AddStats(dst, rows, classes, src0, w0, maxOut, argmaxOut, checkOut):
-  ;; dst = dst + w0_r·src0,
+  ;; dst = dst + w0_r·src0, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine1AddStats (export "combine1AddStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $maxOut i32)
@@ -927,10 +854,11 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -948,6 +876,7 @@
                 (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1029,7 +958,7 @@
         (br $next_row))))
 
   ;; combine2Assign(dst, rows, classes, src0, w0, src1, w1):
-  ;; dst = w0_r·src0 + w1_r·src1.
+  ;; dst = w0_r·src0 + w1_r·src1, with one float32 weight per row and model.
   (func $combine2Assign (export "combine2Assign") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
     (local $r i32) (local $o i32) (local $rowEnd i32) (local $vecEnd i32) (local $rowBytes i32)
@@ -1040,14 +969,16 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
@@ -1078,7 +1009,7 @@
         (br $next_row))))
 
   ;; combine2AssignStats(dst, rows, classes, src0, w0, src1, w1, maxOut, argmaxOut, checkOut):
-  ;; dst = w0_r·src0 + w1_r·src1,
+  ;; dst = w0_r·src0 + w1_r·src1, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine2AssignStats (export "combine2AssignStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -1093,14 +1024,16 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -1120,6 +1053,7 @@
                   (local.get $wv1))))
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1201,7 +1135,7 @@
         (br $next_row))))
 
   ;; combine2Add(dst, rows, classes, src0, w0, src1, w1):
-  ;; dst = dst + w0_r·src0 + w1_r·src1.
+  ;; dst = dst + w0_r·src0 + w1_r·src1, with one float32 weight per row and model.
   (func $combine2Add (export "combine2Add") (param $dst i32) (param $rows i32) (param $classes i32)
       (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
     (local $r i32) (local $o i32) (local $rowEnd i32) (local $vecEnd i32) (local $rowBytes i32)
@@ -1212,41 +1146,41 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                    (local.get $wv0))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                    (local.get $wv1)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $next_vector)))
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                  (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
@@ -1254,7 +1188,7 @@
         (br $next_row))))
 
   ;; combine2AddStats(dst, rows, classes, src0, w0, src1, w1, maxOut, argmaxOut, checkOut):
-  ;; dst = dst + w0_r·src0 + w1_r·src1,
+  ;; dst = dst + w0_r·src0 + w1_r·src1, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine2AddStats (export "combine2AddStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -1269,14 +1203,16 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -1286,18 +1222,17 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                    (local.get $wv0))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                    (local.get $wv1)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1354,12 +1289,12 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                  (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $sum (f32.add (local.get $x) (local.get $sum)))
             (if
@@ -1381,7 +1316,7 @@
         (br $next_row))))
 
   ;; combine3Assign(dst, rows, classes, src0, w0, src1, w1, src2, w2):
-  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2.
+  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2, with one float32 weight per row and model.
   (func $combine3Assign (export "combine3Assign") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
       (param $src2 i32) (param $w2 i32)
@@ -1393,47 +1328,50 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                    (local.get $wv0))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                    (local.get $wv1)))
-                (f32x4.mul
-                  (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                  (local.get $wv2))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $next_vector)))
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                  (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
@@ -1441,7 +1379,7 @@
         (br $next_row))))
 
   ;; combine3AssignStats(dst, rows, classes, src0, w0, src1, w1, src2, w2, maxOut, argmaxOut, checkOut):
-  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2,
+  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine3AssignStats (export "combine3AssignStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -1457,18 +1395,21 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -1478,20 +1419,20 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                    (local.get $wv0))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                    (local.get $wv1)))
-                (f32x4.mul
-                  (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                  (local.get $wv2))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1548,12 +1489,13 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                  (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $sum (f32.add (local.get $x) (local.get $sum)))
             (if
@@ -1575,7 +1517,7 @@
         (br $next_row))))
 
   ;; combine3Add(dst, rows, classes, src0, w0, src1, w1, src2, w2):
-  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2.
+  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2, with one float32 weight per row and model.
   (func $combine3Add (export "combine3Add") (param $dst i32) (param $rows i32) (param $classes i32)
       (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32) (param $src2 i32)
       (param $w2 i32)
@@ -1587,51 +1529,52 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                      (local.get $wv0))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                      (local.get $wv1)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                    (local.get $wv2)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $next_vector)))
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                    (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                  (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
@@ -1639,7 +1582,7 @@
         (br $next_row))))
 
   ;; combine3AddStats(dst, rows, classes, src0, w0, src1, w1, src2, w2, maxOut, argmaxOut, checkOut):
-  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2,
+  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine3AddStats (export "combine3AddStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -1655,18 +1598,21 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -1676,22 +1622,21 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                      (local.get $wv0))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                      (local.get $wv1)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                    (local.get $wv2)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1748,14 +1693,14 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                    (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                  (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $sum (f32.add (local.get $x) (local.get $sum)))
             (if
@@ -1777,7 +1722,7 @@
         (br $next_row))))
 
   ;; combine4Assign(dst, rows, classes, src0, w0, src1, w1, src2, w2, src3, w3):
-  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3.
+  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3, with one float32 weight per row and model.
   (func $combine4Assign (export "combine4Assign") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
       (param $src2 i32) (param $w2 i32) (param $src3 i32) (param $w3 i32)
@@ -1790,57 +1735,61 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv3
-          (f32x4.splat
-            (local.tee $ws3
-              (f32.load (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
+        (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws3)
+        (f32x4.splat)
+        (local.set $wv3)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                      (local.get $wv0))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                      (local.get $wv1)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                    (local.get $wv2)))
-                (f32x4.mul
-                  (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
-                  (local.get $wv3))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
+                (local.get $wv3)))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $next_vector)))
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                    (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                  (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
@@ -1848,7 +1797,7 @@
         (br $next_row))))
 
   ;; combine4AssignStats(dst, rows, classes, src0, w0, src1, w1, src2, w2, src3, w3, maxOut, argmaxOut, checkOut):
-  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3,
+  ;; dst = w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine4AssignStats (export "combine4AssignStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -1865,22 +1814,26 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv3
-          (f32x4.splat
-            (local.tee $ws3
-              (f32.load (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
+        (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws3)
+        (f32x4.splat)
+        (local.set $wv3)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -1890,24 +1843,24 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                      (local.get $wv0))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                      (local.get $wv1)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                    (local.get $wv2)))
-                (f32x4.mul
-                  (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
-                  (local.get $wv3))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
+                (local.get $wv3)))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -1964,14 +1917,15 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.mul (f32.load (i32.add (local.get $src0) (local.get $o))) (local.get $ws0))
-                    (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
-                  (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $sum (f32.add (local.get $x) (local.get $sum)))
             (if
@@ -1993,7 +1947,7 @@
         (br $next_row))))
 
   ;; combine4Add(dst, rows, classes, src0, w0, src1, w1, src2, w2, src3, w3):
-  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3.
+  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3, with one float32 weight per row and model.
   (func $combine4Add (export "combine4Add") (param $dst i32) (param $rows i32) (param $classes i32)
       (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32) (param $src2 i32)
       (param $w2 i32) (param $src3 i32) (param $w3 i32)
@@ -2006,65 +1960,63 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv3
-          (f32x4.splat
-            (local.tee $ws3
-              (f32.load (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
+        (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws3)
+        (f32x4.splat)
+        (local.set $wv3)
         (local.set $rowEnd (i32.add (local.get $o) (local.get $rowBytes)))
         (local.set $vecEnd (i32.add (local.get $o) (local.get $vecBytes)))
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.add
-                      (f32x4.mul
-                        (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                        (local.get $wv0))
-                      (f32x4.mul
-                        (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                        (local.get $wv1)))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                      (local.get $wv2)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
-                    (local.get $wv3)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
+                (local.get $wv3)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $next_vector)))
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.add
-                      (f32.mul
-                        (f32.load (i32.add (local.get $src0) (local.get $o)))
-                        (local.get $ws0))
-                      (f32.mul
-                        (f32.load (i32.add (local.get $src1) (local.get $o)))
-                        (local.get $ws1)))
-                    (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                  (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $o (i32.add (local.get $o) (i32.const 4)))
             (br $next_tail)))
@@ -2072,7 +2024,7 @@
         (br $next_row))))
 
   ;; combine4AddStats(dst, rows, classes, src0, w0, src1, w1, src2, w2, src3, w3, maxOut, argmaxOut, checkOut):
-  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3,
+  ;; dst = dst + w0_r·src0 + w1_r·src1 + w2_r·src2 + w3_r·src3, with one float32 weight per row and model;
   ;; and rowMax's statistics of the result on the way (saving a pass over it).
   (func $combine4AddStats (export "combine4AddStats") (param $dst i32) (param $rows i32)
       (param $classes i32) (param $src0 i32) (param $w0 i32) (param $src1 i32) (param $w1 i32)
@@ -2089,22 +2041,26 @@
     (block $rows_done
       (loop $next_row
         (br_if $rows_done (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $wv0
-          (f32x4.splat
-            (local.tee $ws0
-              (f32.load (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv1
-          (f32x4.splat
-            (local.tee $ws1
-              (f32.load (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv2
-          (f32x4.splat
-            (local.tee $ws2
-              (f32.load (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))))))
-        (local.set $wv3
-          (f32x4.splat
-            (local.tee $ws3
-              (f32.load (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))))))
+        (i32.add (local.get $w0) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws0)
+        (f32x4.splat)
+        (local.set $wv0)
+        (i32.add (local.get $w1) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws1)
+        (f32x4.splat)
+        (local.set $wv1)
+        (i32.add (local.get $w2) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws2)
+        (f32x4.splat)
+        (local.set $wv2)
+        (i32.add (local.get $w3) (i32.shl (local.get $r) (i32.const 2)))
+        (f32.load)
+        (local.tee $ws3)
+        (f32x4.splat)
+        (local.set $wv3)
         (local.set $vmax (f32x4.splat (f32.const -inf)))
         (local.set $vbest (v128.const i32x4 0 0 0 0))
         (local.set $vcur (v128.const i32x4 0 1 2 3))
@@ -2114,26 +2070,25 @@
         (block $vectors_done
           (loop $next_vector
             (br_if $vectors_done (i32.ge_s (local.get $o) (local.get $vecEnd)))
-            (local.set $v
-              (f32x4.add
-                (f32x4.add
-                  (f32x4.add
-                    (f32x4.add
-                      (f32x4.mul
-                        (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
-                        (local.get $wv0))
-                      (f32x4.mul
-                        (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
-                        (local.get $wv1)))
-                    (f32x4.mul
-                      (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
-                      (local.get $wv2)))
-                  (f32x4.mul
-                    (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
-                    (local.get $wv3)))
-                (v128.load align=4 (i32.add (local.get $dst) (local.get $o)))))
+            (v128.load align=4 (i32.add (local.get $src0) (local.get $o)))
+            (f32x4.mul (local.get $wv0))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src1) (local.get $o)))
+                (local.get $wv1)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src2) (local.get $o)))
+                (local.get $wv2)))
+            (f32x4.add
+              (f32x4.mul
+                (v128.load align=4 (i32.add (local.get $src3) (local.get $o)))
+                (local.get $wv3)))
+            (f32x4.add (v128.load align=4 (i32.add (local.get $dst) (local.get $o))))
+            (local.set $v)
             (v128.store align=4 (i32.add (local.get $dst) (local.get $o)) (local.get $v))
             (local.set $vsum (f32x4.add (local.get $vsum) (local.get $v)))
+            ;; a lane takes a new best only when strictly greater: its first index stays
             (local.set $gt (f32x4.gt (local.get $v) (local.get $vmax)))
             (local.set $vmax (v128.bitselect (local.get $v) (local.get $vmax) (local.get $gt)))
             (local.set $vbest (v128.bitselect (local.get $vcur) (local.get $vbest) (local.get $gt)))
@@ -2190,20 +2145,16 @@
         (block $tails_done
           (loop $next_tail
             (br_if $tails_done (i32.ge_s (local.get $o) (local.get $rowEnd)))
-            (local.set $x
-              (f32.add
-                (f32.add
-                  (f32.add
-                    (f32.add
-                      (f32.mul
-                        (f32.load (i32.add (local.get $src0) (local.get $o)))
-                        (local.get $ws0))
-                      (f32.mul
-                        (f32.load (i32.add (local.get $src1) (local.get $o)))
-                        (local.get $ws1)))
-                    (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
-                  (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
-                (f32.load (i32.add (local.get $dst) (local.get $o)))))
+            (f32.load (i32.add (local.get $src0) (local.get $o)))
+            (f32.mul (local.get $ws0))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src1) (local.get $o))) (local.get $ws1)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src2) (local.get $o))) (local.get $ws2)))
+            (f32.add
+              (f32.mul (f32.load (i32.add (local.get $src3) (local.get $o))) (local.get $ws3)))
+            (f32.add (f32.load (i32.add (local.get $dst) (local.get $o))))
+            (local.set $x)
             (f32.store (i32.add (local.get $dst) (local.get $o)) (local.get $x))
             (local.set $sum (f32.add (local.get $x) (local.get $sum)))
             (if
