@@ -138,7 +138,7 @@ async function withWeights(plan: Plan, file: string): Promise<Plan> {
     throw inputError(
       { file, field: 'strategy' },
       `the weights were learned for '${after[changed]}' fusion but plan "${plan.name}" fuses by '${before[changed]}'; ` +
-        `applying them would change what the plan outputs (learn again with --strategy ${before[changed] === 'mean' ? 'mean' : before[changed]}, or change the plan's fusion)`,
+        `applying them would change what the plan outputs (learn again with --strategy ${before[changed]}, or change the plan's fusion)`,
     );
   return weighted;
 }
