@@ -7,7 +7,7 @@
  * runtime error (`RoundtableError`), a file-system error. {@link exitCodeOf} classifies it.
  */
 import { type Command, CommanderError, InvalidArgumentError } from 'commander';
-import { FeedError, PlanError, RoundtableError } from '../errors.js';
+import { FeedError, ModelLoadError, PlanError, RoundtableError } from '../errors.js';
 
 /** The exit codes of the command, one per class of failure. */
 export const EXIT_CODES = {
@@ -74,8 +74,10 @@ export function failureOf(error: unknown): CliFailure {
   if (error instanceof CliError) return error.failure;
   if (error instanceof InvalidArgumentError) return 'usage';
   if (error instanceof CommanderError) return 'usage';
-  // A plan that does not validate and a feed that does not fit the model come from the files.
-  if (error instanceof PlanError || error instanceof FeedError) return 'input';
+  // A plan that does not validate, a feed that does not fit the model and a model file that is
+  // not ONNX all come from files the user named.
+  if (error instanceof PlanError || error instanceof FeedError || error instanceof ModelLoadError)
+    return 'input';
   if (error instanceof RoundtableError) return /TMX|ERR_TM_/.test(error.code) ? 'input' : 'runtime';
   // Reading a path the user named failed; writes go through the same error shape.
   if (isFileSystemError(error)) return error.syscall === 'write' ? 'runtime' : 'input';
