@@ -73,10 +73,15 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
     const progress = createProgress({ label: `run ${plan.name}`, total, format: formatBytes });
     const writeFailed = new Promise<never>((_, reject) => out.once('error', reject));
     writeFailed.catch(() => {});
-    // Keep output in input order while up to `concurrency` lines run at once.
-    const window: Promise<string>[] = [];
+    // Keep output in input order while up to `concurrency` lines run at once; failures are
+    // counted in that order too, so the exit code does not depend on which line finished first.
+    const window: Promise<{ line: string; failure?: CliFailure }>[] = [];
     const flush = async () => {
-      const line = await window.shift()!;
+      const { line, failure } = await window.shift()!;
+      if (failure !== undefined) {
+        failed++;
+        firstFailure ??= failure;
+      }
       if (!out.write(line))
         await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), writeFailed]);
       done++;
@@ -86,12 +91,14 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
       bytesRead += Buffer.byteLength(text) + 1;
       if (text.trim() === '') continue;
       window.push(
-        runLine(runtime, plan, text, { file: options.input, line: number }, options.trace).catch(
+        runLine(runtime, plan, text, { file: options.input, line: number }, options.trace).then(
+          (line) => ({ line }),
           (error: unknown) => {
-            failed++;
-            firstFailure ??= failureOf(error);
             const shape = serializeError(error);
-            return `${JSON.stringify({ line: number, error: { code: shape.code, message: shape.message } })}\n`;
+            return {
+              line: `${JSON.stringify({ line: number, error: { code: shape.code, message: shape.message } })}\n`,
+              failure: failureOf(error),
+            };
           },
         ),
       );

@@ -119,7 +119,8 @@ export async function translateLines(
   const writeErr =
     command.configureOutput().writeErr ?? ((text: string) => process.stderr.write(text));
   const counts = { lines: 0, exact: 0, fuzzy: 0, stored: 0, failed: 0 };
-  const failures: CliFailure[] = [];
+  // By line number: the exit code is the first failed line's, whichever finished first.
+  const failures = new Map<number, CliFailure>();
   try {
     // Output in input order while up to `concurrency` lines are translated at once.
     const window: Promise<string>[] = [];
@@ -141,9 +142,9 @@ export async function translateLines(
     `${service.plan.plan.name} (${service.method}): ${counts.lines} lines, ${counts.exact} exact and ${counts.fuzzy} fuzzy ` +
       `memory matches, ${counts.stored} stored, ${counts.failed} failed\n`,
   );
-  if (failures.length > 0)
+  if (failures.size > 0)
     throw new CliError(
-      failures[0]!,
+      failures.get(Math.min(...failures.keys()))!,
       `${counts.failed} of ${counts.lines} lines failed to translate (each is an empty output line; stderr says why)`,
     );
 }
@@ -154,7 +155,7 @@ async function translateLine(
   at: number,
   options: TranslateOptions,
   counts: { exact: number; fuzzy: number; stored: number; failed: number },
-  failures: CliFailure[],
+  failures: Map<number, CliFailure>,
   writeErr: (text: string) => void,
 ): Promise<string> {
   if (line.trim() === '')
@@ -176,7 +177,7 @@ async function translateLine(
     })}\n`;
   } catch (error) {
     counts.failed++;
-    failures.push(failureOf(error));
+    failures.set(at, failureOf(error));
     const shape = serializeError(error);
     writeErr(`line ${at}: ${shape.code}: ${shape.message}\n`);
     return options.json
