@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerRun } from '../src/cli/commands/run.js';
+import { EXIT_CODES } from '../src/cli/cli-error.js';
 import { classifier } from '../src/models/index.js';
 import { ensemble } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { cli } from './support/cli.js';
 
 describe('roundtable run', () => {
   it('runs a plan file on every input line, in order, and gives the same numbers as the API', async () => {
@@ -42,24 +42,17 @@ describe('roundtable run', () => {
     );
     writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
 
-    const errors: string[] = [];
-    const program = new Command()
-      .exitOverride()
-      .configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => {} });
-    registerRun(program);
-    await program.parseAsync(
-      [
-        'run',
-        join(dir, 'plan.json'),
-        '--input',
-        join(dir, 'in.jsonl'),
-        '--out',
-        join(dir, 'out.jsonl'),
-        '--trace',
-      ],
-      { from: 'user' },
+    const run = await cli(
+      'run',
+      join(dir, 'plan.json'),
+      '--input',
+      join(dir, 'in.jsonl'),
+      '--out',
+      join(dir, 'out.jsonl'),
+      '--trace',
     );
-    process.exitCode = undefined;
+    // The model refused the feed: a runtime failure of one line, the others are written.
+    expect(run.code).toBe(EXIT_CODES.runtime);
 
     const out = readFileSync(join(dir, 'out.jsonl'), 'utf8')
       .trim()
@@ -69,7 +62,7 @@ describe('roundtable run', () => {
     // The round reports the failed step; the feed error's own message says what was wrong.
     expect(out[1].error.code).toBe('ERR_ROUND');
     expect(out[1].error.message).toMatch(/expects dimension 1 to be 4/);
-    expect(errors.join('')).toMatch(/cli: 4 lines, 1 failed/);
+    expect(run.err).toMatch(/cli: 4 lines, 1 failed/);
 
     const runtime = await Roundtable.create();
     try {

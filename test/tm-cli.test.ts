@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../src/cli/cli-error.js';
 import { registerTm } from '../src/cli/commands/tm.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/tmx/${name}`, import.meta.url));
@@ -159,8 +160,8 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
       'fr',
       'x',
     );
-    expect(missing.error).toMatchObject({ code: 'ERR_TM_DATABASE', exitCode: 1 });
-    expect(missing.err).toMatch(/translation memory .*none\.db does not exist/);
+    expect(missing.error).toMatchObject({ code: 'ERR_CLI_INPUT', exitCode: EXIT_CODES.input });
+    expect(missing.err).toMatch(/none\.db: no such translation memory/);
     expect(existsSync(join(dir, 'none.db'))).toBe(false);
 
     const malformed = await run(
@@ -170,15 +171,18 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
       '--db',
       join(dir, 'm.db'),
     );
-    expect(malformed.error).toMatchObject({ code: 'ERR_TMX_PARSE', exitCode: 1 });
+    expect(malformed.error).toMatchObject({ code: 'ERR_TMX_PARSE', exitCode: EXIT_CODES.input });
     expect(malformed.err).toMatch(/malformed\.tmx at line 11, column \d+/);
 
     const noFile = await run('tm', 'import', join(dir, 'absent.tmx'), '--db', join(dir, 'n.db'));
-    expect(noFile.error).toMatchObject({ code: 'roundtable.tm.read', exitCode: 1 });
+    expect(noFile.error).toMatchObject({ code: 'ERR_CLI_INPUT', exitCode: EXIT_CODES.input });
     expect(existsSync(join(dir, 'n.db'))).toBe(false);
 
     const exportToDir = await run('tm', 'export', '--db', db, dir);
-    expect(exportToDir.error).toMatchObject({ code: 'roundtable.tm.io', exitCode: 1 });
+    expect(exportToDir.error).toMatchObject({
+      code: 'ERR_CLI_INPUT',
+      exitCode: EXIT_CODES.input,
+    });
     expect(exportToDir.err).toMatch(/EISDIR/);
 
     const badMin = await run(
@@ -197,6 +201,6 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
     expect(badMin.error?.code).toBe('commander.invalidArgument');
 
     const badLang = await run('tm', 'lookup', '--db', db, '--from', 'en US', '--to', 'fr', 'x');
-    expect(badLang.error).toMatchObject({ code: 'roundtable.tm.argument', exitCode: 1 });
+    expect(badLang.error).toMatchObject({ code: 'ERR_CLI_USAGE', exitCode: EXIT_CODES.usage });
   });
 });

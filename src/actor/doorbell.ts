@@ -4,7 +4,7 @@
  * the run's slot, bumps JOB and rings BELL; the worker, asleep in `Atomics.wait` on BELL between
  * runs, wakes, drains its port with `receiveMessageOnPort` (slabs, faults), runs, writes the
  * output descriptors into the response area of the slot and bumps DONE; the runtime waits on DONE
- * (src/actor/answer-wait.ts). See docs/architecture.md, "The hot path for asks".
+ * (src/actor/answer-wait.ts). See docs/architecture.md, "Performance: the fast paths" (the doorbell).
  *
  * Two slots, used in turn (run `job` in slot `job % SLOTS`): while the worker runs one, the
  * runtime may write the next, and the worker starts it as soon as it has answered, without waiting

@@ -218,7 +218,7 @@ for (const name of files.keys()) {
   copiedOut += actorStats.copiedOut;
 }
 say(
-  `copied at the ONNX Runtime boundary: ${(copiedIn / 2 ** 20).toFixed(1)} MiB in, ${(copiedOut / 2 ** 20).toFixed(1)} MiB out (the only copies on a hop)`,
+  `copied at the ONNX Runtime boundary: ${(copiedIn / 2 ** 20).toFixed(1)} MiB in, ${(copiedOut / 2 ** 20).toFixed(1)} MiB out (a model hop's only copies; SIMD fusion copies chunks into WebAssembly memory)`,
 );
 
 await baseline.release();

@@ -21,8 +21,9 @@ const kernelOf: Record<Exclude<FuseRequest['strategy'], never>, KernelStrategy> 
 };
 
 /**
- * Fuses K arena tensors into a new arena tensor, reading the inputs in place (no copy) and
- * writing the kernel's output straight into the arena. Scratch memory is kept between calls and
+ * Fuses K arena tensors into a new arena tensor, handing the kernels views of the inputs in the
+ * arena and writing the kernel's output straight into the arena. The SIMD kernels copy chunks of
+ * those views into WebAssembly memory (simd/simd-workspace.ts); the plain ones read in place. Scratch memory is kept between calls and
  * grown when a larger vocabulary or more models come; one instance per thread.
  */
 export class TensorFusion {

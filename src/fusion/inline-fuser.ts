@@ -11,7 +11,7 @@ import type { FuseReply, FuseRequest, Fuser } from './fuser.js';
  * µs), while a fusion-actor ask costs a postMessage round trip plus two event-loop wakeups on top
  * of the same arithmetic. 65 536 elements bounds the caller's stall near 250 µs, a quarter of the
  * 1 ms event-loop budget; anything larger still goes to the fusion actor. See
- * docs/architecture.md, "Decode: fusing small tensors inline".
+ * docs/architecture.md, "Performance: the fast paths" ("Fusing small tensors inline").
  */
 export const INLINE_FUSION_MAX_ELEMENTS = 65_536;
 

@@ -103,11 +103,18 @@ export function parsePlan(value: unknown, source = 'plan'): Plan {
 }
 
 export async function readPlanFile(path: string): Promise<Plan> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new PlanError(`cannot read plan file ${path}: ${(error as Error).message}`);
+  }
+  let text: string;
+  try {
+    // Strict: a plan whose names were decoded to U+FFFD would name actors nobody spawned.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new PlanError(`plan file ${path} is not valid UTF-8`);
   }
   let json: unknown;
   try {

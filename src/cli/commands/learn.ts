@@ -1,28 +1,34 @@
-import { createReadStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import { PlanError } from '../../errors.js';
+import { type Command, Option } from 'commander';
 import {
   type LabelledSet,
   type LearnableStrategy,
   labelledSetFrom,
   learnFusionWeights,
-  readLabelledSet,
+  parseLabelledSet,
   saveFusionWeights,
 } from '../../fusion/learn/index.js';
-import type { RoundsPlan } from '../../plans/plan.js';
-import { readPlanFile } from '../../plans/schema.js';
+import type { Plan, RoundsPlan } from '../../plans/plan.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
+import {
+  CliError,
+  cliAction,
+  inputError,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  usageError,
+} from '../cli-error.js';
+import { checkReadable, readInputLines, readUtf8File } from '../input-files.js';
+import { readPlanArgument } from '../plan-file.js';
 import { tensorFromJson } from '../tensor-json.js';
-import { spawnPlanActors } from './run.js';
+import { parseJsonLine, spawnPlanActors } from './run.js';
 
 interface LearnOptions {
   readonly data: string;
   readonly out: string;
   readonly plan?: string;
-  readonly strategy: 'log-linear' | 'mean';
+  readonly strategy?: 'log-linear' | 'mean';
   readonly models?: string;
   readonly epochs: number;
   readonly seed: number;
@@ -36,7 +42,8 @@ interface LearnOptions {
  * With --plan each line holds the plan's feeds and the gold class per row,
  * `{"features": {dtype, dims, data}, "label": 3}` (or `"label": [3, 1, …]` for a batch); the
  * plan's first fused round is run to collect what each model says, and the weights are learned
- * for that fusion. `roundtable run --weights <file>` then uses them.
+ * for that fusion, by the plan's own strategy when it is 'mean' or 'log-linear' (so that
+ * `roundtable run --weights <file>` keeps what the plan outputs).
  */
 export function registerLearn(program: Command): void {
   program
@@ -48,31 +55,43 @@ export function registerLearn(program: Command): void {
     )
     .requiredOption('--out <file>', 'where to write the weights (JSON)')
     .option('--plan <file>', "collect the models' outputs by running this plan file")
-    .option(
-      '--strategy <name>',
-      "'log-linear' or 'mean' (weighted mean of probabilities)",
-      'log-linear',
+    .addOption(
+      new Option(
+        '--strategy <name>',
+        "'log-linear', or 'mean' (weighted mean of probabilities); default: the plan's, else log-linear",
+      ).choices(['log-linear', 'mean']),
     )
     .option(
       '--models <names>',
       'comma-separated model names, in the order of the outputs (without --plan)',
     )
-    .option('--epochs <n>', 'most epochs', (v) => Number.parseInt(v, 10), 500)
-    .option('--seed <n>', 'seed of the validation split', (v) => Number.parseInt(v, 10), 1)
-    .action((options: LearnOptions, command: Command) => learn(options, command));
+    .option('--epochs <n>', 'most epochs', parsePositiveInt, 500)
+    .option('--seed <n>', 'seed of the validation split', parseNonNegativeInt, 1)
+    .action(cliAction((options: LearnOptions, command: Command) => learn(options, command)));
+}
+
+/** The plan's first learnable fusion strategy, in `--strategy` words. */
+function planStrategy(plan: Plan): 'log-linear' | 'mean' | undefined {
+  const strategy =
+    plan.kind === 'decode'
+      ? plan.fusion.strategy
+      : plan.rounds.find((round) => round.fusion && round.fusion.strategy !== 'rerank')?.fusion
+          ?.strategy;
+  return strategy === 'mean' || strategy === 'log-linear' ? strategy : undefined;
 }
 
 async function learn(options: LearnOptions, command: Command): Promise<void> {
-  const strategy: LearnableStrategy = options.strategy === 'mean' ? 'weighted-mean' : 'log-linear';
-  if (options.strategy !== 'mean' && options.strategy !== 'log-linear') {
-    throw new RangeError(`--strategy must be 'log-linear' or 'mean', got '${options.strategy}'`);
-  }
-  const { set, models } = options.plan
-    ? await collect(options.plan, options.data)
-    : { set: await readLabelledSet(options.data), models: options.models?.split(',') };
+  const plan = options.plan !== undefined ? readPlanArgument(options.plan) : undefined;
+  const chosen = options.strategy ?? (plan ? planStrategy(plan) : undefined) ?? 'log-linear';
+  const strategy: LearnableStrategy = chosen === 'mean' ? 'weighted-mean' : 'log-linear';
+  checkReadable(options.data, 'labelled data');
+  const { set, models } =
+    plan && options.plan !== undefined
+      ? await collect(plan, options.plan, options.data)
+      : { set: readSet(options.data), models: options.models?.split(',') };
   const names = models ?? Array.from({ length: set.models }, (_, k) => `model${k}`);
   if (names.length !== set.models)
-    throw new RangeError(`--models names ${names.length} models, the data has ${set.models}`);
+    throw usageError(`--models names ${names.length} models, the data has ${set.models}`);
   const learned = learnFusionWeights(set, {
     strategy,
     maxEpochs: options.epochs,
@@ -88,7 +107,7 @@ async function learn(options: LearnOptions, command: Command): Promise<void> {
   const m = learned.metrics;
   const out = command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
   out(
-    `learned ${options.strategy} fusion over ${set.models} models from ${m.trainExamples} examples (${m.validationExamples} held out):\n`,
+    `learned ${chosen} fusion over ${set.models} models from ${m.trainExamples} examples (${m.validationExamples} held out):\n`,
   );
   names.forEach((name, k) =>
     out(
@@ -103,17 +122,14 @@ async function learn(options: LearnOptions, command: Command): Promise<void> {
 
 /** Runs the plan's first fused round on every labelled line and keeps what each model said. */
 async function collect(
+  plan: Plan,
   planPath: string,
   dataPath: string,
 ): Promise<{ set: LabelledSet; models: string[] }> {
-  const plan = await readPlanFile(planPath);
   if (plan.kind !== 'rounds')
-    throw new PlanError(
-      `plan file ${planPath}: learning weights needs a plan of rounds with a fusion`,
-    );
+    throw inputError({ file: planPath }, 'learning weights needs a plan of rounds with a fusion');
   const round = plan.rounds.find((r) => r.fusion && r.fusion.strategy !== 'rerank');
-  if (!round?.fusion)
-    throw new PlanError(`plan file ${planPath} has no fusion to learn weights for`);
+  if (!round?.fusion) throw inputError({ file: planPath }, 'has no fusion to learn weights for');
   const fusion = round.fusion;
   const models = fusion.inputs.map(
     (tensor) =>
@@ -132,26 +148,34 @@ async function collect(
   const labels: number[] = [];
   try {
     await spawnPlanActors(runtime, plan, dirname(resolve(planPath)));
-    const lines = createInterface({
-      input: createReadStream(dataPath, 'utf8'),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      const json = JSON.parse(line) as Record<string, unknown>;
+    for await (const { text, number: lineNumber } of readInputLines(dataPath)) {
+      if (text.trim() === '') continue;
+      const place = { file: dataPath, line: lineNumber };
+      const json = parseJsonLine(text, place);
       const rowLabels = Array.isArray(json.label) ? json.label : [json.label];
+      const bad = rowLabels.findIndex((label) => !Number.isInteger(label) || label < 0);
+      if (bad >= 0)
+        throw inputError(
+          { ...place, field: 'label' },
+          `expected a class index (or an array of them), got ${JSON.stringify(json.label)}`,
+        );
       const feeds: Record<string, HostTensor> = {};
-      for (const [name, value] of Object.entries(json))
-        if (name !== 'label') feeds[name] = tensorFromJson(name, value);
+      for (const [name, value] of Object.entries(json)) {
+        if (name === 'label') continue;
+        try {
+          feeds[name] = tensorFromJson(value);
+        } catch (error) {
+          throw inputError({ ...place, field: name }, (error as Error).message, error);
+        }
+      }
       const result = await runtime.run(probe, feeds);
       const perModel = fusion.inputs.map((tensor) => result.outputs[tensor]!);
       const classes = perModel[0]!.dims.at(-1)!;
       const rows = (perModel[0]!.data as Float32Array).length / classes;
       if (rowLabels.length !== rows)
-        throw new RangeError(
-          `${dataPath}:${lineNumber}: ${rows} rows of outputs but ${rowLabels.length} labels`,
+        throw inputError(
+          { ...place, field: 'label' },
+          `${rows} rows of outputs but ${rowLabels.length} labels`,
         );
       for (let r = 0; r < rows; r++) {
         outputs.push(
@@ -166,4 +190,15 @@ async function collect(
     await runtime.close();
   }
   return { set: labelledSetFrom(outputs, labels), models };
+}
+
+/** The labelled set without a plan, read strictly as UTF-8; format errors name the file. */
+function readSet(file: string): LabelledSet {
+  const text = readUtf8File(file, 'labelled data');
+  try {
+    return parseLabelledSet(text, file);
+  } catch (error) {
+    // The builder's messages already start with the file and the line.
+    throw new CliError('input', (error as Error).message, { cause: error });
+  }
 }

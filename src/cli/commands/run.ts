@@ -1,14 +1,22 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { serializeError } from '../../errors.js';
-import { loadFusionWeights } from '../../fusion/learn/index.js';
+import { type FusionWeights, loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
-import { readPlanFile } from '../../plans/schema.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
+import {
+  CliError,
+  type CliFailure,
+  cliAction,
+  failureOf,
+  inputError,
+  parsePositiveInt,
+} from '../cli-error.js';
+import { checkReadable, openForWriting, readInputLines } from '../input-files.js';
+import { readPlanArgument } from '../plan-file.js';
 import { createProgress, formatBytes } from '../progress.js';
 import { tensorFromJson, tensorToJson } from '../tensor-json.js';
 
@@ -23,8 +31,13 @@ interface RunOptions {
 /**
  * `roundtable run <plan.json> --input <in.jsonl> --out <out.jsonl> [--trace]`: starts the actors
  * the plan file names, runs the plan once per input line, writes one output line per input line
- * in the same order. A line that fails gets `{"error": {code, message}}` and the run goes on;
- * the exit code is then 1.
+ * in the same order. A line that fails gets `{"line", "error": {code, message}}` and the run goes
+ * on; the command then ends with an error that counts the failed lines (exit code of the class
+ * of the first failure: input for a line that is not a valid feed, runtime for a model failure).
+ *
+ * `--weights` must have been learned for the strategy the plan fuses by: applying log-linear
+ * weights to a `mean` fusion would turn its probabilities into log-probabilities, so it is
+ * refused (`learn --plan` learns for the plan's own strategy).
  */
 export function registerRun(program: Command): void {
   program
@@ -38,47 +51,58 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <file>', 'JSONL output, one line per input line')
     .option('--trace', 'add the trace of each run to its output line', false)
     .option('--weights <file>', 'fusion weights learned by `roundtable learn`')
-    .option('--concurrency <n>', 'input lines in flight at once', (v) => Number.parseInt(v, 10), 4)
-    .action((planPath: string, options: RunOptions, command: Command) =>
-      runPlanFile(planPath, options, command),
+    .option('--concurrency <n>', 'input lines in flight at once', parsePositiveInt, 4)
+    .action(
+      cliAction((planPath: string, options: RunOptions, command: Command) =>
+        runPlanFile(planPath, options, command),
+      ),
     );
 }
 
 async function runPlanFile(planPath: string, options: RunOptions, command: Command): Promise<void> {
-  const read = await readPlanFile(planPath);
-  const plan = options.weights
-    ? applyFusionWeights(read, await loadFusionWeights(options.weights))
-    : read;
+  const read = readPlanArgument(planPath);
+  const plan = options.weights ? await withWeights(read, options.weights) : read;
+  const total = checkReadable(options.input, 'input');
+  const out = createWriteStream('', { fd: openForWriting(options.out, 'output') });
   const runtime = await Roundtable.create();
   let failed = 0;
+  let firstFailure: CliFailure | undefined;
   let done = 0;
   try {
     await spawnPlanActors(runtime, plan, dirname(resolve(planPath)));
-    const total = statSync(options.input).size;
     const progress = createProgress({ label: `run ${plan.name}`, total, format: formatBytes });
-    const input = createReadStream(options.input);
-    const out = createWriteStream(options.out);
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-    // Keep output in input order while up to `concurrency` lines run at once.
-    const window: Promise<string>[] = [];
+    const writeFailed = new Promise<never>((_, reject) => out.once('error', reject));
+    writeFailed.catch(() => {});
+    // Keep output in input order while up to `concurrency` lines run at once; failures are
+    // counted in that order too, so the exit code does not depend on which line finished first.
+    const window: Promise<{ line: string; failure?: CliFailure }>[] = [];
     const flush = async () => {
-      const line = await window.shift()!;
-      if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+      const { line, failure } = await window.shift()!;
+      if (failure !== undefined) {
+        failed++;
+        firstFailure ??= failure;
+      }
+      if (!out.write(line))
+        await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), writeFailed]);
       done++;
     };
-    let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      const at = lineNumber;
+    let bytesRead = 0;
+    for await (const { text, number } of readInputLines(options.input)) {
+      bytesRead += Buffer.byteLength(text) + 1;
+      if (text.trim() === '') continue;
       window.push(
-        runLine(runtime, plan, line, options.trace).catch((error: unknown) => {
-          failed++;
-          const shape = serializeError(error);
-          return `${JSON.stringify({ line: at, error: { code: shape.code, message: shape.message } })}\n`;
-        }),
+        runLine(runtime, plan, text, { file: options.input, line: number }, options.trace).then(
+          (line) => ({ line }),
+          (error: unknown) => {
+            const shape = serializeError(error);
+            return {
+              line: `${JSON.stringify({ line: number, error: { code: shape.code, message: shape.message } })}\n`,
+              failure: failureOf(error),
+            };
+          },
+        ),
       );
-      progress.update(input.bytesRead);
+      progress.update(bytesRead);
       if (window.length >= options.concurrency) await flush();
     }
     while (window.length > 0) await flush();
@@ -87,12 +111,43 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
       out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())),
     );
   } finally {
+    out.destroy();
     await runtime.close();
   }
   command
     .configureOutput()
     .writeErr?.(`${plan.name}: ${done} lines, ${failed} failed → ${options.out}\n`);
-  if (failed > 0) process.exitCode = 1;
+  if (firstFailure !== undefined)
+    throw new CliError(
+      firstFailure,
+      `${failed} of ${done} lines of ${options.input} failed; each failed line of ${options.out} says why`,
+    );
+}
+
+/** The strategy of every fusion of a plan, in order: what `--weights` must not change. */
+function fusionStrategies(plan: Plan): string[] {
+  if (plan.kind === 'decode') return [plan.fusion.strategy];
+  return plan.rounds.flatMap((round) => (round.fusion ? [round.fusion.strategy] : []));
+}
+
+async function withWeights(plan: Plan, file: string): Promise<Plan> {
+  let learned: FusionWeights;
+  try {
+    learned = await loadFusionWeights(file);
+  } catch (error) {
+    throw inputError({ file }, error instanceof Error ? error.message : String(error), error);
+  }
+  const weighted = applyFusionWeights(plan, learned);
+  const before = fusionStrategies(plan);
+  const after = fusionStrategies(weighted);
+  const changed = before.findIndex((strategy, i) => strategy !== after[i]);
+  if (changed >= 0)
+    throw inputError(
+      { file, field: 'strategy' },
+      `the weights were learned for '${after[changed]}' fusion but plan "${plan.name}" fuses by '${before[changed]}'; ` +
+        `applying them would change what the plan outputs (learn again with --strategy ${before[changed]}, or change the plan's fusion)`,
+    );
+  return weighted;
 }
 
 /** Starts the model actors a plan file names (paths relative to the file's folder). */
@@ -113,23 +168,49 @@ export async function spawnPlanActors(
   );
 }
 
+/** One JSONL line as an object; the error names the file and the line. */
+export function parseJsonLine(
+  text: string,
+  place: { readonly file: string; readonly line: number },
+): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw inputError(place, `not JSON: ${(error as Error).message}`, error);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw inputError(place, `expected a JSON object, got ${text.slice(0, 40)}`);
+  return json as Record<string, unknown>;
+}
+
 async function runLine(
   runtime: Roundtable,
   plan: Plan,
   line: string,
+  place: { readonly file: string; readonly line: number },
   trace: boolean,
 ): Promise<string> {
-  const json = JSON.parse(line) as Record<string, unknown>;
+  const json = parseJsonLine(line, place);
   if (plan.kind === 'decode') {
     const prompt = json.prompt;
     if (!Array.isArray(prompt) || !prompt.every((t) => Number.isInteger(t) && t >= 0)) {
-      throw new TypeError(`a decode plan reads {"prompt": [token ids]}, got ${line.slice(0, 80)}`);
+      throw inputError(
+        { ...place, field: 'prompt' },
+        `a decode plan reads {"prompt": [token ids]}, got ${line.slice(0, 80)}`,
+      );
     }
     const result = await runtime.decode(plan, prompt as number[]);
     return `${JSON.stringify({ tokens: result.tokens, logprob: result.logprob, ...(trace ? { trace: result.trace } : {}) })}\n`;
   }
   const feeds: Record<string, HostTensor> = {};
-  for (const [name, value] of Object.entries(json)) feeds[name] = tensorFromJson(name, value);
+  for (const [name, value] of Object.entries(json)) {
+    try {
+      feeds[name] = tensorFromJson(value);
+    } catch (error) {
+      throw inputError({ ...place, field: name }, (error as Error).message, error);
+    }
+  }
   const result = await runtime.run(plan, feeds);
   const outputs: Record<string, unknown> = {};
   for (const [name, tensor] of Object.entries(result.outputs)) outputs[name] = tensorToJson(tensor);

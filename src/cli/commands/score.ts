@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   BLEU_TOKENIZERS,
@@ -11,6 +10,8 @@ import {
   scoreRecord,
 } from '../../mt/metrics/index.js';
 import { stripEnd } from '../../mt/metrics/python-text.js';
+import { cliAction, inputError, usageError } from '../cli-error.js';
+import { readUtf8File } from '../input-files.js';
 
 type MetricName = 'bleu' | 'chrf' | 'chrf++';
 
@@ -48,32 +49,13 @@ function parseWidth(value: string): number {
   return width;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * The segments of a line-aligned file as sacreBLEU's command line reads them: UTF-8, split on
  * '\n' only, each line stripped of trailing whitespace ('\r' included), and a final newline
  * not starting another segment.
  */
-function readSegments(command: Command, role: string, path: string): string[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return command.error(`error: cannot read ${role} file "${path}": ${reason}`, {
-      code: 'roundtable.score.read',
-    });
-  }
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return command.error(`error: ${role} file "${path}" is not valid UTF-8`, {
-      code: 'roundtable.score.encoding',
-    });
-  }
-  const lines = text.split('\n');
+function readSegments(role: string, path: string): string[] {
+  const lines = readUtf8File(path, `${role} file`).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map(stripEnd);
 }
@@ -94,20 +76,16 @@ function score(options: ScoreOptions, hyps: string[], refs: string[][]): MetricS
 }
 
 function run(options: ScoreOptions, command: Command): void {
-  const hyps = readSegments(command, 'hypothesis', options.hyp);
-  if (hyps.length === 0) {
-    command.error(`error: hypothesis file "${options.hyp}" has no lines`, {
-      code: 'roundtable.score.empty',
-    });
-  }
+  const hyps = readSegments('hypothesis', options.hyp);
+  if (hyps.length === 0)
+    throw inputError({ file: options.hyp }, 'the hypothesis file has no lines');
   const refs = options.ref.map((path) => {
-    const segments = readSegments(command, 'reference', path);
-    if (segments.length !== hyps.length) {
-      command.error(
-        `error: reference file "${path}" has ${segments.length} lines but hypothesis file "${options.hyp}" has ${hyps.length}: the files must be line-aligned`,
-        { code: 'roundtable.score.lines' },
+    const segments = readSegments('reference', path);
+    if (segments.length !== hyps.length)
+      throw inputError(
+        { file: path },
+        `${segments.length} lines but hypothesis file ${options.hyp} has ${hyps.length}: the files must be line-aligned`,
       );
-    }
     return segments;
   });
 
@@ -115,8 +93,9 @@ function run(options: ScoreOptions, command: Command): void {
   try {
     result = score(options, hyps, refs);
   } catch (error) {
-    if (!(error instanceof RangeError || error instanceof TypeError)) throw error;
-    command.error(`error: ${error.message}`, { code: 'roundtable.score.options' });
+    // What the metric refuses here comes from the options (a smoothing value out of range).
+    if (error instanceof RangeError || error instanceof TypeError) throw usageError(error.message);
+    throw error;
   }
   const output = options.json
     ? `${JSON.stringify(scoreRecord(result, options.width), null, 1)}\n`
@@ -162,5 +141,5 @@ export function registerScore(program: Command): void {
       '--json',
       "print sacreBLEU's JSON record, with the score at full precision in exact_score",
     )
-    .action((options: ScoreOptions, command: Command) => run(options, command));
+    .action(cliAction((options: ScoreOptions, command: Command) => run(options, command)));
 }

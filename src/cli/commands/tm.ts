@@ -1,14 +1,15 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { RoundtableError } from '../../errors.js';
 import {
   formatAnalysisTable,
   type ImportSummary,
   type TextSplit,
-  TmDatabaseError,
   TranslationMemory,
 } from '../../mt/tm/index.js';
+import { DEFAULT_MAX_TEXT_LENGTH } from '../../mt/tm/tmx-reader.js';
+import { cliAction, inputError, parsePositiveInt, usageError } from '../cli-error.js';
+import { checkReadable, readUtf8File } from '../input-files.js';
 import { createProgress, formatBytes, type ProgressStream } from '../progress.js';
 
 export interface TmCommandOptions {
@@ -33,21 +34,10 @@ function parseScore(value: string): number {
   return score;
 }
 
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1) {
-    throw new InvalidArgumentError(
-      `expected a positive whole number, got ${JSON.stringify(value)}`,
-    );
-  }
-  return count;
-}
-
 /**
  * `roundtable tm import|export|lookup|analyze|stats`: the translation memory from the command
  * line. Output goes through the command's `configureOutput().writeOut`, so a program configured
- * before `registerTm` is called captures it; errors go through `command.error` with the error's
- * stable code.
+ * before `registerTm` is called captures it; errors end the command through `cliAction`.
  */
 export function registerTm(program: Command, options: TmCommandOptions = {}): void {
   const tm = program
@@ -58,33 +48,43 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
     .description('import a TMX 1.4b file into a translation memory (created when missing)')
     .argument('<file>', 'TMX file')
     .requiredOption('--db <file>', 'translation memory (SQLite file)')
-    .option('--batch-size <n>', 'segments per transaction', parseCount, 2000)
-    .action(async (file: string, opts: DbOption & { batchSize: number }, command: Command) => {
-      if (!existsSync(file)) {
-        command.error(`error: TMX file ${file} does not exist`, {
-          exitCode: 1,
-          code: 'roundtable.tm.read',
-        });
-      }
-      await withMemory(command, opts.db, true, async (memory) => {
-        const progress = createProgress({
-          label: `importing ${basename(file)}`,
-          stream: options.progress ?? process.stderr,
-          format: formatBytes,
-          ...fileSize(file),
-        });
-        let summary: ImportSummary;
-        try {
-          summary = await memory.importTmx(file, {
-            batchSize: opts.batchSize,
-            onProgress: (p) => progress.update(p.bytesRead),
+    .option('--batch-size <n>', 'segments per transaction', parsePositiveInt, 2000)
+    .option(
+      '--max-text-length <n>',
+      'most characters of one segment, note or property; longer ones stop the import',
+      parsePositiveInt,
+      DEFAULT_MAX_TEXT_LENGTH,
+    )
+    .action(
+      cliAction(
+        async (
+          file: string,
+          opts: DbOption & { batchSize: number; maxTextLength: number },
+          command: Command,
+        ) => {
+          checkReadable(file, 'TMX file');
+          await withMemory(opts.db, true, async (memory) => {
+            const progress = createProgress({
+              label: `importing ${basename(file)}`,
+              stream: options.progress ?? process.stderr,
+              format: formatBytes,
+              ...fileSize(file),
+            });
+            let summary: ImportSummary;
+            try {
+              summary = await memory.importTmx(file, {
+                batchSize: opts.batchSize,
+                maxTextLength: opts.maxTextLength,
+                onProgress: (p) => progress.update(p.bytesRead),
+              });
+            } finally {
+              progress.done();
+            }
+            write(command, importReport(file, summary));
           });
-        } finally {
-          progress.done();
-        }
-        write(command, importReport(file, summary));
-      });
-    });
+        },
+      ),
+    );
 
   tm.command('export')
     .description('export a translation memory (or one language pair of it) as TMX 1.4b')
@@ -93,19 +93,21 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
     .option('--from <lang>', 'source language range (e.g. en, en-US)')
     .option('--to <lang>', 'target language range')
     .action(
-      async (out: string, opts: DbOption & { from?: string; to?: string }, command: Command) => {
-        await withMemory(command, opts.db, false, async (memory) => {
-          const filter = {
-            ...(opts.from !== undefined ? { from: opts.from } : {}),
-            ...(opts.to !== undefined ? { to: opts.to } : {}),
-          };
-          const summary = await memory.exportTmx(out, filter);
-          write(
-            command,
-            `Exported ${summary.segments} segments to ${out} (srclang ${summary.srclang}, ${formatBytes(summary.bytes)})\n`,
-          );
-        });
-      },
+      cliAction(
+        async (out: string, opts: DbOption & { from?: string; to?: string }, command: Command) => {
+          await withMemory(opts.db, false, async (memory) => {
+            const filter = {
+              ...(opts.from !== undefined ? { from: opts.from } : {}),
+              ...(opts.to !== undefined ? { to: opts.to } : {}),
+            };
+            const summary = await memory.exportTmx(out, filter);
+            write(
+              command,
+              `Exported ${summary.segments} segments to ${out} (srclang ${summary.srclang}, ${formatBytes(summary.bytes)})\n`,
+            );
+          });
+        },
+      ),
     );
 
   tm.command('lookup')
@@ -115,34 +117,36 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
     .requiredOption('--from <lang>', 'source language range (e.g. en matches en-US and en-GB)')
     .requiredOption('--to <lang>', 'target language range')
     .option('--min <score>', 'lowest score shown', parseScore, 75)
-    .option('--limit <n>', 'most matches shown', parseCount, 10)
+    .option('--limit <n>', 'most matches shown', parsePositiveInt, 10)
     .option('--json', 'print a JSON array of {"source","target","score"}')
     .action(
-      async (
-        text: string,
-        opts: PairOptions & { min: number; limit: number; json?: boolean },
-        command: Command,
-      ) => {
-        await withMemory(command, opts.db, false, async (memory) => {
-          const matches = memory.lookup(text, {
-            from: opts.from,
-            to: opts.to,
-            min: opts.min,
-            limit: opts.limit,
+      cliAction(
+        async (
+          text: string,
+          opts: PairOptions & { min: number; limit: number; json?: boolean },
+          command: Command,
+        ) => {
+          await withMemory(opts.db, false, async (memory) => {
+            const matches = memory.lookup(text, {
+              from: opts.from,
+              to: opts.to,
+              min: opts.min,
+              limit: opts.limit,
+            });
+            if (opts.json) {
+              const rows = matches.map(({ source, target, score }) => ({ source, target, score }));
+              write(command, `${JSON.stringify(rows, null, 2)}\n`);
+            } else if (matches.length === 0) {
+              write(command, `No match of ${opts.min}% or more.\n`);
+            } else {
+              const lines = matches.map(
+                (m) => `${String(m.score).padStart(3)}%  ${m.source}\n      ${m.target}\n`,
+              );
+              write(command, lines.join(''));
+            }
           });
-          if (opts.json) {
-            const rows = matches.map(({ source, target, score }) => ({ source, target, score }));
-            write(command, `${JSON.stringify(rows, null, 2)}\n`);
-          } else if (matches.length === 0) {
-            write(command, `No match of ${opts.min}% or more.\n`);
-          } else {
-            const lines = matches.map(
-              (m) => `${String(m.score).padStart(3)}%  ${m.source}\n      ${m.target}\n`,
-            );
-            write(command, lines.join(''));
-          }
-        });
-      },
+        },
+      ),
     );
 
   tm.command('analyze')
@@ -158,65 +162,62 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
     )
     .option('--json', 'print the report as JSON')
     .action(
-      async (
-        textFile: string,
-        opts: PairOptions & { split: TextSplit; json?: boolean },
-        command: Command,
-      ) => {
-        const text = readText(command, textFile);
-        await withMemory(command, opts.db, false, async (memory) => {
-          const report = memory.analyze(text, opts.from, opts.to, { split: opts.split });
-          write(
-            command,
-            opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatAnalysisTable(report)}\n`,
-          );
-        });
-      },
+      cliAction(
+        async (
+          textFile: string,
+          opts: PairOptions & { split: TextSplit; json?: boolean },
+          command: Command,
+        ) => {
+          const text = readUtf8File(textFile, 'text file');
+          await withMemory(opts.db, false, async (memory) => {
+            const report = memory.analyze(text, opts.from, opts.to, { split: opts.split });
+            write(
+              command,
+              opts.json
+                ? `${JSON.stringify(report, null, 2)}\n`
+                : `${formatAnalysisTable(report)}\n`,
+            );
+          });
+        },
+      ),
     );
 
   tm.command('stats')
     .description('segments per language pair, index size and file size')
     .requiredOption('--db <file>', 'translation memory (SQLite file)')
-    .action(async (opts: DbOption, command: Command) => {
-      await withMemory(command, opts.db, false, async (memory) => {
-        const stats = memory.stats();
-        const lines = [
-          `${stats.segments} segments, ${stats.terms} index terms, ${formatBytes(stats.bytes)}`,
-          ...stats.pairs.map((p) => `  ${p.from} → ${p.to}  ${p.segments}`),
-        ];
-        write(command, `${lines.join('\n')}\n`);
-      });
-    });
+    .action(
+      cliAction(async (opts: DbOption, command: Command) => {
+        await withMemory(opts.db, false, async (memory) => {
+          const stats = memory.stats();
+          const lines = [
+            `${stats.segments} segments, ${stats.terms} index terms, ${formatBytes(stats.bytes)}`,
+            ...stats.pairs.map((p) => `  ${p.from} → ${p.to}  ${p.segments}`),
+          ];
+          write(command, `${lines.join('\n')}\n`);
+        });
+      }),
+    );
 }
 
+/**
+ * Opens the memory, runs `use` and closes it. A language tag or score the memory refuses
+ * (RangeError, TypeError) came from an option: a usage error.
+ */
 async function withMemory(
-  command: Command,
   db: string,
   create: boolean,
   use: (memory: TranslationMemory) => Promise<void>,
 ): Promise<void> {
-  let memory: TranslationMemory | undefined;
+  if (!create && db !== ':memory:' && !existsSync(db))
+    throw inputError({ file: db }, 'no such translation memory (tm import creates one)');
+  const memory = TranslationMemory.open(db);
   try {
-    if (!create && db !== ':memory:' && !existsSync(db)) {
-      throw new TmDatabaseError(`translation memory ${db} does not exist`);
-    }
-    memory = TranslationMemory.open(db);
     await use(memory);
   } catch (error) {
-    // RangeError/TypeError here come from user input (a language tag, a score); others are bugs.
-    if (error instanceof RoundtableError) {
-      command.error(`error: ${error.message}`, { exitCode: 1, code: error.code });
-    }
-    if (error instanceof RangeError || error instanceof TypeError) {
-      command.error(`error: ${error.message}`, { exitCode: 1, code: 'roundtable.tm.argument' });
-    }
-    // A file system error (EACCES, ENOSPC, EISDIR…): the message names the path.
-    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
-      command.error(`error: ${error.message}`, { exitCode: 1, code: 'roundtable.tm.io' });
-    }
+    if (error instanceof RangeError || error instanceof TypeError) throw usageError(error.message);
     throw error;
   } finally {
-    memory?.close();
+    memory.close();
   }
 }
 
@@ -231,27 +232,6 @@ function fileSize(file: string): { total?: number } {
     return { total: statSync(file).size };
   } catch {
     return {}; // importTmx reports the missing file
-  }
-}
-
-function readText(command: Command, path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return command.error(`error: cannot read text file "${path}": ${reason}`, {
-      exitCode: 1,
-      code: 'roundtable.tm.read',
-    });
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return command.error(`error: text file "${path}" is not valid UTF-8`, {
-      exitCode: 1,
-      code: 'roundtable.tm.encoding',
-    });
   }
 }
 

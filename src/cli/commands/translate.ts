@@ -1,11 +1,19 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { type Command, InvalidArgumentError } from 'commander';
 import { serializeError } from '../../errors.js';
 import { writeSyntheticPair } from '../../mt/synthetic/write-synthetic-pair.js';
 import { TranslationService } from '../../mt/translate/translation-service.js';
 import { TRANSLATION_METHODS, type TranslationMethod } from '../../mt/translate/translator.js';
+import {
+  CliError,
+  type CliFailure,
+  cliAction,
+  failureOf,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  usageError,
+} from '../cli-error.js';
+import { checkReadable, readInputLines } from '../input-files.js';
 
 interface TranslateOptions {
   readonly plan: string;
@@ -27,21 +35,12 @@ function parseMethod(value: string): TranslationMethod {
   );
 }
 
-function parseCount(value: string): number {
-  const count = Number(value);
-  if (!/^\d+$/.test(value) || count < 1)
-    throw new InvalidArgumentError(
-      `expected a positive whole number, got ${JSON.stringify(value)}`,
-    );
-  return count;
-}
-
 /**
  * `roundtable translate --plan <plan.json> --from <lang> --to <lang> [--tm <db>]`: translates
  * lines (stdin, or `--input`) to lines (stdout), one output line per input line in order; an
  * empty line stays empty. `--plan` is a translation plan or a routes file that picks the plan of
- * the pair. A line that fails becomes an empty line, its error goes to stderr, and the exit code
- * is 1.
+ * the pair. A line that fails becomes an empty line, its error goes to stderr, and the command
+ * ends with an error counting the failed lines. Input that is not UTF-8 stops it at that line.
  *
  * `roundtable synthetic-pair --out <dir>`: writes the synthetic language pair (models, vocabulary,
  * tuned plan, routes, training TMX, held-out text) to try the command on.
@@ -69,8 +68,10 @@ export function registerTranslate(program: Command): void {
       false,
     )
     .option('--json', 'one JSON object per line: source, target, method, origin, match, qe', false)
-    .option('--concurrency <n>', 'lines in flight at once', parseCount, 4)
-    .action((options: TranslateOptions, command: Command) => translateLines(options, command));
+    .option('--concurrency <n>', 'lines in flight at once', parsePositiveInt, 4)
+    .action(
+      cliAction((options: TranslateOptions, command: Command) => translateLines(options, command)),
+    );
 
   program
     .command('synthetic-pair')
@@ -78,22 +79,24 @@ export function registerTranslate(program: Command): void {
       'write the synthetic language pair (qsx→qtx): models, vocabulary, a tuned plan, TMX, held-out text',
     )
     .requiredOption('--out <dir>', 'folder to write into (created when missing)')
-    .option('--seed <n>', 'seed of the language pair', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'seed of the language pair', parseNonNegativeInt, 1)
     .option('--method <method>', "the plan's method", parseMethod, 'ensemble')
     .action(
-      async (
-        options: { out: string; seed: number; method: TranslationMethod },
-        command: Command,
-      ) => {
-        const written = await writeSyntheticPair(options.out, {
-          seed: options.seed,
-          method: options.method,
-        });
-        const out =
-          command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
-        for (const file of written.files) out(`${file}\n`);
-        out(`synthetic pair seed ${options.seed} written to ${options.out}\n`);
-      },
+      cliAction(
+        async (
+          options: { out: string; seed: number; method: TranslationMethod },
+          command: Command,
+        ) => {
+          const written = await writeSyntheticPair(options.out, {
+            seed: options.seed,
+            method: options.method,
+          });
+          const out =
+            command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+          for (const file of written.files) out(`${file}\n`);
+          out(`synthetic pair seed ${options.seed} written to ${options.out}\n`);
+        },
+      ),
     );
 }
 
@@ -102,8 +105,8 @@ export async function translateLines(
   command: Command,
   io: { readonly input?: Readable; readonly output?: Writable } = {},
 ): Promise<void> {
-  if (options.store && options.tm === undefined)
-    command.error('error: --store needs --tm <db>', { exitCode: 1 });
+  if (options.store && options.tm === undefined) throw usageError('--store needs --tm <db>');
+  if (options.input !== undefined) checkReadable(options.input, 'input');
   const service = await TranslationService.open({
     plan: options.plan,
     from: options.from,
@@ -111,14 +114,14 @@ export async function translateLines(
     ...(options.tm !== undefined ? { tm: options.tm } : {}),
     ...(options.method !== undefined ? { method: options.method } : {}),
   });
-  const input =
-    io.input ?? (options.input !== undefined ? createReadStream(options.input) : process.stdin);
+  const input = io.input ?? options.input ?? process.stdin;
   const output = io.output ?? process.stdout;
   const writeErr =
     command.configureOutput().writeErr ?? ((text: string) => process.stderr.write(text));
   const counts = { lines: 0, exact: 0, fuzzy: 0, stored: 0, failed: 0 };
+  // By line number: the exit code is the first failed line's, whichever finished first.
+  const failures = new Map<number, CliFailure>();
   try {
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     // Output in input order while up to `concurrency` lines are translated at once.
     const window: Promise<string>[] = [];
     const flush = async () => {
@@ -126,11 +129,9 @@ export async function translateLines(
       if (!output.write(line))
         await new Promise<void>((resolve) => output.once('drain', () => resolve()));
     };
-    let number = 0;
-    for await (const line of lines) {
-      const at = ++number;
+    for await (const { text, number } of readInputLines(input, options.input ?? 'stdin')) {
       counts.lines++;
-      window.push(translateLine(service, line, at, options, counts, writeErr));
+      window.push(translateLine(service, text, number, options, counts, failures, writeErr));
       if (window.length >= options.concurrency) await flush();
     }
     while (window.length > 0) await flush();
@@ -141,7 +142,11 @@ export async function translateLines(
     `${service.plan.plan.name} (${service.method}): ${counts.lines} lines, ${counts.exact} exact and ${counts.fuzzy} fuzzy ` +
       `memory matches, ${counts.stored} stored, ${counts.failed} failed\n`,
   );
-  if (counts.failed > 0) process.exitCode = 1;
+  if (failures.size > 0)
+    throw new CliError(
+      failures.get(Math.min(...failures.keys()))!,
+      `${counts.failed} of ${counts.lines} lines failed to translate (each is an empty output line; stderr says why)`,
+    );
 }
 
 async function translateLine(
@@ -150,6 +155,7 @@ async function translateLine(
   at: number,
   options: TranslateOptions,
   counts: { exact: number; fuzzy: number; stored: number; failed: number },
+  failures: Map<number, CliFailure>,
   writeErr: (text: string) => void,
 ): Promise<string> {
   if (line.trim() === '')
@@ -171,6 +177,7 @@ async function translateLine(
     })}\n`;
   } catch (error) {
     counts.failed++;
+    failures.set(at, failureOf(error));
     const shape = serializeError(error);
     writeErr(`line ${at}: ${shape.code}: ${shape.message}\n`);
     return options.json

@@ -67,3 +67,25 @@ export class TmClosedError extends RoundtableError {
   override readonly code = 'ERR_TM_CLOSED';
   override name = 'TmClosedError';
 }
+
+/**
+ * A TMX file with more text in one place (a segment, a note, a property, or any text between two
+ * tags) than the import allows: refused while streaming, before it can exhaust the heap.
+ */
+export class TmxLimitError extends RoundtableError {
+  override readonly code = 'ERR_TMX_LIMIT';
+  override name = 'TmxLimitError';
+  readonly file: string;
+  readonly line: number;
+  readonly limit: number;
+
+  constructor(what: string, limit: number, where: TmxLocation) {
+    super(
+      `TMX file ${where.file} at line ${where.line}: ${what} is longer than ${limit} characters, ` +
+        `the most the import takes (option maxTextLength, --max-text-length on the command line)`,
+    );
+    this.file = where.file;
+    this.line = where.line;
+    this.limit = limit;
+  }
+}

@@ -6,7 +6,13 @@ export type {
 } from './analysis.js';
 export { ANALYSIS_BANDS, formatAnalysisTable } from './analysis.js';
 export type { TmxLocation } from './errors.js';
-export { TmClosedError, TmDatabaseError, TmxFormatError, TmxParseError } from './errors.js';
+export {
+  TmClosedError,
+  TmDatabaseError,
+  TmxFormatError,
+  TmxLimitError,
+  TmxParseError,
+} from './errors.js';
 export type { LookupOptions, LookupTrace } from './fuzzy-lookup.js';
 export { canonicalRange, canonicalTag, rangeMatches } from './language-tag.js';
 export type {

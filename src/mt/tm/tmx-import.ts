@@ -7,7 +7,7 @@ import { canonicalTag } from './language-tag.js';
 import { type ImportIssue, rowsFromUnit } from './segment-rows.js';
 import type { SegmentRow, SegmentStore } from './segment-store.js';
 import { sniffDecoder } from './tmx-decoder.js';
-import { TmxReader } from './tmx-reader.js';
+import { DEFAULT_MAX_TEXT_LENGTH, TmxReader } from './tmx-reader.js';
 
 export type { ImportIssue } from './segment-rows.js';
 
@@ -28,6 +28,11 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** The name errors give the input; default the file's base name, or "<stream>". */
   readonly name?: string;
+  /**
+   * Most characters of text in one segment, note or property (or between two tags); default
+   * {@link DEFAULT_MAX_TEXT_LENGTH}. Longer text is refused with a TmxLimitError while streaming.
+   */
+  readonly maxTextLength?: number;
 }
 
 export interface ImportSummary {
@@ -107,27 +112,31 @@ export async function importTmx(
     });
     batch = [];
   };
-  const reader = new TmxReader(name, {
-    header(header) {
-      const srclang = header.attributes.srclang ?? null;
-      headerSource = srclang;
-      if (srclang !== null && srclang.toLowerCase() !== '*all*') {
-        try {
-          canonicalTag(srclang);
-        } catch {
-          report({ line: 0, reason: `header srclang "${srclang}" is not a language tag` });
-          headerSource = null;
+  const reader = new TmxReader(
+    name,
+    {
+      header(header) {
+        const srclang = header.attributes.srclang ?? null;
+        headerSource = srclang;
+        if (srclang !== null && srclang.toLowerCase() !== '*all*') {
+          try {
+            canonicalTag(srclang);
+          } catch {
+            report({ line: 0, reason: `header srclang "${srclang}" is not a language tag` });
+            headerSource = null;
+          }
         }
-      }
+      },
+      unit(unit) {
+        units++;
+        const made = rowsFromUnit(unit, headerSource, report);
+        skipped += made.skipped;
+        for (const row of made.rows) batch.push(row);
+        if (batch.length >= batchSize) flush();
+      },
     },
-    unit(unit) {
-      units++;
-      const made = rowsFromUnit(unit, headerSource, report);
-      skipped += made.skipped;
-      for (const row of made.rows) batch.push(row);
-      if (batch.length >= batchSize) flush();
-    },
-  });
+    { maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH },
+  );
 
   let decoder: TextDecoder | null = null;
   let head: Uint8Array[] = [];

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { TmxFormatError, TmxParseError } from './errors.js';
+import { TmxFormatError, TmxLimitError, TmxParseError } from './errors.js';
 import { SegContent } from './seg-content.js';
 import type { TmxHeader, TmxNote, TmxProp, TmxUnit, TmxVariant } from './tmx-unit.js';
 
@@ -7,6 +7,9 @@ export interface TmxReaderHandlers {
   header(header: TmxHeader): void;
   unit(unit: TmxUnit): void;
 }
+
+/** Default of the most characters of text in one segment, note or property, or between tags. */
+export const DEFAULT_MAX_TEXT_LENGTH = 1 << 20;
 
 interface OpenUnit {
   line: number;
@@ -37,7 +40,9 @@ interface OpenAnnotation {
  * memory does not grow with the file.
  *
  * It throws {@link TmxFormatError} when the document is not TMX (its root is not `<tmx>`, or it is
- * not XML at all) and {@link TmxParseError} when XML breaks inside a TMX document.
+ * not XML at all), {@link TmxParseError} when XML breaks inside a TMX document, and
+ * {@link TmxLimitError} when one text grows past `maxTextLength`: the XML parser holds a text
+ * node whole until the next tag, so without a limit one huge segment would fill the heap.
  */
 export class TmxReader {
   readonly #file: string;
@@ -50,20 +55,48 @@ export class TmxReader {
   #annotation: OpenAnnotation | null = null;
   #seg: SegContent | null = null;
   #segDepth = 0;
+  readonly #maxTextLength: number;
+  /** The parser's character position at its last event: what it holds since is one text. */
+  #lastEventAt = 0;
+  #segLength = 0;
 
-  constructor(file: string, handlers: TmxReaderHandlers) {
+  constructor(
+    file: string,
+    handlers: TmxReaderHandlers,
+    options: { readonly maxTextLength?: number } = {},
+  ) {
     this.#file = file;
     this.#handlers = handlers;
+    const max = options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH;
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new RangeError(`maxTextLength must be a positive integer, got ${max}`);
+    this.#maxTextLength = max;
     const parser = this.#parser;
     parser.on('error', (error) => this.#fail(error));
-    parser.on('opentag', (tag) => this.#open(tag));
-    parser.on('closetag', (tag) => this.#close(tag));
+    parser.on('opentag', (tag) => {
+      this.#lastEventAt = parser.position;
+      this.#open(tag);
+    });
+    parser.on('closetag', (tag) => {
+      this.#lastEventAt = parser.position;
+      this.#close(tag);
+    });
     parser.on('text', (text) => this.#text(text));
     parser.on('cdata', (text) => this.#text(text));
   }
 
   write(chunk: string): void {
-    this.#parser.write(chunk);
+    // In slices no longer than the limit, so the parser never holds much more than it.
+    const slice = Math.max(this.#maxTextLength, 64 * 1024);
+    for (let at = 0; at < chunk.length; at += slice) {
+      this.#parser.write(at === 0 && chunk.length <= slice ? chunk : chunk.slice(at, at + slice));
+      if (this.#parser.position - this.#lastEventAt > this.#maxTextLength)
+        this.#tooLong('text without markup');
+    }
+  }
+
+  #tooLong(what: string): never {
+    throw new TmxLimitError(what, this.#maxTextLength, this.#where());
   }
 
   /** Ends the document; throws when it was cut short. */
@@ -131,6 +164,7 @@ export class TmxReader {
       this.#annotation = { kind: name, attributes: { ...attributes }, value: '' };
     } else if (parent === 'tuv' && name === 'seg' && this.#variant !== null) {
       this.#seg = new SegContent();
+      this.#segLength = 0;
       this.#segDepth = this.#stack.length;
     }
     // Anything else (header's <ude>, <map>, unknown extensions) is skipped with its content.
@@ -173,8 +207,15 @@ export class TmxReader {
   }
 
   #text(text: string): void {
-    if (this.#seg !== null) this.#seg.text(text);
-    else if (this.#annotation !== null) this.#annotation.value += text;
+    if (this.#seg !== null) {
+      this.#segLength += text.length;
+      if (this.#segLength > this.#maxTextLength) this.#tooLong('a segment');
+      this.#seg.text(text);
+    } else if (this.#annotation !== null) {
+      if (this.#annotation.value.length + text.length > this.#maxTextLength)
+        this.#tooLong(`a <${this.#annotation.kind}>`);
+      this.#annotation.value += text;
+    }
   }
 
   #attach(annotation: OpenAnnotation): void {

@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
+import { RoundtableError } from '../../errors.js';
 import { type AnalysisReport, analyze, splitText, type TextSplit } from './analysis.js';
-import { TmClosedError } from './errors.js';
+import { TmClosedError, TmDatabaseError } from './errors.js';
 import { type LookupOptions, type LookupTrace, lookup } from './fuzzy-lookup.js';
 import { canonicalRange } from './language-tag.js';
 import type { SegmentInput, TmMatch, TmSegment } from './segment.js';
@@ -53,7 +55,22 @@ export class TranslationMemory {
         `translation memory path must be a non-empty string, got ${String(path)}`,
       );
     }
-    return new TranslationMemory(new SegmentStore(path), path);
+    if (path !== ':memory:' && isFolder(path))
+      throw new TmDatabaseError(
+        `translation memory ${path} is a folder, expected a SQLite file (or a path to create one)`,
+      );
+    let store: SegmentStore;
+    try {
+      store = new SegmentStore(path);
+    } catch (error) {
+      if (error instanceof RoundtableError) throw error;
+      // SQLite's own errors (SQLITE_CANTOPEN, SQLITE_NOTADB…) do not name the file.
+      throw new TmDatabaseError(
+        `cannot open translation memory ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    return new TranslationMemory(store, path);
   }
 
   /** Stores a segment; returns its id, or null when an equal one is already stored. */
@@ -131,6 +148,10 @@ export class TranslationMemory {
     filter?: ExportFilter,
   ): Promise<ExportSummary> {
     try {
+      if (typeof output === 'string' && this.path !== ':memory:' && sameFile(output, this.path))
+        throw new TmDatabaseError(
+          `cannot export translation memory ${this.path} onto itself (${output} is the same file)`,
+        );
       return exportTmx(this.#live(), output, filter);
     } catch (error) {
       return Promise.reject(error);
@@ -178,5 +199,24 @@ export class TranslationMemory {
   #live(): SegmentStore {
     if (this.#store === null) throw new TmClosedError(`translation memory ${this.path} is closed`);
     return this.#store;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether two paths name one file: same device and inode, whatever symlinks or relative parts. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // a path that does not exist yet is not the database
   }
 }

@@ -4,7 +4,7 @@
  * The translator (src/mt/translate/) only ever calls these members, so any tokenizer that
  * implements them can be plugged in: the built-in {@link WordTokenizer} of the synthetic models,
  * or a real subword tokenizer (SentencePiece, Hugging Face `tokenizers`) behind a small adapter.
- * See docs/translation.md, "Plugging in a tokenizer".
+ * See docs/translation.md, "The tokenizer interface".
  */
 
 /** Ids every tokenizer reserves. They never appear in decoded text. */
