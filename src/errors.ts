@@ -100,6 +100,42 @@ export class ActorError extends RoundtableError {
   override name = 'ActorError';
 }
 
+/** A model folder that matches no known layout, or misses a file or a name the layout needs. */
+export class ModelFolderError extends RoundtableError {
+  override readonly code = 'ERR_MODEL_FOLDER';
+  override name = 'ModelFolderError';
+}
+
+/** A sequence asked of a decoder after it was closed by its caller. */
+export class SequenceClosedError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_CLOSED';
+  override name = 'SequenceClosedError';
+}
+
+/** A sequence whose state the decoder dropped because it stayed idle past its deadline. */
+export class SequenceEvictedError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_EVICTED';
+  override name = 'SequenceEvictedError';
+}
+
+/** A sequence handle older than the sequence's state (another step or reorder came first). */
+export class StaleSequenceError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_STALE';
+  override name = 'StaleSequenceError';
+}
+
+/** A decoder step that would take the actor's key/value caches past its byte budget. */
+export class DecoderBudgetError extends RoundtableError {
+  override readonly code = 'ERR_DECODER_BUDGET';
+  override name = 'DecoderBudgetError';
+}
+
+/** Decoders asked to collaborate whose vocabularies differ. */
+export class VocabularyMismatchError extends RoundtableError {
+  override readonly code = 'ERR_VOCABULARY_MISMATCH';
+  override name = 'VocabularyMismatchError';
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -124,6 +160,12 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   RoundError,
   FusionError,
   ActorError,
+  ModelFolderError,
+  SequenceClosedError,
+  SequenceEvictedError,
+  StaleSequenceError,
+  DecoderBudgetError,
+  VocabularyMismatchError,
 };
 
 export function serializeError(error: unknown): SerializedError {
