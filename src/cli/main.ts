@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { RoundtableError } from '../errors.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerLearn } from './commands/learn.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
@@ -29,6 +30,7 @@ registerLearn(program);
 registerScore(program);
 registerTm(program);
 registerTranslate(program);
+registerGenerate(program);
 
 try {
   await program.parseAsync(process.argv);
