@@ -267,6 +267,11 @@ export class DecoderActor {
     }
   }
 
+  /** Where a sequence stands: open, or why it can no longer be used. */
+  state(handle: SequenceHandle): 'open' | 'closed' | 'evicted' | 'crashed' {
+    return this.#sequences.get(handle.id)?.state ?? 'closed';
+  }
+
   /** Tests: the worker holding `handle`'s sequence (or replica 0) exits at its next message. */
   injectFault(where: SequenceHandle | number = 0): void {
     const replica =
