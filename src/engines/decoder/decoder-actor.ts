@@ -205,7 +205,7 @@ export class DecoderActor {
   }
 
   /** Appends `tokens` (one list per row, all of one length) and returns the next token's log-probabilities. */
-  step(
+  async step(
     handle: SequenceHandle,
     tokens: readonly number[] | readonly (readonly number[])[],
     options: StepOptions = {},
