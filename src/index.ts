@@ -8,6 +8,21 @@ export type { MailboxOptions, OverflowPolicy } from './actor/mailbox.js';
 export type { IoMetadata, ModelFault, RunStats } from './actor/protocol.js';
 export type { RestartOptions } from './actor/restart-budget.js';
 export type {
+  DecoderOptions,
+  DecoderStep,
+  SequenceHandle,
+  StepOptions,
+} from './engines/decoder/decoder-actor.js';
+export { DecoderActor } from './engines/decoder/decoder-actor.js';
+export type { TextCodec } from './engines/decoder/folder-tokenizer.js';
+export { folderTokenizer } from './engines/decoder/folder-tokenizer.js';
+export type {
+  DecoderFolder,
+  FolderLayout,
+  SearchDefaults,
+} from './engines/decoder/model-folder.js';
+export { readModelFolder } from './engines/decoder/model-folder.js';
+export type {
   ActorOf,
   CustomActorContext,
   CustomActorOptions,
@@ -32,16 +47,22 @@ export {
   ActorStoppedError,
   ArenaFullError,
   BatchingError,
+  DecoderBudgetError,
   DescriptorError,
   FeedError,
   FusionError,
   InferenceError,
   MailboxFullError,
+  ModelFolderError,
   ModelLoadError,
   PlanError,
   RoundError,
   RoundtableError,
+  SequenceClosedError,
+  SequenceEvictedError,
+  StaleSequenceError,
   TimeoutError,
+  VocabularyMismatchError,
 } from './errors.js';
 export type { HealthReport } from './observability/health.js';
 // Plans
@@ -69,6 +90,7 @@ export type { ActorHealth, ActorState } from './supervision/supervisable.js';
 export type { SupervisorOptions } from './supervision/supervisor.js';
 // Supervision and observability
 export { Supervisor } from './supervision/supervisor.js';
+export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
 export type { DecodeResult } from './supervisor/run-decode.js';
 export type { RunOptions } from './supervisor/run-rounds.js';
 export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
