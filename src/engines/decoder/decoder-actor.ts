@@ -173,6 +173,7 @@ export class DecoderActor {
   ): Promise<DecoderStep> {
     const rows = asRows(prompt);
     this.#checkIds('prompt', rows);
+    this.#checkContext(0, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'open');
     const replica = await this.#pickReplica();
     const id = this.#nextSequence++;
@@ -215,6 +216,7 @@ export class DecoderActor {
       : (tokens as readonly number[]).map((token) => [token]);
     const record = this.#usable(handle);
     this.#checkIds('tokens', rows);
+    this.#checkContext(record.length, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'step');
     return this.#ask(record, {
       type: 'step',
@@ -378,6 +380,16 @@ export class DecoderActor {
           );
         }
       }
+    }
+  }
+
+  /** Positions past the model's context would index past its position table: refused here. */
+  #checkContext(length: number, adding: number): void {
+    const context = this.folder.contextLength;
+    if (context !== undefined && length + adding > context) {
+      throw new FeedError(
+        `decoder "${this.name}": ${length} + ${adding} positions are past the model's context length of ${context}`,
+      );
     }
   }
 
