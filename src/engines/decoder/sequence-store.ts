@@ -29,6 +29,13 @@ interface Sequence {
   length: number;
   /** Cache tensors by past input name; absent before the first run. */
   cache: Map<string, ort.Tensor>;
+  /**
+   * Two buffers per self-attention cache entry that ONNX Runtime writes each run's present into,
+   * in turn: the past of a run lives in one, its present goes to the other. Outputs allocated
+   * afresh every step made the step grow with the sequence (large external buffers, collected
+   * often); reusing two keeps a step's cost to the model's own.
+   */
+  buffers: Map<string, [Float32Array, Float32Array]>;
   /** Encoder–decoder: the encoder's output and the source mask, kept for every step. */
   encoder?: { hidden: ort.Tensor; mask: ort.Tensor };
 }
@@ -60,7 +67,13 @@ export class SequenceStore {
         `decoder "${this.#actor}": open needs one or more prompt rows of one non-zero length, got lengths [${rows.map((r) => r.length).join(', ')}]`,
       );
     }
-    const sequence: Sequence = { generation: 0, rows: rows.length, length: 0, cache: new Map() };
+    const sequence: Sequence = {
+      generation: 0,
+      rows: rows.length,
+      length: 0,
+      cache: new Map(),
+      buffers: new Map(),
+    };
     if (this.#sessions.encoder) {
       if (!source || source.length !== rows.length) {
         throw new FeedError(
@@ -231,8 +244,9 @@ export class SequenceStore {
       feeds[entry.past] = sequence.cache.get(entry.past) ?? emptyCache(entry, rows);
     }
     let out: ort.InferenceSession.OnnxValueMapType | undefined;
+    const fetches = presentBuffers(io, sequence, total);
     try {
-      out = await this.#guarded(() => session.run(feeds));
+      out = await this.#guarded(() => session.run(feeds, fetches));
     } catch (error) {
       throw new InferenceError(
         `decoder "${this.#actor}": ONNX Runtime failed on sequence ${seq}: ${(error as Error).message}`,
@@ -242,7 +256,8 @@ export class SequenceStore {
     // The decoder with past is the one whose cache entries name every layer; the split layout's
     // first decoder returns the same present names.
     for (const entry of this.#sessions.decoderIo.cache) {
-      const present = out[entry.present];
+      // Our own buffer when the present was written into one, not the copy the binding returns.
+      const present = fetches[entry.present] ?? out[entry.present];
       if (present) sequence.cache.set(entry.past, present);
       else if (!entry.cross || !sequence.cache.has(entry.past)) {
         throw new ModelFolderError(
@@ -269,6 +284,44 @@ export class SequenceStore {
       bytes,
     };
   }
+}
+
+/**
+ * The outputs of a run: logits and the cross-attention presents allocated by ONNX Runtime, each
+ * float32 self-attention present written into whichever of its sequence's two buffers does not
+ * hold the past (grown when the rows or positions outgrow it).
+ */
+function presentBuffers(
+  io: DecoderIo,
+  sequence: Sequence,
+  total: number,
+): Record<string, ort.Tensor | null> {
+  const fetches: Record<string, ort.Tensor | null> = { [io.logits]: null };
+  for (const entry of io.cache) {
+    if (entry.cross || entry.dtype !== 'float32') {
+      fetches[entry.present] = null;
+      continue;
+    }
+    const dims = entry.dims.map((dim) =>
+      dim === 'batch' ? sequence.rows : dim === 'seq' ? total : (dim as number),
+    );
+    const size = dims.reduce((a, b) => a * b, 1);
+    const past = sequence.cache.get(entry.past)?.data;
+    let pair = sequence.buffers.get(entry.past);
+    if (!pair) {
+      pair = [new Float32Array(0), new Float32Array(0)];
+      sequence.buffers.set(entry.past, pair);
+    }
+    const free = past !== undefined && sameBuffer(past, pair[0]) ? 1 : 0;
+    if (pair[free].length < size)
+      pair[free] = new Float32Array(Math.max(size, 2 * pair[free].length));
+    fetches[entry.present] = new ort.Tensor('float32', pair[free].subarray(0, size), dims);
+  }
+  return fetches;
+}
+
+function sameBuffer(data: unknown, buffer: Float32Array): boolean {
+  return (data as ArrayBufferView).buffer === buffer.buffer && buffer.length > 0;
 }
 
 function byteLength(tensor: ort.Tensor): number {
