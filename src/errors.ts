@@ -34,6 +34,12 @@ export class ModelLoadError extends RoundtableError {
   override name = 'ModelLoadError';
 }
 
+/** A model folder's tokenizer that cannot be loaded: no `tokenizer.json`, or one that does not parse. */
+export class TokenizerError extends RoundtableError {
+  override readonly code = 'ERR_TOKENIZER';
+  override name = 'TokenizerError';
+}
+
 /** ONNX Runtime failed while running a model that had loaded. */
 export class InferenceError extends RoundtableError {
   override readonly code = 'ERR_INFERENCE';
@@ -149,6 +155,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   ArenaFullError,
   FeedError,
   ModelLoadError,
+  TokenizerError,
   InferenceError,
   BatchingError,
   MailboxFullError,
