@@ -14,8 +14,6 @@ export type {
   StepOptions,
 } from './engines/decoder/decoder-actor.js';
 export { DecoderActor } from './engines/decoder/decoder-actor.js';
-export type { TextCodec } from './engines/decoder/folder-tokenizer.js';
-export { folderTokenizer } from './engines/decoder/folder-tokenizer.js';
 export type {
   DecoderFolder,
   FolderLayout,

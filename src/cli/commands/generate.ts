@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { folderTokenizer, type TextCodec } from '../../engines/decoder/folder-tokenizer.js';
 import { readModelFolder } from '../../engines/decoder/model-folder.js';
 import { Roundtable } from '../../runtime/roundtable.js';
+import { Tokenizer } from '../../tokenizer/index.js';
 
 interface GenerateCliOptions {
   readonly prompt?: string;
@@ -61,7 +61,7 @@ async function runGenerate(
     throw new TypeError('generate: give exactly one of --prompt and --prompt-ids');
   }
   const folders = dirs.map((dir) => readModelFolder(dir));
-  const codec: TextCodec | undefined = folderTokenizer(folders[0]!);
+  const codec = folders[0]!.tokenizer ? Tokenizer.fromFolder(folders[0]!.dir) : undefined;
   let prompt: number[];
   if (options.promptIds) prompt = options.promptIds;
   else if (codec) prompt = codec.encode(options.prompt!);

@@ -244,7 +244,14 @@ export class SequenceStore {
       feeds[entry.past] = sequence.cache.get(entry.past) ?? emptyCache(entry, rows);
     }
     let out: ort.InferenceSession.OnnxValueMapType | undefined;
-    const fetches = presentBuffers(io, sequence, total);
+    // The split layout's first decoder takes no past but returns the same presents.
+    const fetches = presentBuffers(
+      io.logits,
+      this.#entries(),
+      session.outputNames,
+      sequence,
+      total,
+    );
     try {
       out = await this.#guarded(() => session.run(feeds, fetches));
     } catch (error) {
@@ -292,12 +299,15 @@ export class SequenceStore {
  * hold the past (grown when the rows or positions outgrow it).
  */
 function presentBuffers(
-  io: DecoderIo,
+  logits: string,
+  entries: readonly CacheEntry[],
+  outputs: readonly string[],
   sequence: Sequence,
   total: number,
 ): Record<string, ort.Tensor | null> {
-  const fetches: Record<string, ort.Tensor | null> = { [io.logits]: null };
-  for (const entry of io.cache) {
+  const fetches: Record<string, ort.Tensor | null> = { [logits]: null };
+  for (const entry of entries) {
+    if (!outputs.includes(entry.present)) continue;
     if (entry.cross || entry.dtype !== 'float32') {
       fetches[entry.present] = null;
       continue;
