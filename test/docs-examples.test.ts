@@ -12,6 +12,7 @@ const programs = [
   'examples/decode.ts',
   'examples/custom-plan.ts',
   'examples/errors.ts',
+  'examples/model-folder.ts',
 ];
 const modules = ['examples/actors/margin-scorer.ts'];
 
