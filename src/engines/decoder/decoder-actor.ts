@@ -4,6 +4,7 @@ import {
   ActorStoppedError,
   DecoderBudgetError,
   FeedError,
+  MailboxFullError,
   type RoundtableError,
   SequenceClosedError,
   SequenceEvictedError,
@@ -26,6 +27,8 @@ export interface DecoderOptions {
   /** A sequence untouched this long is evicted (its cache dropped). Default: never. */
   readonly idleMs?: number;
   readonly restart?: RestartOptions;
+  /** Messages waiting or running on one replica at most; past it MailboxFullError. Default 64. */
+  readonly capacity?: number;
   /** ONNX Runtime threads per session; default ONNX Runtime's own. */
   readonly intraOpNumThreads?: number;
   /** Obey injected faults (tests only). */
@@ -306,6 +309,17 @@ export class DecoderActor {
     record: SequenceRecord,
     message: Extract<ToDecoderWorker, { id: number }>,
   ): Promise<DecoderStep> {
+    const capacity = this.#options.capacity ?? 64;
+    if (record.replica.inFlight >= capacity) {
+      this.#context.events.emit('mailbox:full', {
+        actor: this.name,
+        capacity,
+        waiting: record.replica.inFlight,
+      });
+      throw new MailboxFullError(
+        `decoder "${this.name}": replica ${record.replica.index} has ${capacity} messages in flight, its capacity`,
+      );
+    }
     record.busy++;
     try {
       const answer = (await record.replica.ask(message)) as SequenceAnswer;
