@@ -44,12 +44,19 @@ export class WeightMaker {
   }
 
   /** Weights of standard deviation gain/√inputs keep activations of the same spread layer to layer. */
-  linear(name: string, inputs: number, outputs: number, gain = 1): Linear {
+  linear(
+    name: string,
+    inputs: number,
+    outputs: number,
+    gain = 1,
+    biasShift?: Float32Array,
+  ): Linear {
     const weight = this.#random.fillNormal(
       new Float32Array(inputs * outputs),
       gain / Math.sqrt(inputs),
     );
     const bias = this.#random.fillNormal(new Float32Array(outputs), 0.02);
+    if (biasShift !== undefined) for (let i = 0; i < outputs; i++) bias[i]! += biasShift[i] ?? 0;
     this.#graph.initializer(`${name}.weight`, weight, [inputs, outputs]);
     this.#graph.initializer(`${name}.bias`, bias, [outputs]);
     return { weight: `${name}.weight`, bias: `${name}.bias` };
