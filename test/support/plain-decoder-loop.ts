@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecoderState } from './plain-decoder/decoder-state.js';
+import { EncoderDecoderState } from './plain-decoder/encoder-decoder-state.js';
 import { GenaiState, readGenaiConfig } from './plain-decoder/genai-state.js';
 import { type OptimumForm, OptimumState } from './plain-decoder/optimum-state.js';
 import {
@@ -22,7 +23,7 @@ import {
 
 export { logSoftmax } from './plain-decoder/search.js';
 export type { DecoderState, EarlyStopping, OptimumForm, PlainSequence };
-export { GenaiState, OptimumState };
+export { EncoderDecoderState, GenaiState, OptimumState };
 
 export type FolderLayout = 'genai' | 'optimum' | 'encoder-decoder';
 
@@ -69,7 +70,7 @@ export async function openState(
   const layout = folderLayout(dir);
   if (layout === 'genai') return GenaiState.open(dir, prompt, rows);
   if (layout === 'optimum') return OptimumState.open(dir, prompt, rows, form);
-  throw new Error(`${dir}: the encoder–decoder layout is not handled yet`);
+  return EncoderDecoderState.open(dir, prompt, rows, form);
 }
 
 /** Decodes `prompt` with the folder's model: greedy when numBeams is 1, else beam search. */
