@@ -1,6 +1,6 @@
 import { attr, GraphBuilder } from '../../onnx/graph-builder.js';
 import { deriveSeed, SeededRandom } from '../../util/random.js';
-import type { TransformerParams } from './decoder-options.js';
+import { SPECIAL_TOKENS, type TransformerParams } from './decoder-options.js';
 import { GraphOps } from './graph-ops.js';
 import {
   causalMask,
@@ -111,8 +111,15 @@ function makeWeights(graph: GraphBuilder, params: TransformerParams): DecoderWei
   }
   // A gain of 3 spreads the logits so that the next-token distribution has a clear head.
   const finalNorm = make.norm('final_layer_norm', params.width);
-  const head = make.linear('lm_head', params.width, params.vocab, 3);
+  const head = make.linear('lm_head', params.width, params.vocab, 3, endBias(params));
   return { tokens, positions, blocks, finalNorm, head };
+}
+
+/** The lm_head's bias shift: `eosBias` on the end token, nothing elsewhere. */
+export function endBias(params: TransformerParams): Float32Array {
+  const shift = new Float32Array(params.vocab);
+  shift[SPECIAL_TOKENS.eos] = params.eosBias;
+  return shift;
 }
 
 /** The decoder's body; every value it produces is `prefix` + its name (`logits`, `present.*`). */

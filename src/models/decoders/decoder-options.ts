@@ -1,4 +1,4 @@
-import { requireInteger, requireSeed } from '../model-options.js';
+import { requireFinite, requireInteger, requireSeed } from '../model-options.js';
 
 /** Sizes of a generated transformer; tiny unless told, so that tests load it in milliseconds. */
 export interface TransformerOptions {
@@ -15,6 +15,11 @@ export interface TransformerOptions {
   readonly ffn?: number;
   /** Learned positions (`max_position_embeddings`); 256 unless told. */
   readonly maxPositions?: number;
+  /**
+   * Added to the end token's logit, so that generations end within a few tokens (tests of
+   * finished hypotheses need them); 0 unless told.
+   */
+  readonly eosBias?: number;
 }
 
 export type TransformerParams = Required<TransformerOptions> & { readonly headDim: number };
@@ -36,6 +41,7 @@ export function transformerParams(options: TransformerOptions): TransformerParam
     layers: requireInteger('layers', options.layers ?? 2, 1),
     ffn: requireInteger('ffn', options.ffn ?? 4 * width, 1),
     maxPositions: requireInteger('maxPositions', options.maxPositions ?? 256, 1),
+    eosBias: requireFinite('eosBias', options.eosBias ?? 0),
     headDim: width / heads,
   };
 }

@@ -12,3 +12,11 @@ export {
   type TransformerParams,
   transformerParams,
 } from './decoder-options.js';
+export { writeEncoderDecoderFolder } from './encoder-decoder-folder.js';
+export {
+  type EncoderDecoderGraphKind,
+  encoderDecoderFileNames,
+  encoderDecoderGraph,
+  seq2seqPastName,
+  seq2seqPresentName,
+} from './encoder-decoder-graphs.js';

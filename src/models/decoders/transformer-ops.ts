@@ -20,8 +20,9 @@ export function linear(ops: GraphOps, x: string, weights: Linear, output?: strin
   return ops.add('Add', [ops.add('MatMul', [x, weights.weight]), weights.bias], {}, output);
 }
 
-export function layerNorm(ops: GraphOps, x: string, norm: Norm): string {
-  return ops.add('LayerNormalization', [x, norm.scale, norm.bias], { axis: -1, epsilon: 1e-5 });
+export function layerNorm(ops: GraphOps, x: string, norm: Norm, output?: string): string {
+  const attributes = { axis: -1, epsilon: 1e-5 };
+  return ops.add('LayerNormalization', [x, norm.scale, norm.bias], attributes, output);
 }
 
 /** [batch, seq, width] → [batch, heads, seq, headDim]. */

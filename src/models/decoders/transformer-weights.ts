@@ -35,23 +35,39 @@ export interface BlockWeights {
  * Weights live in the outermost graph so that both branches of an `If` share one copy.
  */
 export class WeightMaker {
-  readonly #graph: GraphBuilder;
+  #graph: GraphBuilder | undefined;
   readonly #random: SeededRandom;
 
-  constructor(graph: GraphBuilder, random: SeededRandom) {
+  /**
+   * Without a graph the maker draws and drops: a file that needs only the later weights (the
+   * decoder of an encoder–decoder pair) still draws the same numbers for them.
+   */
+  constructor(graph: GraphBuilder | undefined, random: SeededRandom) {
     this.#graph = graph;
     this.#random = random;
   }
 
+  /** From now on, declare the weights drawn in `graph` (undefined: draw and drop them). */
+  declareIn(graph: GraphBuilder | undefined): void {
+    this.#graph = graph;
+  }
+
   /** Weights of standard deviation gain/√inputs keep activations of the same spread layer to layer. */
-  linear(name: string, inputs: number, outputs: number, gain = 1): Linear {
+  linear(
+    name: string,
+    inputs: number,
+    outputs: number,
+    gain = 1,
+    biasShift?: Float32Array,
+  ): Linear {
     const weight = this.#random.fillNormal(
       new Float32Array(inputs * outputs),
       gain / Math.sqrt(inputs),
     );
     const bias = this.#random.fillNormal(new Float32Array(outputs), 0.02);
-    this.#graph.initializer(`${name}.weight`, weight, [inputs, outputs]);
-    this.#graph.initializer(`${name}.bias`, bias, [outputs]);
+    if (biasShift !== undefined) for (let i = 0; i < outputs; i++) bias[i]! += biasShift[i] ?? 0;
+    this.#graph?.initializer(`${name}.weight`, weight, [inputs, outputs]);
+    this.#graph?.initializer(`${name}.bias`, bias, [outputs]);
     return { weight: `${name}.weight`, bias: `${name}.bias` };
   }
 
@@ -59,16 +75,14 @@ export class WeightMaker {
   norm(name: string, width: number): Norm {
     const scale = this.#random.fillNormal(new Float32Array(width), 0.05, 1);
     const bias = this.#random.fillNormal(new Float32Array(width), 0.02);
-    this.#graph.initializer(`${name}.scale`, scale, [width]);
-    this.#graph.initializer(`${name}.bias`, bias, [width]);
+    this.#graph?.initializer(`${name}.scale`, scale, [width]);
+    this.#graph?.initializer(`${name}.bias`, bias, [width]);
     return { scale: `${name}.scale`, bias: `${name}.bias` };
   }
 
   table(name: string, rows: number, width: number, std: number): string {
-    this.#graph.initializer(name, this.#random.fillNormal(new Float32Array(rows * width), std), [
-      rows,
-      width,
-    ]);
+    const table = this.#random.fillNormal(new Float32Array(rows * width), std);
+    this.#graph?.initializer(name, table, [rows, width]);
     return name;
   }
 
