@@ -40,7 +40,10 @@ export function registerGenerate(program: Command): void {
     .command('generate')
     .description('generate from a prompt with model folders (several folders: an ensemble)')
     .argument('<model-dir...>', 'onnxruntime-genai or Hugging Face Optimum model folders')
-    .option('--prompt <text>', 'prompt text (needs the folder’s tokenizer.json)')
+    .option(
+      '--prompt <text>',
+      'prompt text (needs the folder’s tokenizer.json); the source of an encoder–decoder',
+    )
     .option('--prompt-ids <ids>', 'prompt as comma-separated token ids', idList)
     .option('--max-length <n>', 'output length, prompt included', positiveInt('--max-length'))
     .option('--beams <k>', 'beam search with k beams (default: greedy)', positiveInt('--beams'))
@@ -80,7 +83,14 @@ async function runGenerate(
       }),
     );
     const beams = options.beams ?? 1;
+    // An encoder–decoder translates: the prompt is the source, the decoder starts from its start
+    // token, and the ids printed are the decoder's (as Hugging Face returns them).
+    const first = folders[0]!;
+    const seq2seq = first.encoder !== undefined;
+    const source = seq2seq ? { source: prompt } : {};
+    if (seq2seq) prompt = [first.decoderStart ?? first.pad ?? 0];
     const sequences = await runtime.generate(names, prompt, {
+      ...source,
       numBeams: beams,
       numReturnSequences: Math.min(options.returns ?? beams, beams),
       ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),

@@ -43,7 +43,8 @@ function metadata(session: ort.InferenceSession, which: 'input' | 'output'): IoM
 }
 
 async function create(file: string): Promise<ort.InferenceSession> {
-  const options: ort.InferenceSession.SessionOptions = {};
+  // Errors only: exports routinely carry initializers ONNX Runtime drops with a warning each.
+  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
   if (data.intraOpNumThreads !== undefined) options.intraOpNumThreads = data.intraOpNumThreads;
   const session = await guarded(() => ort.InferenceSession.create(file, options));
   if (!session) throw new ModelLoadError(`decoder "${data.actor}": closed while loading ${file}`);
