@@ -95,7 +95,14 @@ export class DecoderActor {
   readonly #replicas: (DecoderReplica | undefined)[];
   readonly #restarting = new Map<number, Promise<void>>();
   readonly #budget: RestartBudget;
+  /** Open sequences (and those with a message still running). */
   readonly #sequences = new Map<number, SequenceRecord>();
+  /**
+   * Sequences evicted or lost with their worker, kept so that a later message gets the precise
+   * error; the oldest go first past {@link TOMBSTONES}, after which a message gets
+   * SequenceClosedError.
+   */
+  readonly #tombstones = new Map<number, SequenceRecord>();
   #nextSequence = 1;
   #nextMessage = 1;
   #stopped: RoundtableError | undefined;
@@ -274,7 +281,7 @@ export class DecoderActor {
 
   /** Where a sequence stands: open, or why it can no longer be used. */
   state(handle: SequenceHandle): 'open' | 'closed' | 'evicted' | 'crashed' {
-    return this.#sequences.get(handle.id)?.state ?? 'closed';
+    return (this.#sequences.get(handle.id) ?? this.#tombstones.get(handle.id))?.state ?? 'closed';
   }
 
   /** Tests: the worker holding `handle`'s sequence (or replica 0) exits at its next message. */
@@ -372,6 +379,8 @@ export class DecoderActor {
         `decoder "${this.name}": the sequence handle belongs to decoder "${handle.actor}"`,
       );
     }
+    const tombstone = this.#tombstones.get(handle.id);
+    if (tombstone) throw tombstone.error!;
     const record = this.#sequences.get(handle.id);
     if (!record) {
       throw new SequenceClosedError(`decoder "${this.name}": sequence ${handle.id} is not open`);
@@ -468,8 +477,12 @@ export class DecoderActor {
       error ?? new SequenceClosedError(`decoder "${this.name}": sequence ${record.id} was closed`);
     if (record.timer) clearTimeout(record.timer);
     record.timer = undefined;
-    // The record stays so that later messages get the precise error; its bytes no longer count.
-    if (state === 'closed') this.#sequences.delete(record.id);
+    this.#sequences.delete(record.id);
+    if (state === 'closed') return;
+    this.#tombstones.set(record.id, record);
+    if (this.#tombstones.size > TOMBSTONES) {
+      this.#tombstones.delete(this.#tombstones.keys().next().value as number);
+    }
   }
 
   #forget(record: SequenceRecord): void {
@@ -524,6 +537,9 @@ export class DecoderActor {
     this.#restarting.set(replica.index, restart);
   }
 }
+
+/** Evicted or lost sequences remembered for their precise error. */
+const TOMBSTONES = 4096;
 
 function workerData(
   name: string,
