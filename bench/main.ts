@@ -26,6 +26,7 @@ const SUITES: Readonly<Record<SuiteName, () => Promise<Suite>>> = {
   ensemble: async () => (await import('./ensemble.js')).ensemble,
   overhead: async () => (await import('./overhead.js')).overhead,
   decode: async () => (await import('./decode.js')).decode,
+  'kv-decode': async () => (await import('./kv-decode.js')).kvDecode,
   batching: async () => (await import('./batching.js')).batching,
   service: async () => (await import('./service.js')).service,
   memory: async () => (await import('./memory.js')).memory,

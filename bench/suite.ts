@@ -12,6 +12,7 @@ export type SuiteName =
   | 'ensemble'
   | 'overhead'
   | 'decode'
+  | 'kv-decode'
   | 'batching'
   | 'service'
   | 'memory';

@@ -13,6 +13,8 @@ export const RATIO_KEYS = [
   'fusion_vs_naive_js',
   'fusion_vs_memcpy',
   'decode_step_overhead_us',
+  'kv_step_vs_plain_loop',
+  'kv_step_growth_16_to_512',
   'service_health_p99_vs_direct',
   'batching_throughput_vs_unbatched',
 ] as const;
@@ -89,6 +91,21 @@ export const TARGETS: readonly Target[] = [
     goal: 'atMost',
     threshold: 100,
     text: '≤ 100 µs',
+  },
+  {
+    key: 'kv_step_vs_plain_loop',
+    label:
+      'decode step at length 256: stateful decoder actor / plain loop with its cache on the main thread',
+    goal: 'atMost',
+    threshold: 1.1,
+    text: '≤ 1.1 × plain loop (issue 13)',
+  },
+  {
+    key: 'kv_step_growth_16_to_512',
+    label: 'stateful decoder actor: step time at length 512 / at length 16',
+    goal: 'atMost',
+    threshold: 1.5,
+    text: '≤ 1.5 (issue 13)',
   },
   {
     key: 'batching_throughput_vs_unbatched',

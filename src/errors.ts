@@ -34,6 +34,12 @@ export class ModelLoadError extends RoundtableError {
   override name = 'ModelLoadError';
 }
 
+/** A model folder's tokenizer that cannot be loaded: no `tokenizer.json`, or one that does not parse. */
+export class TokenizerError extends RoundtableError {
+  override readonly code = 'ERR_TOKENIZER';
+  override name = 'TokenizerError';
+}
+
 /** ONNX Runtime failed while running a model that had loaded. */
 export class InferenceError extends RoundtableError {
   override readonly code = 'ERR_INFERENCE';
@@ -109,6 +115,42 @@ export class ActorError extends RoundtableError {
   override name = 'ActorError';
 }
 
+/** A model folder that matches no known layout, or misses a file or a name the layout needs. */
+export class ModelFolderError extends RoundtableError {
+  override readonly code = 'ERR_MODEL_FOLDER';
+  override name = 'ModelFolderError';
+}
+
+/** A sequence asked of a decoder after it was closed by its caller. */
+export class SequenceClosedError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_CLOSED';
+  override name = 'SequenceClosedError';
+}
+
+/** A sequence whose state the decoder dropped because it stayed idle past its deadline. */
+export class SequenceEvictedError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_EVICTED';
+  override name = 'SequenceEvictedError';
+}
+
+/** A sequence handle older than the sequence's state (another step or reorder came first). */
+export class StaleSequenceError extends RoundtableError {
+  override readonly code = 'ERR_SEQUENCE_STALE';
+  override name = 'StaleSequenceError';
+}
+
+/** A decoder step that would take the actor's key/value caches past its byte budget. */
+export class DecoderBudgetError extends RoundtableError {
+  override readonly code = 'ERR_DECODER_BUDGET';
+  override name = 'DecoderBudgetError';
+}
+
+/** Decoders asked to collaborate whose vocabularies differ. */
+export class VocabularyMismatchError extends RoundtableError {
+  override readonly code = 'ERR_VOCABULARY_MISMATCH';
+  override name = 'VocabularyMismatchError';
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -122,6 +164,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   ArenaFullError,
   FeedError,
   ModelLoadError,
+  TokenizerError,
   InferenceError,
   BatchingError,
   MailboxFullError,
@@ -134,6 +177,12 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   FusionError,
   KernelLoadError,
   ActorError,
+  ModelFolderError,
+  SequenceClosedError,
+  SequenceEvictedError,
+  StaleSequenceError,
+  DecoderBudgetError,
+  VocabularyMismatchError,
 };
 
 export function serializeError(error: unknown): SerializedError {

@@ -70,18 +70,41 @@ export {
   ActorStoppedError,
   ArenaFullError,
   BatchingError,
+  DecoderBudgetError,
   DescriptorError,
   FeedError,
   FusionError,
   InferenceError,
   KernelLoadError,
   MailboxFullError,
+  ModelFolderError,
   ModelLoadError,
   PlanError,
   RoundError,
   RoundtableError,
+  SequenceClosedError,
+  SequenceEvictedError,
+  StaleSequenceError,
   TimeoutError,
+  VocabularyMismatchError,
 } from './errors.js';
+
+// Decoders: model folders as published, sequences with their key/value cache, generation
+export type {
+  DecoderOptions,
+  DecoderStep,
+  SequenceHandle,
+  StepOptions,
+} from './engines/decoder/decoder-actor.js';
+export { DecoderActor } from './engines/decoder/decoder-actor.js';
+export type {
+  DecoderFolder,
+  FolderLayout,
+  SearchDefaults,
+} from './engines/decoder/model-folder.js';
+export { readModelFolder } from './engines/decoder/model-folder.js';
+export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
+export { Tokenizer } from './tokenizer/index.js';
 
 // Tensors and the arena
 export type {

@@ -32,6 +32,14 @@ const programs: Record<string, readonly (string | RegExp)[]> = {
     'ERR_FEED — actor "clf": input "features" expects dimension 1 to be 64 [batch, 64], got 63 [1, 63]',
     /^ERR_TIMEOUT — actor "clf": message \d+ timed out after 1 ms/,
   ],
+  // tiny-random-gpt2 from ../shared/models, the example's default folder.
+  'examples/model-folder.ts': [
+    'greedy 0 0 0 52 204 204 204 204 204 204 (log p -38.00)',
+    'beam   0 0 0 52 204 204 204 204 204 204 -3.800',
+    'beam   0 0 0 52 204 204 204 204 204 460 -3.825',
+    'top 3 after 204: 204 460 323',
+    'rewound to 4 positions, 10240 bytes of cache held',
+  ],
 };
 const modules = ['examples/actors/margin-scorer.ts'];
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, errorLine, exitCodeOf } from './cli-error.js';
+import { registerGenerate } from './commands/generate.js';
 import { registerLearn } from './commands/learn.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
@@ -50,6 +51,7 @@ export function createProgram(output?: CliOutput): Command {
   registerScore(program);
   registerTm(program, output?.progress ? { progress: output.progress } : {});
   registerTranslate(program);
+  registerGenerate(program);
   return program;
 }
 

@@ -27,7 +27,8 @@ export type TypedAttribute =
   | { readonly kind: 'ints'; readonly value: readonly (number | bigint)[] }
   | { readonly kind: 'floats'; readonly value: readonly number[] }
   | { readonly kind: 'strings'; readonly value: readonly string[] }
-  | { readonly kind: 'tensor'; readonly value: OnnxTensorInit };
+  | { readonly kind: 'tensor'; readonly value: OnnxTensorInit }
+  | { readonly kind: 'graph'; readonly value: OnnxTypes.IGraphProto };
 
 /** Attribute values with an explicit ONNX type. */
 export const attr = {
@@ -38,6 +39,8 @@ export const attr = {
   floats: (value: readonly number[]): TypedAttribute => ({ kind: 'floats', value }),
   strings: (value: readonly string[]): TypedAttribute => ({ kind: 'strings', value }),
   tensor: (value: OnnxTensorInit): TypedAttribute => ({ kind: 'tensor', value }),
+  /** A subgraph, such as the branches of an `If` (see {@link GraphBuilder.toGraph}). */
+  graph: (value: OnnxTypes.IGraphProto): TypedAttribute => ({ kind: 'graph', value }),
 } as const;
 
 export interface GraphBuilderOptions {
@@ -146,6 +149,20 @@ export class GraphBuilder {
     return this;
   }
 
+  /**
+   * The graph alone, for a subgraph attribute (an `If` branch). A subgraph may read values of the
+   * graph around it, weights included, by name; it declares only its outputs.
+   */
+  toGraph(): OnnxTypes.IGraphProto {
+    return {
+      name: this.#name,
+      input: this.#inputs,
+      output: this.#outputs,
+      initializer: this.#initializers,
+      node: this.#nodes,
+    };
+  }
+
   /** The model as a `ModelProto`: IR 8, opset 17 of the default domain, producer roundtable. */
   toBytes(): Uint8Array {
     const model: OnnxTypes.IModelProto = {
@@ -222,6 +239,8 @@ function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributePro
       };
     case 'tensor':
       return { name, type: AttributeType.TENSOR, t: tensorToProto(typed.value) };
+    case 'graph':
+      return { name, type: AttributeType.GRAPH, g: typed.value };
   }
 }
 

@@ -3,6 +3,7 @@ import type { CallOptions } from '../actor/call-options.js';
 import { createAwakeCount } from '../actor/doorbell-spin.js';
 import type { RestartOptions } from '../actor/restart-budget.js';
 import { SlabExchange } from '../actor/slab-exchange.js';
+import { DecoderActor, type DecoderOptions } from '../engines/decoder/decoder-actor.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
 import { ActorStoppedError, PlanError, RoundtableError, type SerializedError } from '../errors.js';
@@ -14,6 +15,7 @@ import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
 import { checkConsistency } from '../plans/schema.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
 import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
+import { type GeneratedSequence, type GenerateOptions, generate } from '../supervisor/generate.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
 import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
 import type { StepActor } from '../supervisor/step-actor.js';
@@ -77,6 +79,8 @@ export class Roundtable {
   readonly events: EventEmitter<RuntimeEvents>;
   readonly #context: ActorContext;
   readonly #actors = new Map<string, OwnedActor>();
+  /** Stateful decoders: not plan steps (a step of theirs is a sequence's, not a tensor's). */
+  readonly #decoders = new Map<string, DecoderActor>();
   readonly #supervisors = new Map<string, Supervisor>();
   readonly #supervised = new Set<string>();
   readonly #stopped = new Map<string, ActorStopped>();
@@ -148,6 +152,47 @@ export class Roundtable {
     this.#claim(name);
     const actor = await ModelActor.spawn(name, this.#context, options);
     return this.#own(name, actor);
+  }
+
+  /**
+   * Spawns a decoder actor on a model folder as published (onnxruntime-genai or Hugging Face
+   * Optimum layout): its workers keep each open sequence's key/value cache between steps. Rejects
+   * with ModelFolderError if the folder matches no layout, ModelLoadError if a model will not load.
+   */
+  async spawnDecoder(name: string, options: DecoderOptions): Promise<DecoderActor> {
+    this.#claim(name);
+    const decoder = await DecoderActor.spawn(name, this.#context, options);
+    if (this.#closing) {
+      void decoder.close();
+      throw new ActorStoppedError(`the runtime is closing: decoder "${name}" was not kept`);
+    }
+    this.#decoders.set(name, decoder);
+    return decoder;
+  }
+
+  decoder(name: string): DecoderActor | undefined {
+    return this.#decoders.get(name);
+  }
+
+  /**
+   * Generates from `prompt` with the named decoders (several: an ensemble, their log-probabilities
+   * fused each step): greedy, or beam search with Hugging Face's semantics. Best first.
+   */
+  generate(
+    decoders: string | readonly string[],
+    prompt: readonly number[],
+    options: GenerateOptions = {},
+  ): Promise<GeneratedSequence[]> {
+    const closed = this.#refuse();
+    if (closed) return closed;
+    const names = typeof decoders === 'string' ? [decoders] : decoders;
+    const actors: DecoderActor[] = [];
+    for (const name of names) {
+      const decoder = this.#decoders.get(name);
+      if (!decoder) return Promise.reject(new PlanError(`no decoder named "${name}"`));
+      actors.push(decoder);
+    }
+    return this.#track(generate(actors, prompt, options));
   }
 
   /**
@@ -345,6 +390,7 @@ export class Roundtable {
       }
       const remaining = () => Math.max(0, deadline - Date.now());
       await Promise.all([...this.#actors.values()].map((actor) => actor.close(remaining())));
+      await Promise.all([...this.#decoders.values()].map((decoder) => decoder.close()));
       await this.#fusion.close(remaining());
     })();
     return this.#closing;
@@ -369,6 +415,7 @@ export class Roundtable {
   #healthOfActors(): ActorHealth[] {
     const actors: ActorHealth[] = [];
     for (const actor of this.#actors.values()) if (actor.health) actors.push(actor.health());
+    for (const decoder of this.#decoders.values()) actors.push(decoder.health());
     actors.push(this.#fusion.health());
     return actors;
   }
@@ -401,7 +448,7 @@ export class Roundtable {
 
   #claim(name: string): void {
     this.#assertOpen();
-    if (this.#actors.has(name) || name === this.#fusion.name)
+    if (this.#actors.has(name) || this.#decoders.has(name) || name === this.#fusion.name)
       throw new RoundtableError(`an actor named "${name}" already exists`);
   }
 

@@ -1,0 +1,567 @@
+import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
+import {
+  ActorCrashedError,
+  ActorStoppedError,
+  DecoderBudgetError,
+  FeedError,
+  MailboxFullError,
+  type RoundtableError,
+  SequenceClosedError,
+  SequenceEvictedError,
+  StaleSequenceError,
+  serializeError,
+} from '../../errors.js';
+import type { ActorContext } from '../../runtime/context.js';
+import type { ActorHealth } from '../../supervision/supervisable.js';
+import type { SequenceAnswer, ToDecoderWorker } from './decoder-protocol.js';
+import { DecoderReplica } from './decoder-replica.js';
+import { type DecoderFolder, readModelFolder } from './model-folder.js';
+
+export interface DecoderOptions {
+  /** A model folder as published (onnxruntime-genai or Optimum layout), or one already read. */
+  readonly folder: string | DecoderFolder;
+  /** Workers, each holding the sequences opened on it. Default 1. */
+  readonly replicas?: number;
+  /** Bytes of key/value cache the actor holds at most, all sequences together. Default: no limit. */
+  readonly budgetBytes?: number;
+  /** A sequence untouched this long is evicted (its cache dropped). Default: never. */
+  readonly idleMs?: number;
+  readonly restart?: RestartOptions;
+  /** Messages waiting or running on one replica at most; past it MailboxFullError. Default 64. */
+  readonly capacity?: number;
+  /** ONNX Runtime threads per session; default ONNX Runtime's own. */
+  readonly intraOpNumThreads?: number;
+  /** Obey injected faults (tests only). */
+  readonly faultInjection?: boolean;
+}
+
+/**
+ * What a caller holds of an open sequence. A handle is for one state of the sequence: each step,
+ * reorder or rewind returns the next handle, and using an older one is a StaleSequenceError.
+ */
+export interface SequenceHandle {
+  readonly actor: string;
+  readonly id: number;
+  readonly generation: number;
+  /** Rows (beams) the sequence has now. */
+  readonly rows: number;
+  /** Positions in its cache. */
+  readonly length: number;
+}
+
+export interface DecoderStep {
+  readonly sequence: SequenceHandle;
+  /** rows × vocabulary log-probabilities of the next token (absent when `topK` was asked). */
+  readonly logprobs?: Float32Array;
+  /** With `topK`: rows × k token ids and their log-probabilities, best first. */
+  readonly topIds?: Int32Array;
+  readonly topLogprobs?: Float32Array;
+}
+
+export interface StepOptions {
+  /** Return only the k most likely tokens of each row. */
+  readonly topK?: number;
+}
+
+type SequenceState = 'open' | 'closed' | 'evicted' | 'crashed';
+
+interface SequenceRecord {
+  readonly id: number;
+  readonly replica: DecoderReplica;
+  state: SequenceState;
+  generation: number;
+  rows: number;
+  length: number;
+  bytes: number;
+  busy: number;
+  timer: NodeJS.Timeout | undefined;
+  /** Why it is no longer usable, for every later message. */
+  error?: RoundtableError;
+}
+
+/**
+ * A decoder on worker threads that keeps each open sequence's key/value cache between steps, so a
+ * step costs one token's work, not the window's. A sequence is pinned to the replica that opened
+ * it; the actor sums the caches against its byte budget and evicts sequences left idle.
+ */
+export class DecoderActor {
+  readonly name: string;
+  readonly folder: DecoderFolder;
+  readonly vocab: number;
+  /** Bytes one token of one row adds to the cache (self-attention). */
+  readonly bytesPerToken: number;
+  readonly #context: ActorContext;
+  readonly #options: DecoderOptions;
+  readonly #replicas: (DecoderReplica | undefined)[];
+  readonly #restarting = new Map<number, Promise<void>>();
+  readonly #budget: RestartBudget;
+  /** Open sequences (and those with a message still running). */
+  readonly #sequences = new Map<number, SequenceRecord>();
+  /**
+   * Sequences evicted or lost with their worker, kept so that a later message gets the precise
+   * error; the oldest go first past {@link TOMBSTONES}, after which a message gets
+   * SequenceClosedError.
+   */
+  readonly #tombstones = new Map<number, SequenceRecord>();
+  #nextSequence = 1;
+  #nextMessage = 1;
+  #stopped: RoundtableError | undefined;
+
+  private constructor(
+    name: string,
+    context: ActorContext,
+    options: DecoderOptions,
+    folder: DecoderFolder,
+    first: DecoderReplica,
+    replicas: number,
+  ) {
+    this.name = name;
+    this.#context = context;
+    this.#options = options;
+    this.folder = folder;
+    this.vocab = first.ready.vocab;
+    this.bytesPerToken = first.ready.bytesPerToken;
+    this.#replicas = Array.from({ length: replicas }, () => undefined);
+    this.#replicas[0] = first;
+    this.#budget = new RestartBudget(options.restart);
+  }
+
+  /** Reads the folder and starts the replicas; a folder or model that will not load rejects here. */
+  static async spawn(
+    name: string,
+    context: ActorContext,
+    options: DecoderOptions,
+  ): Promise<DecoderActor> {
+    const replicas = options.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new RangeError(`decoder "${name}": replicas must be an integer ≥ 1, got ${replicas}`);
+    }
+    const folder =
+      typeof options.folder === 'string' ? readModelFolder(options.folder) : options.folder;
+    let actor: DecoderActor | undefined;
+    const onDeath = (replica: DecoderReplica, code: number) => {
+      if (actor) actor.#died(replica, code);
+    };
+    const start = (index: number) =>
+      DecoderReplica.start(
+        `decoder "${name}"`,
+        index,
+        workerData(name, context, options, folder),
+        onDeath,
+      );
+    const all = await Promise.all(Array.from({ length: replicas }, (_, i) => start(i)));
+    actor = new DecoderActor(name, context, options, folder, all[0]!, replicas);
+    all.forEach((replica, i) => {
+      actor!.#replicas[i] = replica;
+      context.events.emit('actor:started', { actor: name, replica: i });
+    });
+    return actor;
+  }
+
+  /** Bytes of cache the actor's open sequences hold now. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const record of this.#sequences.values()) bytes += record.bytes;
+    return bytes;
+  }
+
+  /** Sequences open now. */
+  get openSequences(): number {
+    return this.#sequences.size;
+  }
+
+  /**
+   * Opens a sequence: prefills each row's prompt (rows of one length; several for beams that
+   * start apart) and returns the next token's log-probabilities. An encoder–decoder needs the
+   * source of each row in `source`; it is encoded once and kept with the sequence.
+   */
+  async open(
+    prompt: readonly number[] | readonly (readonly number[])[],
+    options: StepOptions & {
+      readonly source?: readonly number[] | readonly (readonly number[])[];
+    } = {},
+  ): Promise<DecoderStep> {
+    const rows = asRows(prompt);
+    this.#checkIds('prompt', rows);
+    this.#checkContext(0, rows[0]?.length ?? 0);
+    this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'open');
+    const replica = await this.#pickReplica();
+    const id = this.#nextSequence++;
+    const record: SequenceRecord = {
+      id,
+      replica,
+      state: 'open',
+      generation: 0,
+      rows: rows.length,
+      length: 0,
+      bytes: 0,
+      busy: 0,
+      timer: undefined,
+    };
+    this.#sequences.set(id, record);
+    const message: ToDecoderWorker = {
+      type: 'open',
+      id: this.#nextMessage++,
+      seq: id,
+      rows,
+      ...(options.source ? { source: asRows(options.source) } : {}),
+      ...(options.topK !== undefined ? { topK: options.topK } : {}),
+    };
+    try {
+      return await this.#ask(record, message);
+    } catch (error) {
+      if (record.state === 'open' && record.generation === 0) this.#forget(record);
+      throw error;
+    }
+  }
+
+  /** Appends `tokens` (one list per row, all of one length) and returns the next token's log-probabilities. */
+  async step(
+    handle: SequenceHandle,
+    tokens: readonly number[] | readonly (readonly number[])[],
+    options: StepOptions = {},
+  ): Promise<DecoderStep> {
+    const rows = Array.isArray(tokens[0])
+      ? (tokens as readonly (readonly number[])[])
+      : (tokens as readonly number[]).map((token) => [token]);
+    const record = this.#usable(handle);
+    this.#checkIds('tokens', rows);
+    this.#checkContext(record.length, rows[0]?.length ?? 0);
+    this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'step');
+    return this.#ask(record, {
+      type: 'step',
+      id: this.#nextMessage++,
+      seq: record.id,
+      generation: handle.generation,
+      tokens: rows,
+      ...(options.topK !== undefined ? { topK: options.topK } : {}),
+    });
+  }
+
+  /** Beams: row i of the result is row `rows[i]` now; repeating an index forks that row. */
+  async reorder(handle: SequenceHandle, rows: readonly number[]): Promise<SequenceHandle> {
+    const record = this.#usable(handle);
+    const added = rows.length - record.rows;
+    if (added > 0) this.#checkBudget(added * record.length * this.bytesPerToken, 'reorder');
+    const step = await this.#ask(record, {
+      type: 'reorder',
+      id: this.#nextMessage++,
+      seq: record.id,
+      generation: handle.generation,
+      rows: [...rows],
+    });
+    return step.sequence;
+  }
+
+  /** Drops the last `count` positions of every row. */
+  async rewind(handle: SequenceHandle, count: number): Promise<SequenceHandle> {
+    const record = this.#usable(handle);
+    const step = await this.#ask(record, {
+      type: 'rewind',
+      id: this.#nextMessage++,
+      seq: record.id,
+      generation: handle.generation,
+      count,
+    });
+    return step.sequence;
+  }
+
+  /** Drops a sequence's state. Closing one already closed, evicted or lost does nothing. */
+  async closeSequence(handle: SequenceHandle): Promise<void> {
+    const record = this.#sequences.get(handle.id);
+    if (record?.state !== 'open') return;
+    this.#retire(record, 'closed');
+    if (!record.replica.alive) return;
+    try {
+      await record.replica.ask({ type: 'close', id: this.#nextMessage++, seq: record.id });
+    } catch {
+      // A worker that died meanwhile took the state with it: closed either way.
+    }
+  }
+
+  /** Where a sequence stands: open, or why it can no longer be used. */
+  state(handle: SequenceHandle): 'open' | 'closed' | 'evicted' | 'crashed' {
+    return (this.#sequences.get(handle.id) ?? this.#tombstones.get(handle.id))?.state ?? 'closed';
+  }
+
+  /** Tests: the worker holding `handle`'s sequence (or replica 0) exits at its next message. */
+  injectFault(where: SequenceHandle | number = 0): void {
+    const replica =
+      typeof where === 'number' ? this.#replicas[where] : this.#sequences.get(where.id)?.replica;
+    replica?.fault('exit');
+  }
+
+  health(): ActorHealth {
+    const alive = this.#replicas.filter((r) => r?.alive).length;
+    return {
+      name: this.name,
+      kind: 'model',
+      state: this.#stopped ? 'stopped' : alive < this.#replicas.length ? 'restarting' : 'running',
+      replicas: this.#replicas.length,
+      alive,
+      queued: 0,
+      inFlight: this.#replicas.reduce((sum, r) => sum + (r?.alive ? r.inFlight : 0), 0),
+    };
+  }
+
+  async close(_graceMs?: number): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = new ActorStoppedError(`decoder "${this.name}" is closed`);
+    for (const record of this.#sequences.values()) this.#retire(record, 'closed');
+    await Promise.all(this.#replicas.map((replica) => replica?.close()));
+    this.#context.events.emit('actor:stopped', { actor: this.name, reason: undefined });
+  }
+
+  async #ask(
+    record: SequenceRecord,
+    message: Extract<ToDecoderWorker, { id: number }>,
+  ): Promise<DecoderStep> {
+    const capacity = this.#options.capacity ?? 64;
+    if (record.replica.inFlight >= capacity) {
+      this.#context.events.emit('mailbox:full', {
+        actor: this.name,
+        capacity,
+        waiting: record.replica.inFlight,
+      });
+      throw new MailboxFullError(
+        `decoder "${this.name}": replica ${record.replica.index} has ${capacity} messages in flight, its capacity`,
+      );
+    }
+    record.busy++;
+    try {
+      const answer = (await record.replica.ask(message)) as SequenceAnswer;
+      this.#context.events.emit('actor:message', { actor: this.name, ms: undefined });
+      if (record.state === 'open') {
+        record.generation = answer.generation;
+        record.rows = answer.rows;
+        record.length = answer.length;
+        record.bytes = answer.bytes;
+      }
+      return {
+        sequence: this.#handle(record, answer),
+        ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
+        ...(answer.topIds ? { topIds: answer.topIds } : {}),
+        ...(answer.topLogprobs ? { topLogprobs: answer.topLogprobs } : {}),
+      };
+    } catch (error) {
+      const typed = error as RoundtableError;
+      this.#context.events.emit('actor:message', {
+        actor: this.name,
+        ms: undefined,
+        code: serializeError(typed).code,
+      });
+      // A sequence whose worker died is lost; the crash is what every later use is told too.
+      if (typed instanceof ActorCrashedError && record.state === 'open') {
+        this.#retire(record, 'crashed', typed);
+      }
+      throw typed;
+    } finally {
+      record.busy--;
+      this.#armIdle(record);
+    }
+  }
+
+  #handle(record: SequenceRecord, answer: SequenceAnswer): SequenceHandle {
+    return {
+      actor: this.name,
+      id: record.id,
+      generation: answer.generation,
+      rows: answer.rows,
+      length: answer.length,
+    };
+  }
+
+  /** The record behind a handle, if the sequence can still take a message. */
+  #usable(handle: SequenceHandle): SequenceRecord {
+    if (this.#stopped) throw this.#stopped;
+    if (handle.actor !== this.name) {
+      throw new FeedError(
+        `decoder "${this.name}": the sequence handle belongs to decoder "${handle.actor}"`,
+      );
+    }
+    const tombstone = this.#tombstones.get(handle.id);
+    if (tombstone) throw tombstone.error!;
+    const record = this.#sequences.get(handle.id);
+    if (!record) {
+      throw new SequenceClosedError(`decoder "${this.name}": sequence ${handle.id} is not open`);
+    }
+    if (record.state !== 'open') throw record.error!;
+    if (handle.generation !== record.generation) {
+      throw new StaleSequenceError(
+        `decoder "${this.name}": sequence ${record.id} is at generation ${record.generation}, the handle is for ${handle.generation}`,
+      );
+    }
+    return record;
+  }
+
+  #checkIds(what: string, rows: readonly (readonly number[])[]): void {
+    for (const row of rows) {
+      for (const id of row) {
+        if (!Number.isInteger(id) || id < 0 || id >= this.vocab) {
+          throw new FeedError(
+            `decoder "${this.name}": ${what} holds ${id}; token ids are integers in [0, ${this.vocab})`,
+          );
+        }
+      }
+    }
+  }
+
+  /** Positions past the model's context would index past its position table: refused here. */
+  #checkContext(length: number, adding: number): void {
+    const context = this.folder.contextLength;
+    if (context !== undefined && length + adding > context) {
+      throw new FeedError(
+        `decoder "${this.name}": ${length} + ${adding} positions are past the model's context length of ${context}`,
+      );
+    }
+  }
+
+  #checkBudget(adding: number, what: string): void {
+    const limit = this.#options.budgetBytes;
+    if (limit === undefined) return;
+    const now = this.bytes;
+    if (now + adding > limit) {
+      throw new DecoderBudgetError(
+        `decoder "${this.name}": ${what} would hold ${now + adding} bytes of cache, over its budget of ${limit} (${now} held by ${this.#sequences.size} sequences)`,
+      );
+    }
+  }
+
+  async #pickReplica(): Promise<DecoderReplica> {
+    for (;;) {
+      if (this.#stopped) throw this.#stopped;
+      let best: DecoderReplica | undefined;
+      let fewest = Number.POSITIVE_INFINITY;
+      for (const replica of this.#replicas) {
+        if (!replica?.alive) continue;
+        let count = 0;
+        for (const record of this.#sequences.values()) if (record.replica === replica) count++;
+        if (count < fewest) {
+          fewest = count;
+          best = replica;
+        }
+      }
+      if (best) return best;
+      await Promise.race(this.#restarting.values());
+    }
+  }
+
+  #armIdle(record: SequenceRecord): void {
+    const idleMs = this.#options.idleMs;
+    if (idleMs === undefined || record.state !== 'open') return;
+    if (record.timer) clearTimeout(record.timer);
+    record.timer = setTimeout(() => {
+      record.timer = undefined;
+      if (record.state !== 'open') return;
+      if (record.busy > 0) return; // its answer re-arms the deadline
+      this.#retire(
+        record,
+        'evicted',
+        new SequenceEvictedError(
+          `decoder "${this.name}": sequence ${record.id} was evicted after ${idleMs} ms idle; open it again`,
+        ),
+      );
+      if (record.replica.alive) {
+        void record.replica
+          .ask({ type: 'close', id: this.#nextMessage++, seq: record.id })
+          .catch(() => undefined);
+      }
+    }, idleMs);
+    record.timer.unref();
+  }
+
+  #retire(record: SequenceRecord, state: Exclude<SequenceState, 'open'>, error?: RoundtableError) {
+    record.state = state;
+    record.bytes = 0;
+    record.error =
+      error ?? new SequenceClosedError(`decoder "${this.name}": sequence ${record.id} was closed`);
+    if (record.timer) clearTimeout(record.timer);
+    record.timer = undefined;
+    this.#sequences.delete(record.id);
+    if (state === 'closed') return;
+    this.#tombstones.set(record.id, record);
+    if (this.#tombstones.size > TOMBSTONES) {
+      this.#tombstones.delete(this.#tombstones.keys().next().value as number);
+    }
+  }
+
+  #forget(record: SequenceRecord): void {
+    if (record.timer) clearTimeout(record.timer);
+    this.#sequences.delete(record.id);
+  }
+
+  #died(replica: DecoderReplica, exitCode: number): void {
+    const error = new ActorCrashedError(
+      `decoder "${this.name}": the worker of replica ${replica.index} died (exit code ${exitCode}); the sequences it held are lost`,
+    );
+    for (const record of this.#sequences.values()) {
+      if (record.replica === replica && record.state === 'open')
+        this.#retire(record, 'crashed', error);
+    }
+    this.#context.events.emit('actor:exited', {
+      actor: this.name,
+      replica: replica.index,
+      exitCode,
+      expected: false,
+    });
+    if (this.#stopped) return;
+    const delay = this.#budget.next();
+    if (delay === undefined) {
+      this.#stopped = new ActorStoppedError(
+        `decoder "${this.name}" stopped: ${this.#budget.describe()}`,
+      );
+      void this.close();
+      return;
+    }
+    const restart = new Promise<void>((resolve) => setTimeout(resolve, delay))
+      .then(() =>
+        DecoderReplica.start(
+          `decoder "${this.name}"`,
+          replica.index,
+          workerData(this.name, this.#context, this.#options, this.folder),
+          (dead, code) => this.#died(dead, code),
+        ),
+      )
+      .then((fresh) => {
+        if (this.#stopped) return fresh.close();
+        this.#replicas[replica.index] = fresh;
+        this.#context.events.emit('actor:restarted', {
+          actor: this.name,
+          replica: replica.index,
+          attempt: this.#budget.attempts,
+          delayMs: delay,
+        });
+      })
+      .catch(() => undefined)
+      .finally(() => this.#restarting.delete(replica.index));
+    this.#restarting.set(replica.index, restart);
+  }
+}
+
+/** Evicted or lost sequences remembered for their precise error. */
+const TOMBSTONES = 4096;
+
+function workerData(
+  name: string,
+  context: ActorContext,
+  options: DecoderOptions,
+  folder: DecoderFolder,
+) {
+  return {
+    actor: name,
+    folder,
+    nice: context.workerNice ?? 0,
+    faultInjection: options.faultInjection ?? false,
+    ...(options.intraOpNumThreads !== undefined
+      ? { intraOpNumThreads: options.intraOpNumThreads }
+      : {}),
+  };
+}
+
+function asRows(
+  ids: readonly number[] | readonly (readonly number[])[],
+): readonly (readonly number[])[] {
+  return Array.isArray(ids[0])
+    ? (ids as readonly (readonly number[])[])
+    : [ids as readonly number[]];
+}
