@@ -89,6 +89,24 @@ const ROUNDTABLE = [
   'TensorDescriptor',
   'Arena',
   'DTYPES',
+  'DecoderActor',
+  'DecoderBudgetError',
+  'DecoderFolder',
+  'DecoderOptions',
+  'DecoderStep',
+  'FolderLayout',
+  'GenerateOptions',
+  'GeneratedSequence',
+  'ModelFolderError',
+  'SearchDefaults',
+  'SequenceClosedError',
+  'SequenceEvictedError',
+  'SequenceHandle',
+  'StaleSequenceError',
+  'StepOptions',
+  'Tokenizer',
+  'VocabularyMismatchError',
+  'readModelFolder',
 ];
 
 const MT = [
@@ -221,6 +239,7 @@ const MT = [
   'WriteSyntheticPairOptions',
   'WrittenSyntheticPair',
   'writeSyntheticPair',
+  'TmxLimitError',
 ];
 
 /** Words that mark a test hook or internal wiring, which no public name may carry. */
