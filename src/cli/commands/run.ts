@@ -7,6 +7,7 @@ import { loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
 import { readPlanFile } from '../../plans/schema.js';
+import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import { createProgress, formatBytes } from '../progress.js';
@@ -93,24 +94,6 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
     .configureOutput()
     .writeErr?.(`${plan.name}: ${done} lines, ${failed} failed → ${options.out}\n`);
   if (failed > 0) process.exitCode = 1;
-}
-
-/** Starts the model actors a plan file names (paths relative to the file's folder). */
-export async function spawnPlanActors(
-  runtime: Roundtable,
-  plan: Plan,
-  base: string,
-): Promise<void> {
-  const actors = plan.actors ?? {};
-  await Promise.all(
-    Object.entries(actors).map(([name, spec]) =>
-      runtime.spawnModel(name, {
-        model: resolve(base, spec.model),
-        ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
-        ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
-      }),
-    ),
-  );
 }
 
 async function runLine(
