@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelActor } from '../src/engines/onnx/model-actor.js';
 import { specExampleModel } from './fixtures/spec-example-model.js';
 import { modelFolder, serveOverHttp } from './support/oip-serving.js';
 
@@ -15,7 +14,7 @@ async function infer(url: string, model: string, body: unknown) {
   return { status: reply.status, body: (await reply.json()) as { error?: string } };
 }
 
-describe('the Open Inference Protocol server, on bad requests', () => {
+describe('the Open Inference Protocol server, on requests that do not fit the model', () => {
   it('answers {"error": …} with 400 for what does not fit the model, naming the input', async () => {
     const { url } = await serveOverHttp({ models: modelFolder({ mymodel: specExampleModel() }) });
 
@@ -55,37 +54,5 @@ describe('the Open Inference Protocol server, on bad requests', () => {
     });
     expect(output.status).toBe(400);
     expect(output.body.error).toMatch(/unknown output "output9"/);
-  });
-
-  it('answers 404 for an unknown model or version, 413 for a body over the limit', async () => {
-    const { url } = await serveOverHttp(
-      { models: modelFolder({ mymodel: specExampleModel() }) },
-      { maxBodyBytes: 1024 },
-    );
-    const unknown = await infer(url, 'nomodel', { inputs: [input0, input1] });
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.error).toMatch(/unknown model "nomodel"/);
-    expect((await fetch(`${url}/v2/models/nomodel`)).status).toBe(404);
-    expect((await fetch(`${url}/v2/models/mymodel/versions/7/ready`)).status).toBe(404);
-
-    const large = await infer(url, 'mymodel', {
-      inputs: [input0, { ...input1, data: new Array(2000).fill(true) }],
-    });
-    expect(large.status).toBe(413);
-    expect(large.body.error).toMatch(/over the limit of 1024/);
-  });
-
-  it('answers 503 for a model whose actor has stopped, and says the server is not ready', async () => {
-    const { runtime, url } = await serveOverHttp({
-      models: modelFolder({ mymodel: specExampleModel() }),
-    });
-    await (runtime.actor('mymodel') as ModelActor).close(0);
-
-    expect((await fetch(`${url}/v2/models/mymodel/ready`)).status).toBe(503);
-    expect((await fetch(`${url}/v2/health/ready`)).status).toBe(503);
-    expect((await fetch(`${url}/v2/health/live`)).status).toBe(200);
-    const stopped = await infer(url, 'mymodel', { inputs: [input0, input1] });
-    expect(stopped.status).toBe(503);
-    expect(stopped.body.error).toMatch(/mymodel/);
   });
 });
