@@ -39,6 +39,8 @@ export {
   MailboxFullError,
   ModelLoadError,
   PlanError,
+  RemoteError,
+  RemoteUnavailableError,
   RoundError,
   RoundtableError,
   TimeoutError,
@@ -52,6 +54,8 @@ export type {
   Fusion,
   FusionInputKind,
   FusionStrategy,
+  LocalModelSpec,
+  OipModelSpec,
   Plan,
   Round,
   RoundsPlan,
@@ -59,11 +63,18 @@ export type {
   StopCondition,
 } from './plans/plan.js';
 export { parsePlan, readPlanFile } from './plans/schema.js';
+export type { RemoteModelOptions } from './remote/oip/remote-model.js';
+// Remote models and serving (the Open Inference Protocol)
+export { RemoteModel } from './remote/oip/remote-model.js';
 export type { ActorContext } from './runtime/context.js';
 export type { RuntimeEvents } from './runtime/events.js';
 export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
 // The runtime
 export { Roundtable } from './runtime/roundtable.js';
+export type { HostedActors, HostedModel, HostedSource } from './serve/hosted-actors.js';
+export { loadHostedActors } from './serve/hosted-actors.js';
+export type { OipHttpServer, OipHttpServerOptions } from './serve/http/oip-http-server.js';
+export { startOipHttpServer } from './serve/http/oip-http-server.js';
 export type { Strategy } from './supervision/strategy.js';
 export type { ActorHealth, ActorState } from './supervision/supervisable.js';
 export type { SupervisorOptions } from './supervision/supervisor.js';
