@@ -130,30 +130,31 @@ function planInput(runtime: Roundtable, plan: RoundsPlan, tensor: string): IoMet
   return { name: tensor, dtype: undefined, shape: undefined };
 }
 
-/** What the last writer of a plan output makes: a step's output, or a fusion (like its inputs). */
-function planOutput(runtime: Roundtable, plan: RoundsPlan, tensor: string): IoMetadata {
+/** What the last writer of a plan tensor makes: a step's output, or a fusion (like its inputs). */
+function planOutput(
+  runtime: Roundtable,
+  plan: RoundsPlan,
+  tensor: string,
+  // A fusion may read a tensor an earlier fusion wrote under the same name: look each up once.
+  seen = new Set<string>(),
+): IoMetadata {
+  seen.add(tensor);
   let found: IoMetadata = { name: tensor, dtype: undefined, shape: undefined };
-  const writer = (name: string): IoMetadata | undefined => {
-    for (const round of plan.rounds)
-      for (const step of round.steps)
-        for (const [output, written] of Object.entries(step.outputs))
-          if (written === name)
-            return runtime.actor(step.actor)?.outputs?.find((m) => m.name === output);
-    return undefined;
-  };
   for (const round of plan.rounds) {
     for (const step of round.steps)
       for (const [output, written] of Object.entries(step.outputs))
         if (written === tensor) {
           const meta = runtime.actor(step.actor)?.outputs?.find((m) => m.name === output);
-          if (meta) found = { ...meta, name: tensor };
+          found = { name: tensor, dtype: meta?.dtype, shape: meta?.shape };
         }
-    const fusion = round.fusion;
-    if (fusion?.output === tensor) {
-      const first = fusion.inputs[0];
-      const meta = first === undefined ? undefined : writer(first);
-      // A fusion keeps its inputs' shape; distributions come out as float32.
-      found = { name: tensor, dtype: 'float32', shape: meta?.shape };
+    if (round.fusion?.output === tensor) {
+      const first = round.fusion.inputs[0];
+      const shape =
+        first === undefined || seen.has(first)
+          ? found.shape
+          : planOutput(runtime, plan, first, seen).shape;
+      // A fusion keeps its inputs' shape and writes float32.
+      found = { name: tensor, dtype: 'float32', shape };
     }
   }
   return found;

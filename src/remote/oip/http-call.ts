@@ -69,7 +69,9 @@ export function httpCall(call: HttpCall): Promise<HttpReply> {
         }),
       );
       res.on('error', (error) => settle(lost(call, error)));
-      res.on('aborted', () => settle(lost(call, new Error('the reply was cut off'))));
+      res.on('close', () => {
+        if (!res.complete) settle(lost(call, new Error('the reply was cut off')));
+      });
     });
     req.on('error', (error) =>
       settle(NEVER_CONNECTED.has(codeOf(error)) ? unreachable(call, error) : lost(call, error)),
