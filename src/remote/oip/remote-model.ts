@@ -3,11 +3,9 @@ import type { CallOptions } from '../../actor/call-options.js';
 import type { IoMetadata } from '../../actor/protocol.js';
 import { validateFeeds } from '../../engines/onnx/feed-validation.js';
 import {
-  AbortError,
   ActorStoppedError,
   RemoteError,
   RemoteUnavailableError,
-  RoundtableError,
   serializeError,
 } from '../../errors.js';
 import { dtypeOfDatatype, isOipDatatype } from '../../oip/datatype.js';
@@ -238,9 +236,8 @@ export class RemoteModel {
     } catch (error) {
       if (controller.signal.reason === CLOSED)
         throw new ActorStoppedError(`${this.#who} was closed while the call was on the wire`);
-      if (!(error instanceof AbortError))
-        this.#reachable =
-          !(error instanceof RoundtableError) || error.code !== 'ERR_REMOTE_UNAVAILABLE';
+      // Health follows what the wire says: a timeout or an abort says nothing about the server.
+      if (error instanceof RemoteUnavailableError) this.#reachable = false;
       throw error;
     } finally {
       this.#calls.delete(call);
