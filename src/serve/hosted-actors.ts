@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { CallOptions } from '../actor/call-options.js';
 import type { IoMetadata } from '../actor/protocol.js';
 import { validateFeeds } from '../engines/onnx/feed-validation.js';
-import { PlanError, RoundtableError } from '../errors.js';
+import { RoundtableError } from '../errors.js';
 import type { RoundsPlan } from '../plans/plan.js';
 import { readPlanFile } from '../plans/schema.js';
 import { spawnPlanActors } from '../runtime/plan-actors.js';
@@ -38,7 +38,10 @@ export interface HostedActors {
 export interface HostedSource {
   /** A folder whose `.onnx` files are spawned as model actors named after the file. */
   readonly models?: string;
-  /** A plan file: its `actors` entries are spawned under their names, and the plan is a model. */
+  /**
+   * A plan file: its `actors` entries are spawned under their names, and a rounds plan is itself
+   * a model under the plan's name.
+   */
   readonly plan?: string;
 }
 
@@ -75,14 +78,12 @@ export async function loadHostedActors(
   }
   if (source.plan) {
     const plan = await readPlanFile(source.plan);
-    if (plan.kind !== 'rounds')
-      throw new PlanError(
-        `serve: plan "${plan.name}" is a decode plan; only rounds plans can be served as a model`,
-      );
     await spawnPlanActors(runtime, plan, dirname(resolve(source.plan)));
     for (const name of Object.keys(plan.actors ?? {}))
       add(hostedActor(runtime, runtime.actor(name)!));
-    add(hostedPlan(runtime, plan));
+    // A decode plan's loop needs a caller driving it token by token: its actors are hosted, the
+    // plan itself is not one request and one reply.
+    if (plan.kind === 'rounds') add(hostedPlan(runtime, plan));
   }
   return { models };
 }
