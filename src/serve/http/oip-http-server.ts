@@ -213,7 +213,12 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent || res.destroyed) return;
-  const status = error instanceof HttpError ? error.status : statusOfError(error);
+  const status =
+    error instanceof HttpError
+      ? error.status
+      : error instanceof URIError // a malformed %-escape in the path
+        ? 400
+        : statusOfError(error);
   if (status === 413) res.shouldKeepAlive = false;
   sendJson(res, status, { error: error instanceof Error ? error.message : String(error) });
 }
