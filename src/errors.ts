@@ -151,6 +151,26 @@ export class VocabularyMismatchError extends RoundtableError {
   override name = 'VocabularyMismatchError';
 }
 
+/** A remote model's server could not be reached (refused, reset, gone mid-call) or is not ready. */
+export class RemoteUnavailableError extends RoundtableError {
+  override readonly code = 'ERR_REMOTE_UNAVAILABLE';
+  override name = 'RemoteUnavailableError';
+}
+
+/**
+ * A remote model's server answered with an error, or with a reply that does not hold what it
+ * should. `status` is the HTTP status (0 when the reply was malformed rather than refused).
+ */
+export class RemoteError extends RoundtableError {
+  override readonly code = 'ERR_REMOTE';
+  override name = 'RemoteError';
+  readonly status: number;
+  constructor(message: string, status = 0) {
+    super(message);
+    this.status = status;
+  }
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -183,6 +203,8 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   StaleSequenceError,
   DecoderBudgetError,
   VocabularyMismatchError,
+  RemoteUnavailableError,
+  RemoteError,
 };
 
 export function serializeError(error: unknown): SerializedError {

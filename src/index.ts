@@ -22,6 +22,8 @@ export type {
   Fusion,
   FusionInputKind,
   FusionStrategy,
+  LocalModelSpec,
+  OipModelSpec,
   Plan,
   Round,
   RoundsPlan,
@@ -80,6 +82,8 @@ export {
   ModelFolderError,
   ModelLoadError,
   PlanError,
+  RemoteError,
+  RemoteUnavailableError,
   RoundError,
   RoundtableError,
   SequenceClosedError,
@@ -105,6 +109,14 @@ export type {
 export { readModelFolder } from './engines/decoder/model-folder.js';
 export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
 export { Tokenizer } from './tokenizer/index.js';
+
+// Remote models, and serving models to other machines (the Open Inference Protocol)
+export type { RemoteModelOptions } from './remote/oip/remote-model.js';
+export { RemoteModel } from './remote/oip/remote-model.js';
+export type { HostedActors, HostedModel, HostedSource } from './serve/hosted-actors.js';
+export { loadHostedActors } from './serve/hosted-actors.js';
+export type { OipHttpServer, OipHttpServerOptions } from './serve/http/oip-http-server.js';
+export { startOipHttpServer } from './serve/http/oip-http-server.js';
 
 // Tensors and the arena
 export type {

@@ -10,6 +10,7 @@ import { registerLearn } from './commands/learn.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
+import { registerServe } from './commands/serve.js';
 import { registerTm } from './commands/tm.js';
 import { registerTranslate } from './commands/translate.js';
 import type { ProgressStream } from './progress.js';
@@ -52,6 +53,7 @@ export function createProgram(output?: CliOutput): Command {
   registerTm(program, output?.progress ? { progress: output.progress } : {});
   registerTranslate(program);
   registerGenerate(program);
+  registerServe(program);
   return program;
 }
 

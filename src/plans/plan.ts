@@ -75,14 +75,29 @@ export interface Round {
 }
 
 /**
- * Model actors a plan file brings with it, by name, so `roundtable run plan.json` can start them.
- * Paths are relative to the plan file. Plans built in code usually leave this out and spawn
- * actors themselves.
+ * Actors a plan file brings with it, by name, so `roundtable run plan.json` can start them: a model
+ * file (path relative to the plan file) run here, or a model served elsewhere. Plans built in code
+ * usually leave this out and spawn actors themselves.
  */
-export interface ActorSpec {
+export type ActorSpec = LocalModelSpec | OipModelSpec;
+
+export interface LocalModelSpec {
   readonly model: string;
   readonly replicas?: number;
   readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };
+  readonly oip?: never;
+}
+
+/** A model on a server speaking the Open Inference Protocol (Triton, KServe, roundtable serve). */
+export interface OipModelSpec {
+  readonly oip: {
+    readonly url: string;
+    readonly model: string;
+    readonly version?: string;
+    readonly timeout?: number;
+    readonly binary?: boolean;
+  };
+  readonly model?: never;
 }
 
 export interface RoundsPlan {

@@ -7,21 +7,28 @@ const name = z.string().min(1);
 const nameMap = z.record(z.string().min(1), name);
 const positive = z.number().positive();
 
-const actors = z
-  .record(
-    name,
-    z.strictObject({
-      model: name,
-      replicas: z.number().int().positive().optional(),
-      mailbox: z
-        .strictObject({
-          capacity: z.number().int().positive().optional(),
-          overflow: z.enum(['reject', 'wait']).optional(),
-        })
-        .optional(),
-    }),
-  )
-  .optional();
+const localModel = z.strictObject({
+  model: name,
+  replicas: z.number().int().positive().optional(),
+  mailbox: z
+    .strictObject({
+      capacity: z.number().int().positive().optional(),
+      overflow: z.enum(['reject', 'wait']).optional(),
+    })
+    .optional(),
+});
+
+const oipModel = z.strictObject({
+  oip: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    model: name,
+    version: name.optional(),
+    timeout: positive.optional(),
+    binary: z.boolean().optional(),
+  }),
+});
+
+const actors = z.record(name, z.union([localModel, oipModel])).optional();
 
 const fusion = z.strictObject({
   strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),

@@ -9,6 +9,7 @@ import {
   saveFusionWeights,
 } from '../../fusion/learn/index.js';
 import type { Plan, RoundsPlan } from '../../plans/plan.js';
+import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import {
@@ -22,7 +23,7 @@ import {
 import { checkReadable, readInputLines, readUtf8File } from '../input-files.js';
 import { readPlanArgument } from '../plan-file.js';
 import { tensorFromJson } from '../tensor-json.js';
-import { parseJsonLine, spawnPlanActors } from './run.js';
+import { parseJsonLine } from './run.js';
 
 interface LearnOptions {
   readonly data: string;

@@ -5,6 +5,7 @@ import { serializeError } from '../../errors.js';
 import { type FusionWeights, loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
+import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import {
@@ -148,24 +149,6 @@ async function withWeights(plan: Plan, file: string): Promise<Plan> {
         `applying them would change what the plan outputs (learn again with --strategy ${before[changed]}, or change the plan's fusion)`,
     );
   return weighted;
-}
-
-/** Starts the model actors a plan file names (paths relative to the file's folder). */
-export async function spawnPlanActors(
-  runtime: Roundtable,
-  plan: Plan,
-  base: string,
-): Promise<void> {
-  const actors = plan.actors ?? {};
-  await Promise.all(
-    Object.entries(actors).map(([name, spec]) =>
-      runtime.spawnModel(name, {
-        model: resolve(base, spec.model),
-        ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
-        ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
-      }),
-    ),
-  );
 }
 
 /** One JSONL line as an object; the error names the file and the line. */
