@@ -88,7 +88,12 @@ export function encoderDecoderGraph(
   const decoder: DecoderWeights = {
     positions: make.table('decoder.embed_positions', params.maxPositions, params.width, 0.3),
     blocks: Array.from({ length: params.layers }, (_, i) =>
-      make.block(`decoder.layers.${i}`, params.width, params.ffn, true),
+      make.block(
+        `decoder.layers.${i}`,
+        params.width,
+        params.ffn,
+        kind === 'with-past' ? 'cached' : true,
+      ),
     ),
     finalNorm: make.norm('decoder.layer_norm', params.width),
     head: make.linear('lm_head', params.width, params.vocab, 3, endBias(params)),
