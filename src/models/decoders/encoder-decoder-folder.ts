@@ -7,12 +7,14 @@ import {
   encoderDecoderFileNames,
   encoderDecoderGraph,
 } from './encoder-decoder-graphs.js';
+import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
 
 /**
  * Writes an encoder–decoder (translation) model folder laid out as Optimum exports Marian:
  * `encoder_model.onnx`, `decoder_model.onnx`, `decoder_with_past_model.onnx`, `config.json`
- * (`model_type: "marian"`) and `generation_config.json`. `layers` counts the encoder's layers and
- * the decoder's each. As in Marian, decoding starts from the pad token. Returns the files written.
+ * (`model_type: "marian"`), `generation_config.json` and a word-level `tokenizer.json`. `layers`
+ * counts the encoder's layers and the decoder's each. As in Marian, decoding starts from the pad
+ * token. Returns the files written.
  */
 export async function writeEncoderDecoderFolder(
   dir: string,
@@ -57,5 +59,8 @@ export async function writeEncoderDecoderFolder(
   await writeJson(join(dir, 'config.json'), config);
   await writeJson(join(dir, 'generation_config.json'), generation);
   written.push('config.json', 'generation_config.json');
+  await writeJson(join(dir, 'tokenizer.json'), wordTokenizerJson(params.vocab));
+  await writeJson(join(dir, 'tokenizer_config.json'), wordTokenizerConfig());
+  written.push('tokenizer.json', 'tokenizer_config.json');
   return written;
 }

@@ -20,3 +20,4 @@ export {
   seq2seqPastName,
   seq2seqPresentName,
 } from './encoder-decoder-graphs.js';
+export { vocabularyWord, wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
