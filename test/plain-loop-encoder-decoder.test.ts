@@ -39,9 +39,11 @@ describe('plain decoder loop on a generated encoder–decoder', () => {
     expect(cached!.logprob).toBeCloseTo(recomputed.logprob, 4);
   });
 
-  it('beam search equals a full recompute', async () => {
+  it('beam search, merged or split, equals a full recompute', async () => {
     const options = { maxLength: 12, numBeams: 4, numReturnSequences: 3, lengthPenalty: 1 };
-    const cached = await plainDecode(dir, source, options);
+    const cached = await plainDecode(dir, source, { ...options, form: 'split' });
+    const merged = await plainDecode(dir, source, { ...options, form: 'merged' });
+    expect(merged.map((s) => s.ids)).toEqual(cached.map((s) => s.ids));
     const window = await seq2seqWindowRun(dir, source, vocab);
     const recomputed = await beamSearch(new RecomputeState(vocab, window.run, start, 4), start, {
       ...options,

@@ -12,7 +12,10 @@ export {
   type TransformerParams,
   transformerParams,
 } from './decoder-options.js';
-export { writeEncoderDecoderFolder } from './encoder-decoder-folder.js';
+export {
+  type EncoderDecoderFolderOptions,
+  writeEncoderDecoderFolder,
+} from './encoder-decoder-folder.js';
 export {
   type EncoderDecoderGraphKind,
   encoderDecoderFileNames,
