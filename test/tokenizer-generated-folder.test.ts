@@ -25,6 +25,7 @@ describe('Tokenizer on generated model folders', () => {
     it(`${folder}: every word of the vocabulary is its own id, and text round-trips`, () => {
       const tokenizer = Tokenizer.fromFolder(join(root, folder));
       expect(tokenizer.special).toEqual(SPECIAL_TOKENS);
+      expect(tokenizer.vocabSize).toBe(40);
       const ids = Array.from({ length: 36 }, (_, i) => i + 4);
       const text = ids.map(vocabularyWord).join(' ');
       expect(tokenizer.encode(text)).toEqual(ids);
