@@ -60,8 +60,9 @@ export class Tokenizer {
   /** Size of the vocabulary, added tokens included. */
   get vocabSize(): number {
     // The library builds a new map of the whole vocabulary on each call.
-    this.#vocabSize ??= this.#inner.get_vocab(true).size;
-    return this.#vocabSize;
+    const size = this.#vocabSize ?? this.#inner.get_vocab(true).size;
+    this.#vocabSize = size;
+    return size;
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
