@@ -8,7 +8,7 @@ import { EncoderDecoderState } from './support/plain-decoder/encoder-decoder-sta
 import { intMatrix } from './support/plain-decoder/kv-cache.js';
 
 // A generated Marian-like folder: decoding through the cache (first-step file, then the
-// with-past file) gives the logits of running the decoder's whole window without a cache.
+// with-past file; or the merged file both times) gives the logits of running the decoder's whole window without a cache.
 describe('generated encoder–decoder: cached decoding', () => {
   let dir: string;
   const source = [5, 17, 9, 30, 2];
@@ -40,19 +40,21 @@ describe('generated encoder–decoder: cached decoding', () => {
     return Array.from({ length: seq }, (_, i) => data.slice(i * vocab, (i + 1) * vocab));
   }
 
-  it('every cached step equals the uncached window within 1e-4', async () => {
-    const expected = await uncachedLogits();
-    const state = await EncoderDecoderState.open(dir, source, 1);
-    // The state starts from decoder_start_token_id, the pad token 0, as target[0] is.
-    const cached = [(await state.prefill())[0]!];
-    for (const token of target.slice(1)) cached.push((await state.step([token]))[0]!);
-    await state.release();
-    expect(cached).toHaveLength(target.length);
-    cached.forEach((logits, step) => {
-      for (let v = 0; v < logits.length; v++) {
-        expect(Math.abs(logits[v]! - expected[step]![v]!)).toBeLessThan(1e-4);
-      }
+  for (const form of ['split', 'merged'] as const) {
+    it(`${form} form: every cached step equals the uncached window within 1e-4`, async () => {
+      const expected = await uncachedLogits();
+      const state = await EncoderDecoderState.open(dir, source, 1, form);
+      // The state starts from decoder_start_token_id, the pad token 0, as target[0] is.
+      const cached = [(await state.prefill())[0]!];
+      for (const token of target.slice(1)) cached.push((await state.step([token]))[0]!);
+      await state.release();
+      expect(cached).toHaveLength(target.length);
+      cached.forEach((logits, step) => {
+        for (let v = 0; v < logits.length; v++) {
+          expect(Math.abs(logits[v]! - expected[step]![v]!)).toBeLessThan(1e-4);
+        }
+      });
+      expect(Math.abs(expected[0]![0]! - expected[1]![0]!)).toBeGreaterThan(1e-3);
     });
-    expect(Math.abs(expected[0]![0]! - expected[1]![0]!)).toBeGreaterThan(1e-3);
-  });
+  }
 });

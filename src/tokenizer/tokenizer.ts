@@ -23,6 +23,7 @@ export class Tokenizer {
   /** The special ids of the folder (see {@link readSpecialTokens} for where each comes from). */
   readonly special: SpecialTokenIds;
   readonly #inner: HfTokenizer;
+  #vocabSize: number | undefined;
 
   private constructor(inner: HfTokenizer, special: SpecialTokenIds) {
     this.#inner = inner;
@@ -58,7 +59,10 @@ export class Tokenizer {
 
   /** Size of the vocabulary, added tokens included. */
   get vocabSize(): number {
-    return this.#inner.get_vocab(true).size;
+    // The library builds a new map of the whole vocabulary on each call.
+    const size = this.#vocabSize ?? this.#inner.get_vocab(true).size;
+    this.#vocabSize = size;
+    return size;
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {

@@ -95,4 +95,4 @@ export async function plainDecode(
 
 export { RecomputeState, type WindowRun } from './plain-decoder/recompute-state.js';
 export { beamSearch, greedy } from './plain-decoder/search.js';
-export { genaiWindowRun, optimumWindowRun } from './plain-decoder/window-runs.js';
+export { genaiWindowRun, optimumWindowRun, seq2seqWindowRun } from './plain-decoder/window-runs.js';

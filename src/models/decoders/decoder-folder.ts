@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decoderFileNames, decoderGraph } from './decoder-graphs.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
+import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
 
 export interface DecoderFolderOptions extends TransformerOptions {
   /** `merged` writes `decoder_model_merged.onnx`, `split` the two files, `both` all three. */
@@ -10,7 +11,8 @@ export interface DecoderFolderOptions extends TransformerOptions {
 
 /**
  * Writes a decoder-only model folder laid out as Hugging Face Optimum exports one:
- * `config.json`, `generation_config.json` and the ONNX decoder file(s). Returns the files written.
+ * `config.json`, `generation_config.json`, the ONNX decoder file(s), and a word-level
+ * `tokenizer.json` over the vocabulary (see {@link wordTokenizerJson}). Returns the files written.
  */
 export async function writeDecoderFolder(
   dir: string,
@@ -61,6 +63,9 @@ export async function writeDecoderFolder(
   await writeJson(join(dir, 'config.json'), config);
   await writeJson(join(dir, 'generation_config.json'), generation);
   written.push('config.json', 'generation_config.json');
+  await writeJson(join(dir, 'tokenizer.json'), wordTokenizerJson(params.vocab));
+  await writeJson(join(dir, 'tokenizer_config.json'), wordTokenizerConfig());
+  written.push('tokenizer.json', 'tokenizer_config.json');
   return written;
 }
 

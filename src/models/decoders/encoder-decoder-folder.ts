@@ -7,21 +7,33 @@ import {
   encoderDecoderFileNames,
   encoderDecoderGraph,
 } from './encoder-decoder-graphs.js';
+import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
+
+export interface EncoderDecoderFolderOptions extends TransformerOptions {
+  /** `merged` writes `decoder_model_merged.onnx`, `split` the two decoder files, `both` all three. */
+  readonly form?: 'merged' | 'split' | 'both';
+}
 
 /**
  * Writes an encoder–decoder (translation) model folder laid out as Optimum exports Marian:
- * `encoder_model.onnx`, `decoder_model.onnx`, `decoder_with_past_model.onnx`, `config.json`
- * (`model_type: "marian"`) and `generation_config.json`. `layers` counts the encoder's layers and
- * the decoder's each. As in Marian, decoding starts from the pad token. Returns the files written.
+ * `encoder_model.onnx`, `decoder_model.onnx` and `decoder_with_past_model.onnx` and/or
+ * `decoder_model_merged.onnx` (`use_cache_branch` picks the branch), `config.json`
+ * (`model_type: "marian"`), `generation_config.json` and a word-level `tokenizer.json`. `layers`
+ * counts the encoder's layers and the decoder's each. As in Marian, decoding starts from the pad
+ * token. Returns the files written.
  */
 export async function writeEncoderDecoderFolder(
   dir: string,
-  options: TransformerOptions,
+  options: EncoderDecoderFolderOptions,
 ): Promise<string[]> {
   const params = transformerParams(options);
+  const form = options.form ?? 'both';
+  const kinds: EncoderDecoderGraphKind[] = ['encoder'];
+  if (form !== 'merged') kinds.push('decoder', 'with-past');
+  if (form !== 'split') kinds.push('merged');
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  for (const kind of ['encoder', 'decoder', 'with-past'] as EncoderDecoderGraphKind[]) {
+  for (const kind of kinds) {
     await writeFile(join(dir, encoderDecoderFileNames[kind]), encoderDecoderGraph(params, kind));
     written.push(encoderDecoderFileNames[kind]);
   }
@@ -57,5 +69,8 @@ export async function writeEncoderDecoderFolder(
   await writeJson(join(dir, 'config.json'), config);
   await writeJson(join(dir, 'generation_config.json'), generation);
   written.push('config.json', 'generation_config.json');
+  await writeJson(join(dir, 'tokenizer.json'), wordTokenizerJson(params.vocab));
+  await writeJson(join(dir, 'tokenizer_config.json'), wordTokenizerConfig());
+  written.push('tokenizer.json', 'tokenizer_config.json');
   return written;
 }

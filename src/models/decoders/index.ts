@@ -12,7 +12,10 @@ export {
   type TransformerParams,
   transformerParams,
 } from './decoder-options.js';
-export { writeEncoderDecoderFolder } from './encoder-decoder-folder.js';
+export {
+  type EncoderDecoderFolderOptions,
+  writeEncoderDecoderFolder,
+} from './encoder-decoder-folder.js';
 export {
   type EncoderDecoderGraphKind,
   encoderDecoderFileNames,
@@ -20,3 +23,4 @@ export {
   seq2seqPastName,
   seq2seqPresentName,
 } from './encoder-decoder-graphs.js';
+export { vocabularyWord, wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';

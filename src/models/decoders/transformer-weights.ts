@@ -86,22 +86,28 @@ export class WeightMaker {
     return name;
   }
 
-  attention(name: string, width: number): AttentionWeights {
-    return {
-      query: this.linear(`${name}.q_proj`, width, width),
-      key: this.linear(`${name}.k_proj`, width, width),
-      value: this.linear(`${name}.v_proj`, width, width),
-      output: this.linear(`${name}.out_proj`, width, width),
-    };
+  /**
+   * `keyValue` false draws the key and value projections without declaring them: a decoder step
+   * that reads the cross-attention cache never projects the encoder output again.
+   */
+  attention(name: string, width: number, keyValue = true): AttentionWeights {
+    const query = this.linear(`${name}.q_proj`, width, width);
+    const graph = this.#graph;
+    if (!keyValue) this.#graph = undefined;
+    const key = this.linear(`${name}.k_proj`, width, width);
+    const value = this.linear(`${name}.v_proj`, width, width);
+    this.#graph = graph;
+    return { query, key, value, output: this.linear(`${name}.out_proj`, width, width) };
   }
 
-  block(name: string, width: number, ffn: number, cross: boolean): BlockWeights {
+  /** `cross` adds cross-attention; `'cached'` leaves its key and value projections out. */
+  block(name: string, width: number, ffn: number, cross: boolean | 'cached'): BlockWeights {
     const self = { selfNorm: this.norm(`${name}.self_attn_layer_norm`, width) };
     const attention = this.attention(`${name}.self_attn`, width);
     const crossPart = cross
       ? {
           crossNorm: this.norm(`${name}.encoder_attn_layer_norm`, width),
-          cross: this.attention(`${name}.encoder_attn`, width),
+          cross: this.attention(`${name}.encoder_attn`, width, cross !== 'cached'),
         }
       : {};
     return {

@@ -2,19 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DecoderState } from './decoder-state.js';
-import { intMatrix, lastPositionLogits, reorderRows } from './kv-cache.js';
+import { emptyCache, intMatrix, lastPositionLogits, reorderRows } from './kv-cache.js';
+import { folderForm, type OptimumForm } from './optimum-state.js';
 
 interface Seq2seqConfig {
   readonly vocab_size: number;
   readonly decoder_layers: number;
   readonly decoder_start_token_id: number;
+  readonly decoder_attention_heads: number;
 }
 
 /**
  * The Optimum encoder–decoder layout (Marian): the encoder runs once on the source; the first
  * decoder step (`decoder_model.onnx`, from `decoder_start_token_id`) reads its output and returns
  * the self-attention cache and the cross-attention keys and values; later steps
- * (`decoder_with_past_model.onnx`) read both and return only the self-attention cache.
+ * (`decoder_with_past_model.onnx`) read both and return only the self-attention cache. The
+ * merged file does both, `use_cache_branch` saying which, and hands the cross-attention cache on.
  */
 export class EncoderDecoderState implements DecoderState {
   readonly vocab: number;
@@ -26,6 +29,7 @@ export class EncoderDecoderState implements DecoderState {
   readonly #rows: number;
   /** By name: `past_key_values.{i}.decoder|encoder.key|value`. */
   #cache = new Map<string, ort.Tensor>();
+  #encoded: ort.Tensor | undefined;
 
   private constructor(
     config: Seq2seqConfig,
@@ -44,21 +48,35 @@ export class EncoderDecoderState implements DecoderState {
     dir: string,
     source: readonly number[],
     rows: number,
-    form: 'merged' | 'split' = 'split',
+    form: OptimumForm = folderForm(dir),
   ): Promise<EncoderDecoderState> {
-    if (form !== 'split') throw new Error('the plain loop runs the split encoder–decoder files');
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Seq2seqConfig;
+    const files =
+      form === 'merged'
+        ? ['encoder_model.onnx', 'decoder_model_merged.onnx']
+        : ['encoder_model.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'];
     const sessions = await Promise.all(
-      ['encoder_model.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx'].map((file) =>
-        ort.InferenceSession.create(join(dir, file)),
-      ),
+      files.map((file) => ort.InferenceSession.create(join(dir, file))),
     );
-    return new EncoderDecoderState(
-      config,
-      sessions as [ort.InferenceSession, ort.InferenceSession, ort.InferenceSession],
-      source,
-      rows,
-    );
+    const [encoder, first, next] = sessions as [
+      ort.InferenceSession,
+      ort.InferenceSession,
+      ort.InferenceSession | undefined,
+    ];
+    return new EncoderDecoderState(config, [encoder, first, next ?? first], source, rows);
+  }
+
+  get #merged(): boolean {
+    return this.#first === this.#next;
+  }
+
+  /** The merged file's extra inputs: the encoder output, and which branch to take. */
+  #mergedFeeds(firstStep: boolean): Record<string, ort.Tensor> {
+    if (!this.#merged || this.#encoded === undefined) return {};
+    return {
+      encoder_hidden_states: this.#encoded,
+      use_cache_branch: new ort.Tensor('bool', Uint8Array.of(firstStep ? 0 : 1), [1]),
+    };
   }
 
   #sourceMask(): ort.Tensor {
@@ -74,12 +92,32 @@ export class EncoderDecoderState implements DecoderState {
       input_ids: intMatrix('int64', sources),
       attention_mask: this.#sourceMask(),
     });
+    this.#encoded = encoded.last_hidden_state!;
     const start = Array.from({ length: this.#rows }, () => [this.#config.decoder_start_token_id]);
-    const out = await this.#first.run({
+    const feeds: Record<string, ort.Tensor> = {
       encoder_attention_mask: this.#sourceMask(),
       input_ids: intMatrix('int64', start),
-      encoder_hidden_states: encoded.last_hidden_state!,
-    });
+      encoder_hidden_states: this.#encoded,
+      ...this.#mergedFeeds(true),
+    };
+    if (this.#merged) {
+      // The merged file takes a past even on the first step: zero-length, and ignored.
+      const [rows, , width] = this.#encoded.dims as [number, number, number];
+      const heads = this.#config.decoder_attention_heads;
+      for (let i = 0; i < this.#config.decoder_layers; i++) {
+        for (const side of ['decoder', 'encoder']) {
+          for (const part of ['key', 'value']) {
+            feeds[`past_key_values.${i}.${side}.${part}`] = emptyCache([
+              rows,
+              heads,
+              0,
+              width / heads,
+            ]);
+          }
+        }
+      }
+    }
+    const out = await this.#first.run(feeds);
     this.#cache = new Map();
     this.#keep(out, ['decoder', 'encoder']);
     return lastPositionLogits(out.logits!);
@@ -94,8 +132,9 @@ export class EncoderDecoderState implements DecoderState {
       ),
     };
     for (const [name, tensor] of this.#cache) feeds[name] = tensor;
+    Object.assign(feeds, this.#mergedFeeds(false));
     const out = await this.#next.run(feeds);
-    this.#keep(out, ['decoder']);
+    this.#keep(out, this.#merged ? ['decoder', 'encoder'] : ['decoder']);
     return lastPositionLogits(out.logits!);
   }
 
@@ -112,9 +151,11 @@ export class EncoderDecoderState implements DecoderState {
 
   reorder(from: readonly number[]): void {
     for (const [name, tensor] of this.#cache) this.#cache.set(name, reorderRows(tensor, 0, from));
+    if (this.#encoded !== undefined) this.#encoded = reorderRows(this.#encoded, 0, from);
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.#encoder, this.#first, this.#next].map((s) => s.release()));
+    const sessions = new Set([this.#encoder, this.#first, this.#next]);
+    await Promise.all([...sessions].map((s) => s.release()));
   }
 }

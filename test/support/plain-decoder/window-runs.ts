@@ -61,3 +61,38 @@ export async function optimumWindowRun(
   };
   return { run, vocab, release: () => session.release() };
 }
+
+/**
+ * Runs whole decoder windows of an encoder–decoder folder through `decoder_model.onnx`, against
+ * the encoder's output for `source` (computed once); no cache kept.
+ */
+export async function seq2seqWindowRun(
+  dir: string,
+  source: readonly number[],
+  vocab: number,
+): Promise<{ run: WindowRun; vocab: number; release: () => Promise<void> }> {
+  const encoder = await ort.InferenceSession.create(join(dir, 'encoder_model.onnx'));
+  const decoder = await ort.InferenceSession.create(join(dir, 'decoder_model.onnx'));
+  const run: WindowRun = async (rows) => {
+    const sources = rows.map(() => source);
+    const mask = intMatrix(
+      'int64',
+      sources.map((s) => s.map(() => 1)),
+    );
+    const encoded = await encoder.run({
+      input_ids: intMatrix('int64', sources),
+      attention_mask: mask,
+    });
+    const out = await decoder.run({
+      encoder_attention_mask: mask,
+      input_ids: intMatrix('int64', rows),
+      encoder_hidden_states: encoded.last_hidden_state!,
+    });
+    return lastPositionLogits(out.logits!);
+  };
+  const release = async () => {
+    await encoder.release();
+    await decoder.release();
+  };
+  return { run, vocab, release };
+}
