@@ -100,6 +100,24 @@ export class ActorError extends RoundtableError {
   override name = 'ActorError';
 }
 
+/** A message from another process that does not hold what it claims: a malformed tensor encoding. */
+export class WireError extends RoundtableError {
+  override readonly code = 'ERR_WIRE';
+  override name = 'WireError';
+}
+
+/** A message larger than the transport accepts (NATS `max_payload`); the message names the limit. */
+export class PayloadTooLargeError extends RoundtableError {
+  override readonly code = 'ERR_PAYLOAD_TOO_LARGE';
+  override name = 'PayloadTooLargeError';
+}
+
+/** No server answers for a remote actor (NATS "no responders"), or its transport is down. */
+export class RemoteUnavailableError extends RoundtableError {
+  override readonly code = 'ERR_REMOTE_UNAVAILABLE';
+  override name = 'RemoteUnavailableError';
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -124,6 +142,9 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   RoundError,
   FusionError,
   ActorError,
+  WireError,
+  PayloadTooLargeError,
+  RemoteUnavailableError,
 };
 
 export function serializeError(error: unknown): SerializedError {

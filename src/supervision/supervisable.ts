@@ -9,7 +9,7 @@ export type ActorState = 'running' | 'restarting' | 'stopped';
 /** What a health check reports of one actor. */
 export interface ActorHealth {
   readonly name: string;
-  readonly kind: 'model' | 'custom' | 'fusion';
+  readonly kind: 'model' | 'custom' | 'fusion' | 'remote';
   readonly state: ActorState;
   /** Workers it should have. */
   readonly replicas: number;
