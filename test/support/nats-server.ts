@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -16,18 +17,27 @@ export function skipWithoutNatsServer(): boolean {
 /** A real nats-server on 127.0.0.1 and a free port, for one test file. */
 export class NatsServerProcess {
   readonly port: number;
+  readonly #args: readonly string[];
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, args: readonly string[]) {
     this.port = port;
+    this.#args = args;
   }
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<NatsServerProcess> {
-    const server = new NatsServerProcess(await freePort());
+  /** `maxPayload`: the server's max_payload in bytes (set through a config file). */
+  static async start(options: { maxPayload?: number } = {}): Promise<NatsServerProcess> {
+    const args: string[] = [];
+    if (options.maxPayload !== undefined) {
+      const config = join(mkdtempSync(join(tmpdir(), 'roundtable-nats-conf-')), 'nats.conf');
+      writeFileSync(config, `max_payload: ${options.maxPayload}\n`);
+      args.push('-c', config);
+    }
+    const server = new NatsServerProcess(await freePort(), args);
     await server.restart();
     return server;
   }
@@ -35,9 +45,13 @@ export class NatsServerProcess {
   /** Starts it again on the same port (after stop()), and waits until it takes connections. */
   async restart(): Promise<void> {
     if (!natsServerBinary) throw new Error('nats-server is not installed');
-    const child = spawn(natsServerBinary, ['-a', '127.0.0.1', '-p', String(this.port)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      natsServerBinary,
+      [...this.#args, '-a', '127.0.0.1', '-p', String(this.port)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     this.#child = child;
     let log = '';
     await new Promise<void>((resolve, reject) => {
