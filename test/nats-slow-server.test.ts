@@ -7,8 +7,8 @@ import { TimeoutError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import { Header } from '../src/remote/nats/nats-protocol.js';
 import { encodeTensors } from '../src/remote/wire/tensor-codec.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 import { ServeProcess } from './support/nats-serve-process.js';
+import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a slow server', () => {
