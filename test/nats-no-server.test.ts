@@ -2,14 +2,15 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteUnavailableError } from '../src/errors.js';
 import { NatsActorServer } from '../src/serve/nats/nats-actor-server.js';
+import type { NatsHostedActor } from '../src/serve/nats/nats-hosted-actor.js';
 import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 import { startRuntime } from './support/runtime.js';
 
-const echo = {
+const echo: NatsHostedActor = {
   name: 'echo',
   inputs: [{ name: 'x', dtype: 'float32', shape: ['n'] }],
   outputs: [{ name: 'y', dtype: 'float32', shape: ['n'] }],
-  run: async (feeds: Record<string, never>) => ({ y: feeds.x }),
+  run: async (feeds) => ({ y: feeds.x! }),
 };
 
 describe.skipIf(skipWithoutNatsServer())('a remote actor nobody serves', () => {
