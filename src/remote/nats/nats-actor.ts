@@ -3,7 +3,9 @@ import {
   headers,
   type Msg,
   type NatsConnection,
+  TimeoutError as NatsTimeoutError,
   NoRespondersError,
+  RequestError,
   type Subscription,
 } from '@nats-io/transport-node';
 import type { EventEmitter } from 'eventemitter3';
@@ -351,7 +353,7 @@ export class NatsActor implements StepActor {
               timeout: this.#livenessMs * 4,
             });
           } catch (error) {
-            if (!(error instanceof NoRespondersError)) return; // slow or busy is not dead
+            if (!isNoResponders(error)) return; // slow or busy is not dead
             for (const call of [...this.#pending.values()]) {
               if (call.instance !== instance) continue;
               call.settle(
@@ -389,6 +391,13 @@ export class NatsActor implements StepActor {
   }
 }
 
+/** nats.js rejects a request to a subject nobody listens on with a RequestError caused by this. */
+function isNoResponders(error: unknown): boolean {
+  return (
+    error instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())
+  );
+}
+
 function transportError(
   error: unknown,
   actor: string,
@@ -397,12 +406,15 @@ function transportError(
   timeout: number,
 ): RoundtableError {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof NoRespondersError || /no responders/i.test(message)) {
+  if (isNoResponders(error)) {
     return new RemoteUnavailableError(
       `actor "${actor}": no server serves "${remote}" (no responders on ${subject})`,
     );
   }
-  if (/timeout/i.test(message)) {
+  if (
+    error instanceof NatsTimeoutError ||
+    (error instanceof Error && error.cause instanceof NatsTimeoutError)
+  ) {
     return new TimeoutError(`actor "${actor}": no answer on ${subject} within ${timeout} ms`);
   }
   return new RemoteUnavailableError(
