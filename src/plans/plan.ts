@@ -75,14 +75,30 @@ export interface Round {
 }
 
 /**
- * Model actors a plan file brings with it, by name, so `roundtable run plan.json` can start them.
- * Paths are relative to the plan file. Plans built in code usually leave this out and spawn
- * actors themselves.
+ * Actors a plan file brings with it, by name, so `roundtable run plan.json` can start them: a
+ * model to spawn here (path relative to the plan file), or an actor served by other processes
+ * over NATS. Plans built in code usually leave this out and spawn or add actors themselves.
  */
-export interface ActorSpec {
+export type ActorSpec = ModelActorSpec | NatsActorSpec;
+
+export interface ModelActorSpec {
   readonly model: string;
   readonly replicas?: number;
   readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };
+  readonly nats?: never;
+}
+
+/** An actor served over NATS (`roundtable serve --nats`); the connection is the runner's. */
+export interface NatsActorSpec {
+  readonly nats: {
+    /** Its name on the servers; default the plan's name for it. */
+    readonly actor?: string;
+    /** Subject prefix of the servers; default 'roundtable'. */
+    readonly prefix?: string;
+    /** Milliseconds a call may take; default 30 000. */
+    readonly timeout?: number;
+  };
+  readonly model?: never;
 }
 
 export interface RoundsPlan {

@@ -10,16 +10,25 @@ const positive = z.number().positive();
 const actors = z
   .record(
     name,
-    z.strictObject({
-      model: name,
-      replicas: z.number().int().positive().optional(),
-      mailbox: z
-        .strictObject({
-          capacity: z.number().int().positive().optional(),
-          overflow: z.enum(['reject', 'wait']).optional(),
-        })
-        .optional(),
-    }),
+    z.union([
+      z.strictObject({
+        model: name,
+        replicas: z.number().int().positive().optional(),
+        mailbox: z
+          .strictObject({
+            capacity: z.number().int().positive().optional(),
+            overflow: z.enum(['reject', 'wait']).optional(),
+          })
+          .optional(),
+      }),
+      z.strictObject({
+        nats: z.strictObject({
+          actor: name.optional(),
+          prefix: name.optional(),
+          timeout: positive.optional(),
+        }),
+      }),
+    ]),
   )
   .optional();
 

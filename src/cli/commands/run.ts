@@ -1,12 +1,14 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Command } from 'commander';
-import { serializeError } from '../../errors.js';
+import { PlanError, serializeError } from '../../errors.js';
 import { loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
 import { readPlanFile } from '../../plans/schema.js';
+import { connectNats } from '../../remote/nats/connect-nats.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import { createProgress, formatBytes } from '../progress.js';
@@ -18,11 +20,12 @@ interface RunOptions {
   readonly out: string;
   readonly trace: boolean;
   readonly concurrency: number;
+  readonly nats?: string;
 }
 
 /**
- * `roundtable run <plan.json> --input <in.jsonl> --out <out.jsonl> [--trace]`: starts the actors
- * the plan file names, runs the plan once per input line, writes one output line per input line
+ * `roundtable run <plan.json> --input <in.jsonl> --out <out.jsonl> [--trace] [--nats <url>]`:
+ * starts the actors the plan file names (or, with --nats, finds them served over NATS), runs the plan once per input line, writes one output line per input line
  * in the same order. A line that fails gets `{"error": {code, message}}` and the run goes on;
  * the exit code is then 1.
  */
@@ -38,6 +41,10 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <file>', 'JSONL output, one line per input line')
     .option('--trace', 'add the trace of each run to its output line', false)
     .option('--weights <file>', 'fusion weights learned by `roundtable learn`')
+    .option(
+      '--nats <url>',
+      "the plan's actors are served over NATS at this URL (none spawned here)",
+    )
     .option('--concurrency <n>', 'input lines in flight at once', (v) => Number.parseInt(v, 10), 4)
     .action((planPath: string, options: RunOptions, command: Command) =>
       runPlanFile(planPath, options, command),
@@ -49,11 +56,12 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   const plan = options.weights
     ? applyFusionWeights(read, await loadFusionWeights(options.weights))
     : read;
+  const nats = options.nats ? await connectNats(options.nats) : undefined;
   const runtime = await Roundtable.create();
   let failed = 0;
   let done = 0;
   try {
-    await spawnPlanActors(runtime, plan, dirname(resolve(planPath)));
+    await spawnPlanActors(runtime, plan, dirname(resolve(planPath)), nats);
     const total = statSync(options.input).size;
     const progress = createProgress({ label: `run ${plan.name}`, total, format: formatBytes });
     const input = createReadStream(options.input);
@@ -88,6 +96,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
     );
   } finally {
     await runtime.close();
+    await nats?.close();
   }
   command
     .configureOutput()
@@ -95,22 +104,58 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   if (failed > 0) process.exitCode = 1;
 }
 
-/** Starts the model actors a plan file names (paths relative to the file's folder). */
+/**
+ * Starts the actors a plan file names (model paths relative to the plan file's folder). With a
+ * NATS connection, every actor the plan names is one served by other processes over NATS instead
+ * (`roundtable serve --nats`): nothing is spawned here.
+ */
 export async function spawnPlanActors(
   runtime: Roundtable,
   plan: Plan,
   base: string,
+  nats?: NatsConnection,
 ): Promise<void> {
   const actors = plan.actors ?? {};
+  if (nats) {
+    await Promise.all(
+      [...actorNames(plan)].map((name) => {
+        const spec = actors[name]?.nats;
+        return runtime.addNatsActor(name, {
+          connection: nats,
+          ...(spec?.actor !== undefined ? { actor: spec.actor } : {}),
+          ...(spec?.prefix !== undefined ? { prefix: spec.prefix } : {}),
+          ...(spec?.timeout !== undefined ? { timeout: spec.timeout } : {}),
+        });
+      }),
+    );
+    return;
+  }
   await Promise.all(
-    Object.entries(actors).map(([name, spec]) =>
-      runtime.spawnModel(name, {
+    Object.entries(actors).map(([name, spec]) => {
+      if (spec.model === undefined) {
+        throw new PlanError(
+          `actor "${name}" of plan "${plan.name}" is served over NATS: run with --nats <url>`,
+        );
+      }
+      return runtime.spawnModel(name, {
         model: resolve(base, spec.model),
         ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
         ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
-      }),
-    ),
+      });
+    }),
   );
+}
+
+/** Every actor a plan names: its `actors` entries, its steps, its scorers, its decode models. */
+function actorNames(plan: Plan): Set<string> {
+  const names = new Set(Object.keys(plan.actors ?? {}));
+  if (plan.kind === 'decode') for (const model of plan.models) names.add(model.actor);
+  else
+    for (const round of plan.rounds) {
+      for (const step of round.steps) names.add(step.actor);
+      if (round.fusion?.scorer) names.add(round.fusion.scorer.actor);
+    }
+  return names;
 }
 
 async function runLine(
