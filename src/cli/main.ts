@@ -9,6 +9,7 @@ import { registerLearn } from './commands/learn.js';
 import { registerModels } from './commands/models.js';
 import { registerRun } from './commands/run.js';
 import { registerScore } from './commands/score.js';
+import { registerServe } from './commands/serve.js';
 import { registerTm } from './commands/tm.js';
 import { registerTranslate } from './commands/translate.js';
 
@@ -29,6 +30,7 @@ registerLearn(program);
 registerScore(program);
 registerTm(program);
 registerTranslate(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);
