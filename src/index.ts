@@ -38,10 +38,13 @@ export {
   InferenceError,
   MailboxFullError,
   ModelLoadError,
+  PayloadTooLargeError,
   PlanError,
+  RemoteUnavailableError,
   RoundError,
   RoundtableError,
   TimeoutError,
+  WireError,
 } from './errors.js';
 export type { HealthReport } from './observability/health.js';
 // Plans
@@ -59,11 +62,16 @@ export type {
   StopCondition,
 } from './plans/plan.js';
 export { parsePlan, readPlanFile } from './plans/schema.js';
+// Remote actors and serving over NATS
+export { NatsActor, type NatsActorOptions } from './remote/nats/nats-actor.js';
 export type { ActorContext } from './runtime/context.js';
 export type { RuntimeEvents } from './runtime/events.js';
 export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
 // The runtime
 export { Roundtable } from './runtime/roundtable.js';
+export { NatsActorServer, type NatsServeOptions } from './serve/nats/nats-actor-server.js';
+export type { NatsHostedActor } from './serve/nats/nats-hosted-actor.js';
+export { type HostedSource, serveNats } from './serve/nats/serve-nats.js';
 export type { Strategy } from './supervision/strategy.js';
 export type { ActorHealth, ActorState } from './supervision/supervisable.js';
 export type { SupervisorOptions } from './supervision/supervisor.js';
