@@ -79,9 +79,9 @@ export interface Round {
  * model to spawn here (path relative to the plan file), or an actor served by other processes
  * over NATS. Plans built in code usually leave this out and spawn or add actors themselves.
  */
-export type ActorSpec = ModelActorSpec | NatsActorSpec;
+export type ActorSpec = LocalModelSpec | NatsActorSpec;
 
-export interface ModelActorSpec {
+export interface LocalModelSpec {
   readonly model: string;
   readonly replicas?: number;
   readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };

@@ -7,30 +7,26 @@ const name = z.string().min(1);
 const nameMap = z.record(z.string().min(1), name);
 const positive = z.number().positive();
 
-const actors = z
-  .record(
-    name,
-    z.union([
-      z.strictObject({
-        model: name,
-        replicas: z.number().int().positive().optional(),
-        mailbox: z
-          .strictObject({
-            capacity: z.number().int().positive().optional(),
-            overflow: z.enum(['reject', 'wait']).optional(),
-          })
-          .optional(),
-      }),
-      z.strictObject({
-        nats: z.strictObject({
-          actor: name.optional(),
-          prefix: name.optional(),
-          timeout: positive.optional(),
-        }),
-      }),
-    ]),
-  )
-  .optional();
+const localModel = z.strictObject({
+  model: name,
+  replicas: z.number().int().positive().optional(),
+  mailbox: z
+    .strictObject({
+      capacity: z.number().int().positive().optional(),
+      overflow: z.enum(['reject', 'wait']).optional(),
+    })
+    .optional(),
+});
+
+const natsActor = z.strictObject({
+  nats: z.strictObject({
+    actor: name.optional(),
+    prefix: name.optional(),
+    timeout: positive.optional(),
+  }),
+});
+
+const actors = z.record(name, z.union([localModel, natsActor])).optional();
 
 const fusion = z.strictObject({
   strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),
