@@ -49,6 +49,17 @@ describe.skipIf(skipWithoutNatsServer())('a remote actor nobody serves', () => {
       expect(reason).toBeInstanceOf(RemoteUnavailableError);
       expect(reason.message).toMatch(/actor "echo": no server answers on roundtable\.echo\.run/);
     }
-    expect(actor.health().inFlight).toBe(0);
+    expect(actor.health()).toMatchObject({
+      kind: 'remote',
+      state: 'restarting',
+      alive: 0,
+      inFlight: 0,
+    });
+    expect(runtime.health().ready).toBe(false);
+    // A server back: the next call is served, and the actor is healthy again.
+    const again = await NatsActorServer.start(nc, [echo]);
+    expect((await actor.run({ x })).y!.dims).toEqual([2]);
+    expect(actor.health()).toMatchObject({ state: 'running', alive: 1 });
+    await again.stop();
   });
 });

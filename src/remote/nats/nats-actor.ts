@@ -96,6 +96,8 @@ export class NatsActor implements StepActor {
   readonly #pending = new Map<string, PendingCall>();
   #calls = 0;
   #connected = true;
+  /** The last call found no server ("no responders"); cleared when a server accepts a call. */
+  #unserved = false;
   #closed = false;
   #liveness: ReturnType<typeof setInterval> | undefined;
   #probing = false;
@@ -252,13 +254,18 @@ export class NatsActor implements StepActor {
     });
   }
 
+  /**
+   * 'restarting' while the connection to NATS is down or the last call found no server (until a
+   * server accepts one again); `alive` is then 0, so the runtime reports itself not ready.
+   */
   health(): ActorHealth {
+    const serving = this.#connected && !this.#unserved;
     return {
       name: this.name,
       kind: 'remote',
-      state: this.#closed ? 'stopped' : this.#connected ? 'running' : 'restarting',
+      state: this.#closed ? 'stopped' : serving ? 'running' : 'restarting',
       replicas: 1,
-      alive: !this.#closed && this.#connected ? 1 : 0,
+      alive: !this.#closed && serving ? 1 : 0,
       queued: 0,
       inFlight: this.#pending.size,
     };
@@ -285,6 +292,7 @@ export class NatsActor implements StepActor {
     const call = this.#pending.get(id);
     if (!call) return; // answered already (timed out, aborted): a late reply is dropped
     if (msg.headers?.code === 503) {
+      this.#unserved = true;
       call.settle(
         new RemoteUnavailableError(
           `actor "${this.name}": no server answers on ${this.#subjects.run} (NATS: no responders)`,
@@ -294,6 +302,7 @@ export class NatsActor implements StepActor {
     }
     const status = msg.headers?.get(Header.status);
     if (status === 'accepted') {
+      this.#unserved = false;
       call.instance = msg.headers?.get(Header.instance) || undefined;
       this.#startLiveness();
       return;
