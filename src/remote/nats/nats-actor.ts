@@ -163,12 +163,21 @@ export class NatsActor implements StepActor {
     feeds: Record<string, TensorDescriptor>,
     options: CallOptions = {},
   ): Promise<{ readonly outputs: Record<string, TensorDescriptor> }> {
-    return this.run(
-      Object.fromEntries(
-        Object.entries(feeds).map(([name, d]) => [name, this.#arena.readTensor(d) as HostTensor]),
-      ),
-      options,
-    ).then((outputs) => {
+    let host: Record<string, HostTensor>;
+    try {
+      // Views of the arena, not copies: the encoding is the one copy on the way out.
+      host = Object.fromEntries(
+        Object.entries(feeds).map(([name, d]) => [
+          name,
+          (d.dtype === 'string'
+            ? this.#arena.readTensor(d)
+            : { dtype: d.dtype, dims: d.dims, data: this.#arena.view(d) }) as HostTensor,
+        ]),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.run(host, options).then((outputs) => {
       const shared: Record<string, TensorDescriptor> = {};
       try {
         for (const [name, tensor] of Object.entries(outputs))
