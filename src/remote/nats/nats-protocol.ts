@@ -12,8 +12,8 @@
  * - `p.a.cancel` publish, no queue group (every server hears it): the call's reply subject in the
  *                `Roundtable-Call` header; the server holding that call abandons it.
  *
- * Discovery and stats follow the NATS services protocol (`$SRV.PING|INFO|STATS[.name[.id]]`), so
- * `nats micro ls` lists the servers; the caller pings `$SRV.PING.<service>.<instance>` to learn
+ * Discovery and stats follow the NATS services protocol (`$SRV.PING|INFO|STATS[.name[.id]]`, the
+ * `io.nats.micro.v1` response shapes); the caller pings `$SRV.PING.<service>.<instance>` to learn
  * whether the server that accepted a call is still there.
  */
 import type { IoMetadata } from '../../actor/protocol.js';
