@@ -36,6 +36,16 @@ export class ServeProcess {
     });
   }
 
+  /**
+   * Asks it to stop gracefully (its stdin ends: it stops taking calls, answers those it holds and
+   * exits); resolves with its exit code.
+   */
+  async stop(): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => this.#child.once('exit', resolve));
+    this.#child.stdin!.end();
+    return exited;
+  }
+
   /** Kills it at once (SIGKILL: no goodbye to NATS), and waits for the exit. */
   async kill(): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;

@@ -58,7 +58,13 @@ export class NatsActorServer {
   readonly service: string;
   readonly #nc: NatsConnection;
   readonly #endpoints: Endpoint[] = [];
-  readonly #subscriptions: Subscription[] = [];
+  /** run and meta: drained first on stop, so the queue groups send new calls elsewhere. */
+  readonly #intake: Subscription[] = [];
+  /**
+   * cancel and discovery: kept until the calls held here are answered, so their callers can still
+   * cancel them and still see this instance alive (a missing instance means a crash to them).
+   */
+  readonly #control: Subscription[] = [];
   /** Calls running here, by their reply subject, so a cancel can reach them. */
   readonly #running = new Map<string, AbortController>();
   readonly #version: string;
@@ -112,8 +118,9 @@ export class NatsActorServer {
    */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await Promise.allSettled(this.#subscriptions.map((sub) => sub.drain()));
+      await Promise.allSettled(this.#intake.map((sub) => sub.drain()));
       while (this.#running.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await Promise.allSettled(this.#control.map((sub) => sub.drain()));
     })();
     return this.#stopping;
   }
@@ -142,14 +149,17 @@ export class NatsActorServer {
       instance: this.instance,
     };
     const metaBody = new TextEncoder().encode(JSON.stringify(meta));
-    this.#subscribe(subjects.meta, subjects.queue, (msg) => msg.respond(metaBody));
-    this.#subscribe(subjects.run, subjects.queue, (msg) => void this.#run(endpoint, msg));
-    this.#subscribe(subjects.cancel, undefined, (msg) => {
+    this.#intake.push(
+      this.#subscribe(subjects.meta, subjects.queue, (msg) => msg.respond(metaBody)),
+      this.#subscribe(subjects.run, subjects.queue, (msg) => void this.#run(endpoint, msg)),
+    );
+    const cancel = this.#subscribe(subjects.cancel, undefined, (msg) => {
       const running = this.#running.get(msg.headers?.get(Header.call) ?? '');
       if (!running) return;
       endpoint.counters.cancelled++;
       running.abort(new AbortError(`actor "${actor.name}": the caller cancelled the call`));
     });
+    this.#control.push(cancel);
   }
 
   async #run(endpoint: Endpoint, msg: Msg): Promise<void> {
@@ -216,15 +226,17 @@ export class NatsActorServer {
     }
   }
 
-  #subscribe(subject: string, queue: string | undefined, onMessage: (msg: Msg) => void): void {
-    this.#subscriptions.push(
-      this.#nc.subscribe(subject, {
-        ...(queue !== undefined ? { queue } : {}),
-        callback: (error, msg) => {
-          if (!error) onMessage(msg);
-        },
-      }),
-    );
+  #subscribe(
+    subject: string,
+    queue: string | undefined,
+    onMessage: (msg: Msg) => void,
+  ): Subscription {
+    return this.#nc.subscribe(subject, {
+      ...(queue !== undefined ? { queue } : {}),
+      callback: (error, msg) => {
+        if (!error) onMessage(msg);
+      },
+    });
   }
 
   /** The services protocol's PING, INFO and STATS, at its three levels of address. */
@@ -272,9 +284,11 @@ export class NatsActorServer {
         `$SRV.${verb}.${this.service}`,
         `$SRV.${verb}.${this.service}.${this.instance}`,
       ]) {
-        this.#subscribe(subject, undefined, (msg) => {
-          msg.respond(new TextEncoder().encode(JSON.stringify(answer())));
-        });
+        this.#control.push(
+          this.#subscribe(subject, undefined, (msg) => {
+            msg.respond(new TextEncoder().encode(JSON.stringify(answer())));
+          }),
+        );
       }
     }
   }
