@@ -47,4 +47,13 @@ describe('the wire encoding of tensors', () => {
     expect(message.byteLength).toBeLessThan(4000 + 200);
     expect(new TextDecoder().decode(message)).not.toContain('0.1');
   });
+
+  it('refuses to encode data that does not fill its dims', () => {
+    expect(() =>
+      encodeTensors({ x: { dtype: 'float32', dims: [2, 2], data: new Float32Array(3) } }),
+    ).toThrow(/tensor "x": float32 \[2, 2\] needs 16 bytes, its data has 12/);
+    expect(() => encodeTensors({ s: { dtype: 'string', dims: [3], data: ['a', 'b'] } })).toThrow(
+      /tensor "s": string \[3\] needs 3 strings, its data has 2/,
+    );
+  });
 });

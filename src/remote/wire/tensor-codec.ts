@@ -105,6 +105,11 @@ export function decodeTensors(message: Uint8Array, source: string): Record<strin
 function bodyOf(name: string, tensor: HostTensor): Uint8Array {
   if (tensor.dtype === 'string') {
     const strings = tensor.data as readonly string[];
+    if (strings.length !== elements(tensor.dims)) {
+      throw new WireError(
+        `tensor "${name}": string [${tensor.dims.join(', ')}] needs ${elements(tensor.dims)} strings, its data has ${strings.length}`,
+      );
+    }
     const utf8 = strings.map((s) => encoder.encode(s));
     const text = utf8.reduce((sum, s) => sum + s.byteLength, 0);
     const body = new Uint8Array(4 * strings.length + text);
