@@ -112,10 +112,27 @@ export class PayloadTooLargeError extends RoundtableError {
   override name = 'PayloadTooLargeError';
 }
 
-/** No server answers for a remote actor (NATS "no responders"), or its transport is down. */
+/**
+ * A remote actor's server could not be reached: refused, reset, gone mid-call or not ready (HTTP),
+ * no responders or the connection lost (NATS).
+ */
 export class RemoteUnavailableError extends RoundtableError {
   override readonly code = 'ERR_REMOTE_UNAVAILABLE';
   override name = 'RemoteUnavailableError';
+}
+
+/**
+ * A remote model's server answered with an error, or with a reply that does not hold what it
+ * should. `status` is the HTTP status (0 when the reply was malformed rather than refused).
+ */
+export class RemoteError extends RoundtableError {
+  override readonly code = 'ERR_REMOTE';
+  override name = 'RemoteError';
+  readonly status: number;
+  constructor(message: string, status = 0) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /** The shape in which an error crosses a thread boundary. */
@@ -145,6 +162,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   WireError,
   PayloadTooLargeError,
   RemoteUnavailableError,
+  RemoteError,
 };
 
 export function serializeError(error: unknown): SerializedError {

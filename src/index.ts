@@ -69,9 +69,14 @@ export type { RuntimeEvents } from './runtime/events.js';
 export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
 // The runtime
 export { Roundtable } from './runtime/roundtable.js';
+export {
+  type HostedActors,
+  type HostedModel,
+  type HostedSource,
+  loadHostedActors,
+} from './serve/hosted-actors.js';
 export { NatsActorServer, type NatsServeOptions } from './serve/nats/nats-actor-server.js';
 export type { NatsHostedActor } from './serve/nats/nats-hosted-actor.js';
-export { type HostedSource, serveNats } from './serve/nats/serve-nats.js';
 export type { Strategy } from './supervision/strategy.js';
 export type { ActorHealth, ActorState } from './supervision/supervisable.js';
 export type { SupervisorOptions } from './supervision/supervisor.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spawnPlanActors } from '../src/cli/commands/run.js';
 import { PlanError } from '../src/errors.js';
 import { ensemble } from '../src/plans/builders.js';
 import { parsePlan } from '../src/plans/schema.js';
+import { spawnPlanActors } from '../src/runtime/plan-actors.js';
 import { startRuntime } from './support/runtime.js';
 
 const base = ensemble({

@@ -75,16 +75,31 @@ export interface Round {
 }
 
 /**
- * Actors a plan file brings with it, by name, so `roundtable run plan.json` can start them: a
- * model to spawn here (path relative to the plan file), or an actor served by other processes
- * over NATS. Plans built in code usually leave this out and spawn or add actors themselves.
+ * Actors a plan file brings with it, by name, so `roundtable run plan.json` can start them: a model
+ * file (path relative to the plan file) run here, a model on a server speaking the Open Inference
+ * Protocol, or an actor served by other processes over NATS. Plans built in code usually leave
+ * this out and spawn or add actors themselves.
  */
-export type ActorSpec = LocalModelSpec | NatsActorSpec;
+export type ActorSpec = LocalModelSpec | OipModelSpec | NatsActorSpec;
 
 export interface LocalModelSpec {
   readonly model: string;
   readonly replicas?: number;
   readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };
+  readonly oip?: never;
+  readonly nats?: never;
+}
+
+/** A model on a server speaking the Open Inference Protocol (Triton, KServe, roundtable serve). */
+export interface OipModelSpec {
+  readonly oip: {
+    readonly url: string;
+    readonly model: string;
+    readonly version?: string;
+    readonly timeout?: number;
+    readonly binary?: boolean;
+  };
+  readonly model?: never;
   readonly nats?: never;
 }
 
@@ -99,6 +114,7 @@ export interface NatsActorSpec {
     readonly timeout?: number;
   };
   readonly model?: never;
+  readonly oip?: never;
 }
 
 export interface RoundsPlan {

@@ -26,7 +26,17 @@ const natsActor = z.strictObject({
   }),
 });
 
-const actors = z.record(name, z.union([localModel, natsActor])).optional();
+const oipModel = z.strictObject({
+  oip: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }),
+    model: name,
+    version: name.optional(),
+    timeout: positive.optional(),
+    binary: z.boolean().optional(),
+  }),
+});
+
+const actors = z.record(name, z.union([localModel, oipModel, natsActor])).optional();
 
 const fusion = z.strictObject({
   strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),

@@ -13,6 +13,7 @@ import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
 import { checkConsistency } from '../plans/schema.js';
 import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
+import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
 import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
@@ -161,6 +162,18 @@ export class Roundtable {
   ): Promise<CustomActor<T>> {
     this.#claim(name);
     const actor = await CustomActor.spawn<T>(name, this.#context, options);
+    return this.#own(name, actor);
+  }
+
+  /**
+   * Adds a model served by another machine through the Open Inference Protocol (Triton, KServe,
+   * OpenVINO Model Server, MLServer, `roundtable serve --http`), usable as a plan step under
+   * `name`. Rejects with RemoteUnavailableError if the server cannot be reached or the model is
+   * not ready, RemoteError if the server refuses (an unknown model is HTTP 404).
+   */
+  async addRemoteModel(name: string, options: RemoteModelOptions): Promise<RemoteModel> {
+    this.#claim(name);
+    const actor = await RemoteModel.connect(name, this.#context, options);
     return this.#own(name, actor);
   }
 

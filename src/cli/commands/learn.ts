@@ -13,10 +13,10 @@ import {
 } from '../../fusion/learn/index.js';
 import type { RoundsPlan } from '../../plans/plan.js';
 import { readPlanFile } from '../../plans/schema.js';
+import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import { tensorFromJson } from '../tensor-json.js';
-import { spawnPlanActors } from './run.js';
 
 interface LearnOptions {
   readonly data: string;

@@ -1,14 +1,14 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { Command } from 'commander';
-import { PlanError, serializeError } from '../../errors.js';
+import { serializeError } from '../../errors.js';
 import { loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
 import { readPlanFile } from '../../plans/schema.js';
 import { connectNats } from '../../remote/nats/connect-nats.js';
+import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
 import { createProgress, formatBytes } from '../progress.js';
@@ -102,60 +102,6 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
     .configureOutput()
     .writeErr?.(`${plan.name}: ${done} lines, ${failed} failed → ${options.out}\n`);
   if (failed > 0) process.exitCode = 1;
-}
-
-/**
- * Starts the actors a plan file names (model paths relative to the plan file's folder). With a
- * NATS connection, every actor the plan names is one served by other processes over NATS instead
- * (`roundtable serve --nats`): nothing is spawned here.
- */
-export async function spawnPlanActors(
-  runtime: Roundtable,
-  plan: Plan,
-  base: string,
-  nats?: NatsConnection,
-): Promise<void> {
-  const actors = plan.actors ?? {};
-  if (nats) {
-    await Promise.all(
-      [...actorNames(plan)].map((name) => {
-        const spec = actors[name]?.nats;
-        return runtime.addNatsActor(name, {
-          connection: nats,
-          ...(spec?.actor !== undefined ? { actor: spec.actor } : {}),
-          ...(spec?.prefix !== undefined ? { prefix: spec.prefix } : {}),
-          ...(spec?.timeout !== undefined ? { timeout: spec.timeout } : {}),
-        });
-      }),
-    );
-    return;
-  }
-  await Promise.all(
-    Object.entries(actors).map(([name, spec]) => {
-      if (spec.model === undefined) {
-        throw new PlanError(
-          `actor "${name}" of plan "${plan.name}" is served over NATS: run with --nats <url>`,
-        );
-      }
-      return runtime.spawnModel(name, {
-        model: resolve(base, spec.model),
-        ...(spec.replicas !== undefined ? { replicas: spec.replicas } : {}),
-        ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
-      });
-    }),
-  );
-}
-
-/** Every actor a plan names: its `actors` entries, its steps, its scorers, its decode models. */
-function actorNames(plan: Plan): Set<string> {
-  const names = new Set(Object.keys(plan.actors ?? {}));
-  if (plan.kind === 'decode') for (const model of plan.models) names.add(model.actor);
-  else
-    for (const round of plan.rounds) {
-      for (const step of round.steps) names.add(step.actor);
-      if (round.fusion?.scorer) names.add(round.fusion.scorer.actor);
-    }
-  return names;
 }
 
 async function runLine(

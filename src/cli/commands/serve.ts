@@ -1,62 +1,115 @@
 import type { Command } from 'commander';
 import { connectNats } from '../../remote/nats/connect-nats.js';
 import { Roundtable } from '../../runtime/roundtable.js';
-import { serveNats } from '../../serve/nats/serve-nats.js';
+import { loadHostedActors } from '../../serve/hosted-actors.js';
+import { startOipHttpServer } from '../../serve/http/oip-http-server.js';
+import { NatsActorServer } from '../../serve/nats/nats-actor-server.js';
 
 interface ServeOptions {
-  readonly nats?: string;
   readonly models?: string;
   readonly plan?: string;
-  readonly prefix?: string;
-  readonly replicas?: number;
+  readonly http?: number;
+  readonly nats?: string;
+  readonly prefix: string;
+  readonly host: string;
+  readonly maxBody?: number;
+}
+
+/** A transport serving the hosted models; closed on shutdown, before the runtime. */
+interface Listener {
+  close(): Promise<void>;
 }
 
 /**
- * `roundtable serve --nats <url> (--models <dir> | --plan <plan.json>)`: hosts actors as a NATS
- * service until SIGINT or SIGTERM, then stops taking calls, answers those it holds, and exits.
- * Prints `ready <instance>` on stdout once callers can find it.
+ * `roundtable serve (--models <dir> | --plan <plan.json>) [--http <port>] [--host 127.0.0.1]
+ * [--nats <url> [--prefix roundtable]]`: hosts a folder's models (or a plan's actors, and the plan
+ * as one model) and serves them over HTTP, NATS or both until Ctrl-C or SIGTERM, which stops
+ * taking requests, lets those in flight finish, and closes. With --nats it prints
+ * `ready <instance>` on stdout once callers can find it.
  */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('host actors for other processes: a folder of models or the actors of a plan')
-    .option(
-      '--nats <url>',
-      'serve over this NATS server (subjects <prefix>.<actor>.run|meta|cancel)',
+    .description(
+      'host models or a plan for other machines (Open Inference Protocol over HTTP, and NATS)',
     )
-    .option('--models <dir>', 'every .onnx file, as an actor named after the file')
-    .option('--plan <file>', "the model actors of a plan file, under the plan's names")
+    .option('--models <dir>', 'folder of .onnx models, each served under its file name')
+    .option('--plan <file>', 'plan file: its actors are served under their names, and the plan too')
+    .option(
+      '--http <port>',
+      'serve the Open Inference Protocol (KServe v2 REST) on this port',
+      wholeNumber,
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--max-body <bytes>', 'largest request body accepted (HTTP 413 above)', wholeNumber)
+    .option('--nats <url>', 'serve over this NATS server: subjects <prefix>.<name>.run|meta|cancel')
     .option('--prefix <subject>', 'NATS subject prefix', 'roundtable')
-    .option('--replicas <n>', 'workers per model', (v) => Number.parseInt(v, 10))
-    .action((options: ServeOptions) => serve(options));
+    .action((options: ServeOptions, command: Command) => serve(options, command));
 }
 
-async function serve(options: ServeOptions): Promise<void> {
-  if ((options.models === undefined) === (options.plan === undefined)) {
+async function serve(options: ServeOptions, command: Command): Promise<void> {
+  if (!options.models === !options.plan)
     throw new TypeError('serve: give exactly one of --models <dir> or --plan <plan.json>');
-  }
-  if (options.nats === undefined) throw new TypeError('serve: give --nats <url>');
-  const source =
-    options.models !== undefined ? { models: options.models } : { plan: options.plan! };
-  const nats = await connectNats(options.nats, 'roundtable serve');
+  if (options.http === undefined && options.nats === undefined)
+    throw new TypeError('serve: give a transport to serve on: --http <port>, --nats <url> or both');
   const runtime = await Roundtable.create();
+  const listeners: Listener[] = [];
   try {
-    const server = await serveNats(runtime, nats, source, {
-      ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-      ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
+    const hosted = await loadHostedActors(runtime, {
+      ...(options.models ? { models: options.models } : {}),
+      ...(options.plan ? { plan: options.plan } : {}),
     });
-    const actors = server.stats().map((s) => s.actor);
-    process.stderr.write(
-      `roundtable serve: ${actors.join(', ')} on ${options.nats} (instance ${server.instance})\n`,
-    );
-    process.stdout.write(`ready ${server.instance}\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await server.stop();
-  } finally {
-    await runtime.close();
-    await nats.drain().catch(() => nats.close());
+    const say = (line: string) => command.configureOutput().writeOut?.(`${line}\n`);
+    const names = [...hosted.models.keys()].join(', ');
+    if (options.http !== undefined) {
+      const server = await startOipHttpServer(runtime, hosted, {
+        port: options.http,
+        host: options.host,
+        ...(options.maxBody !== undefined ? { maxBodyBytes: options.maxBody } : {}),
+      });
+      listeners.push(server);
+      say(`serving ${names} over the Open Inference Protocol at ${server.url}/v2`);
+    }
+    if (options.nats !== undefined) {
+      const nats = await connectNats(options.nats, 'roundtable serve');
+      try {
+        const server = await NatsActorServer.start(nats, [...hosted.models.values()], {
+          prefix: options.prefix,
+        });
+        listeners.push({
+          close: async () => {
+            await server.stop();
+            await nats.drain().catch(() => nats.close());
+          },
+        });
+        process.stderr.write(
+          `serving ${names} over NATS at ${options.nats} (instance ${server.instance})\n`,
+        );
+        process.stdout.write(`ready ${server.instance}\n`);
+      } catch (error) {
+        await nats.close();
+        throw error;
+      }
+    }
+  } catch (error) {
+    await runtime.close(0);
+    throw error;
   }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await Promise.all(listeners.map((listener) => listener.close()));
+  await runtime.close();
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new TypeError(`expected a whole number, got "${value}"`);
+  return n;
 }
