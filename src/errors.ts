@@ -151,7 +151,22 @@ export class VocabularyMismatchError extends RoundtableError {
   override name = 'VocabularyMismatchError';
 }
 
-/** A remote model's server could not be reached (refused, reset, gone mid-call) or is not ready. */
+/** A message from another process that does not hold what it claims: a malformed tensor encoding. */
+export class WireError extends RoundtableError {
+  override readonly code = 'ERR_WIRE';
+  override name = 'WireError';
+}
+
+/** A message larger than the transport accepts (NATS `max_payload`); the message names the limit. */
+export class PayloadTooLargeError extends RoundtableError {
+  override readonly code = 'ERR_PAYLOAD_TOO_LARGE';
+  override name = 'PayloadTooLargeError';
+}
+
+/**
+ * A remote actor's server could not be reached: refused, reset, gone mid-call or not ready (HTTP),
+ * no responders or the connection lost (NATS).
+ */
 export class RemoteUnavailableError extends RoundtableError {
   override readonly code = 'ERR_REMOTE_UNAVAILABLE';
   override name = 'RemoteUnavailableError';
@@ -203,6 +218,8 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   StaleSequenceError,
   DecoderBudgetError,
   VocabularyMismatchError,
+  WireError,
+  PayloadTooLargeError,
   RemoteUnavailableError,
   RemoteError,
 };

@@ -81,6 +81,7 @@ export {
   MailboxFullError,
   ModelFolderError,
   ModelLoadError,
+  PayloadTooLargeError,
   PlanError,
   RemoteError,
   RemoteUnavailableError,
@@ -91,6 +92,7 @@ export {
   StaleSequenceError,
   TimeoutError,
   VocabularyMismatchError,
+  WireError,
 } from './errors.js';
 
 // Decoders: model folders as published, sequences with their key/value cache, generation
@@ -110,13 +112,17 @@ export { readModelFolder } from './engines/decoder/model-folder.js';
 export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
 export { Tokenizer } from './tokenizer/index.js';
 
-// Remote models, and serving models to other machines (the Open Inference Protocol)
+// Remote actors, and serving models to other processes and machines (the Open Inference
+// Protocol over HTTP, NATS)
 export type { RemoteModelOptions } from './remote/oip/remote-model.js';
 export { RemoteModel } from './remote/oip/remote-model.js';
 export type { HostedActors, HostedModel, HostedSource } from './serve/hosted-actors.js';
 export { loadHostedActors } from './serve/hosted-actors.js';
 export type { OipHttpServer, OipHttpServerOptions } from './serve/http/oip-http-server.js';
 export { startOipHttpServer } from './serve/http/oip-http-server.js';
+export { NatsActor, type NatsActorOptions } from './remote/nats/nats-actor.js';
+export { NatsActorServer, type NatsServeOptions } from './serve/nats/nats-actor-server.js';
+export type { NatsHostedActor } from './serve/nats/nats-hosted-actor.js';
 
 // Tensors and the arena
 export type {

@@ -93,6 +93,19 @@ export class RuntimeMetrics {
       labelNames: ['plan', 'actor'],
       registers,
     });
+    const remoteCalls = new Counter({
+      name: 'roundtable_remote_calls_total',
+      help: 'Calls to actors served by other processes, by transport and outcome (ok, or the error code)',
+      labelNames: ['actor', 'transport', 'outcome'],
+      registers,
+    });
+    const remoteSeconds = new Histogram({
+      name: 'roundtable_remote_call_seconds',
+      help: 'Time from sending a remote call to its answer, answered or not',
+      labelNames: ['actor', 'transport'],
+      buckets: BUCKETS,
+      registers,
+    });
     new Gauge({
       name: 'roundtable_actor_queue_length',
       help: 'Messages waiting for an actor (mailbox, or calls waiting for a restart)',
@@ -156,6 +169,10 @@ export class RuntimeMetrics {
       if (ms !== undefined) runSeconds.observe({ actor }, ms / 1000);
       messages.inc({ actor, outcome: code ?? 'ok' });
       if (code) errors.inc({ actor, code });
+    });
+    events.on('remote:call', ({ actor, transport, ms, code }) => {
+      remoteCalls.inc({ actor, transport, outcome: code ?? 'ok' });
+      remoteSeconds.observe({ actor, transport }, ms / 1000);
     });
     events.on('actor:restarted', ({ actor }) => restarts.inc({ actor }));
     events.on('actor:exited', ({ actor, expected }) => {

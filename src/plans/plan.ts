@@ -76,16 +76,18 @@ export interface Round {
 
 /**
  * Actors a plan file brings with it, by name, so `roundtable run plan.json` can start them: a model
- * file (path relative to the plan file) run here, or a model served elsewhere. Plans built in code
- * usually leave this out and spawn actors themselves.
+ * file (path relative to the plan file) run here, a model on a server speaking the Open Inference
+ * Protocol, or an actor served by other processes over NATS. Plans built in code usually leave
+ * this out and spawn or add actors themselves.
  */
-export type ActorSpec = LocalModelSpec | OipModelSpec;
+export type ActorSpec = LocalModelSpec | OipModelSpec | NatsActorSpec;
 
 export interface LocalModelSpec {
   readonly model: string;
   readonly replicas?: number;
   readonly mailbox?: { readonly capacity?: number; readonly overflow?: 'reject' | 'wait' };
   readonly oip?: never;
+  readonly nats?: never;
 }
 
 /** A model on a server speaking the Open Inference Protocol (Triton, KServe, roundtable serve). */
@@ -98,6 +100,21 @@ export interface OipModelSpec {
     readonly binary?: boolean;
   };
   readonly model?: never;
+  readonly nats?: never;
+}
+
+/** An actor served over NATS (`roundtable serve --nats`); the connection is the runner's. */
+export interface NatsActorSpec {
+  readonly nats: {
+    /** Its name on the servers; default the plan's name for it. */
+    readonly actor?: string;
+    /** Subject prefix of the servers; default 'roundtable'. */
+    readonly prefix?: string;
+    /** Milliseconds a call may take; default 30 000. */
+    readonly timeout?: number;
+  };
+  readonly model?: never;
+  readonly oip?: never;
 }
 
 export interface RoundsPlan {

@@ -18,6 +18,14 @@ const localModel = z.strictObject({
     .optional(),
 });
 
+const natsActor = z.strictObject({
+  nats: z.strictObject({
+    actor: name.optional(),
+    prefix: name.optional(),
+    timeout: positive.optional(),
+  }),
+});
+
 const oipModel = z.strictObject({
   oip: z.strictObject({
     url: z.url({ protocol: /^https?$/ }),
@@ -28,7 +36,7 @@ const oipModel = z.strictObject({
   }),
 });
 
-const actors = z.record(name, z.union([localModel, oipModel])).optional();
+const actors = z.record(name, z.union([localModel, oipModel, natsActor])).optional();
 
 const fusion = z.strictObject({
   strategy: z.enum(['mean', 'log-linear', 'log-mean', 'vote', 'max-confidence', 'rerank']),

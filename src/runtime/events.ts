@@ -24,6 +24,11 @@ export interface RuntimeEvents {
    * `code`: the error's code when it was answered with an error.
    */
   'actor:message': (event: { actor: string; ms: number | undefined; code?: string }) => void;
+  /**
+   * One call to an actor served by another process, answered: `ms` from send to answer, `code`
+   * of the error it was answered with.
+   */
+  'remote:call': (event: { actor: string; transport: string; ms: number; code?: string }) => void;
   /** A dead worker had written arena blocks it never handed over; they were given back. */
   'arena:reclaimed': (event: {
     actor: string;

@@ -13,6 +13,7 @@ import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
 import { checkConsistency } from '../plans/schema.js';
+import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
 import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
 import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
@@ -229,6 +230,19 @@ export class Roundtable {
     this.#claim(actor.name);
     this.#actors.set(actor.name, actor);
     return actor;
+  }
+
+  /**
+   * Adds an actor served by other processes over NATS (`roundtable serve --nats`), by name; plans
+   * use it like a local one. Its metadata is fetched first, so feeds are checked here: rejects
+   * with RemoteUnavailableError if no server serves it.
+   *
+   * @example runtime.addNatsActor('m1', { connection: await connect({ servers: url }) })
+   */
+  async addNatsActor(name: string, options: NatsActorOptions): Promise<NatsActor> {
+    this.#claim(name);
+    const actor = await NatsActor.connect(name, this.arena, options, this.events);
+    return this.#own(name, actor);
   }
 
   actor(name: string): StepActor | undefined {

@@ -5,6 +5,7 @@ import { serializeError } from '../../errors.js';
 import { type FusionWeights, loadFusionWeights } from '../../fusion/learn/index.js';
 import { applyFusionWeights } from '../../plans/fusion-weights.js';
 import type { Plan } from '../../plans/plan.js';
+import { connectNats } from '../../remote/nats/connect-nats.js';
 import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
@@ -27,12 +28,13 @@ interface RunOptions {
   readonly out: string;
   readonly trace: boolean;
   readonly concurrency: number;
+  readonly nats?: string;
 }
 
 /**
- * `roundtable run <plan.json> --input <in.jsonl> --out <out.jsonl> [--trace]`: starts the actors
- * the plan file names, runs the plan once per input line, writes one output line per input line
- * in the same order. A line that fails gets `{"line", "error": {code, message}}` and the run goes
+ * `roundtable run <plan.json> --input <in.jsonl> --out <out.jsonl> [--trace] [--nats <url>]`:
+ * starts the actors the plan file names (with --nats, finds them served over NATS instead), runs
+ * the plan once per input line, writes one output line per input line in the same order. A line that fails gets `{"line", "error": {code, message}}` and the run goes
  * on; the command then ends with an error that counts the failed lines (exit code of the class
  * of the first failure: input for a line that is not a valid feed, runtime for a model failure).
  *
@@ -52,6 +54,10 @@ export function registerRun(program: Command): void {
     .requiredOption('--out <file>', 'JSONL output, one line per input line')
     .option('--trace', 'add the trace of each run to its output line', false)
     .option('--weights <file>', 'fusion weights learned by `roundtable learn`')
+    .option(
+      '--nats <url>',
+      "the plan's actors are served over NATS at this URL (none spawned here)",
+    )
     .option('--concurrency <n>', 'input lines in flight at once', parsePositiveInt, 4)
     .action(
       cliAction((planPath: string, options: RunOptions, command: Command) =>
@@ -65,12 +71,13 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   const plan = options.weights ? await withWeights(read, options.weights) : read;
   const total = checkReadable(options.input, 'input');
   const out = createWriteStream('', { fd: openForWriting(options.out, 'output') });
+  const nats = options.nats ? await connectNats(options.nats) : undefined;
   const runtime = await Roundtable.create();
   let failed = 0;
   let firstFailure: CliFailure | undefined;
   let done = 0;
   try {
-    await spawnPlanActors(runtime, plan, dirname(resolve(planPath)));
+    await spawnPlanActors(runtime, plan, dirname(resolve(planPath)), nats);
     const progress = createProgress({ label: `run ${plan.name}`, total, format: formatBytes });
     const writeFailed = new Promise<never>((_, reject) => out.once('error', reject));
     writeFailed.catch(() => {});
@@ -114,6 +121,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   } finally {
     out.destroy();
     await runtime.close();
+    await nats?.close();
   }
   command
     .configureOutput()

@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
+import { connectNats } from '../../remote/nats/connect-nats.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { loadHostedActors } from '../../serve/hosted-actors.js';
 import { startOipHttpServer } from '../../serve/http/oip-http-server.js';
+import { NatsActorServer } from '../../serve/nats/nats-actor-server.js';
 
 interface ServeOptions {
   readonly models?: string;
   readonly plan?: string;
   readonly http?: number;
+  readonly nats?: string;
+  readonly prefix: string;
   readonly host: string;
   readonly maxBody?: number;
 }
@@ -17,14 +21,18 @@ interface Listener {
 }
 
 /**
- * `roundtable serve (--models <dir> | --plan <plan.json>) [--http <port>] [--host 127.0.0.1]`:
- * hosts a folder's models (or a plan's actors, and the plan as one model) and serves them until
- * Ctrl-C or SIGTERM, which stops taking requests, lets those in flight finish, and closes.
+ * `roundtable serve (--models <dir> | --plan <plan.json>) [--http <port>] [--host 127.0.0.1]
+ * [--nats <url> [--prefix roundtable]]`: hosts a folder's models (or a plan's actors, and the plan
+ * as one model) and serves them over HTTP, NATS or both until Ctrl-C or SIGTERM, which stops
+ * taking requests, lets those in flight finish, and closes. With --nats it prints
+ * `ready <instance>` on stdout once callers can find it.
  */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('host models or a plan for other machines (Open Inference Protocol over HTTP)')
+    .description(
+      'host models or a plan for other machines (Open Inference Protocol over HTTP, and NATS)',
+    )
     .option('--models <dir>', 'folder of .onnx models, each served under its file name')
     .option('--plan <file>', 'plan file: its actors are served under their names, and the plan too')
     .option(
@@ -34,15 +42,16 @@ export function registerServe(program: Command): void {
     )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--max-body <bytes>', 'largest request body accepted (HTTP 413 above)', wholeNumber)
-    // Other transports (--nats <url>) register their options here and start in serve() below.
+    .option('--nats <url>', 'serve over this NATS server: subjects <prefix>.<name>.run|meta|cancel')
+    .option('--prefix <subject>', 'NATS subject prefix', 'roundtable')
     .action((options: ServeOptions, command: Command) => serve(options, command));
 }
 
 async function serve(options: ServeOptions, command: Command): Promise<void> {
   if (!options.models === !options.plan)
     throw new TypeError('serve: give exactly one of --models <dir> or --plan <plan.json>');
-  if (options.http === undefined)
-    throw new TypeError('serve: give a transport to serve on, e.g. --http <port>');
+  if (options.http === undefined && options.nats === undefined)
+    throw new TypeError('serve: give a transport to serve on: --http <port>, --nats <url> or both');
   const runtime = await Roundtable.create();
   const listeners: Listener[] = [];
   try {
@@ -60,6 +69,27 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
       });
       listeners.push(server);
       say(`serving ${names} over the Open Inference Protocol at ${server.url}/v2`);
+    }
+    if (options.nats !== undefined) {
+      const nats = await connectNats(options.nats, 'roundtable serve');
+      try {
+        const server = await NatsActorServer.start(nats, [...hosted.models.values()], {
+          prefix: options.prefix,
+        });
+        listeners.push({
+          close: async () => {
+            await server.stop();
+            await nats.drain().catch(() => nats.close());
+          },
+        });
+        process.stderr.write(
+          `serving ${names} over NATS at ${options.nats} (instance ${server.instance})\n`,
+        );
+        process.stdout.write(`ready ${server.instance}\n`);
+      } catch (error) {
+        await nats.close();
+        throw error;
+      }
     }
   } catch (error) {
     await runtime.close(0);

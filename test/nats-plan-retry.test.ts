@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifier } from '../src/models/index.js';
+import { ensemble } from '../src/plans/builders.js';
+import { ServeProcess } from './support/nats-serve-process.js';
+import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { startRuntime } from './support/runtime.js';
+
+describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-run', () => {
+  let nats: NatsServerProcess;
+  let servers: ServeProcess[] = [];
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-retry-'));
+    writeFileSync(
+      join(dir, 'm.onnx'),
+      classifier({ seed: 6, inputSize: 4, hidden: 4, classes: 3 }).bytes,
+    );
+    nats = await NatsServerProcess.start();
+    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_500)));
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(servers.map((server) => server.kill()));
+    await nats?.stop();
+  });
+
+  it('runs the crashed steps again on the other server: every run succeeds', async () => {
+    const runtime = await startRuntime();
+    await runtime.addNatsActor('m', { connection: nc, livenessMs: 100 });
+    const plan = ensemble({
+      name: 'retry',
+      models: ['m'],
+      input: 'features',
+      output: 'logits',
+      fusion: { strategy: 'mean' },
+    });
+    const retried: string[] = [];
+    runtime.events.on('round:retried', (event) => retried.push(event.reason));
+    const features = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) };
+    const total = 8;
+    const runs = Array.from({ length: total }, () =>
+      runtime.run(plan, { features }, { retries: 1 }),
+    );
+    let held = [0, 0];
+    for (let i = 0; i < 250; i++) {
+      held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
+      if (held[0]! + held[1]! === total) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(held[0]! + held[1]!).toBe(total);
+    const victim = held[0]! >= held[1]! ? 0 : 1;
+    await servers[victim]!.kill();
+
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.outputs.fused!.dims.join() === '1,3')).toBe(true);
+    expect(retried).toHaveLength(held[victim]!);
+    for (const reason of retried) expect(reason).toMatch(/that accepted the call is gone/);
+    const survivor = (await servers[1 - victim]!.stats())[0]!;
+    expect(survivor.requests).toBe(held[1 - victim]! + held[victim]!);
+  });
+});

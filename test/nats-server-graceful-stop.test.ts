@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifier } from '../src/models/index.js';
+import { ServeProcess } from './support/nats-serve-process.js';
+import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { startRuntime } from './support/runtime.js';
+
+describe.skipIf(skipWithoutNatsServer())('a server stopped gracefully mid-run', () => {
+  let nats: NatsServerProcess;
+  let servers: ServeProcess[] = [];
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-stop-'));
+    writeFileSync(
+      join(dir, 'm.onnx'),
+      classifier({ seed: 9, inputSize: 4, hidden: 4, classes: 2 }).bytes,
+    );
+    nats = await NatsServerProcess.start();
+    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_000)));
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(servers.map((server) => server.kill()));
+    await nats?.stop();
+  });
+
+  it('answers the calls it holds (not taken for a crash); later calls go to the other', async () => {
+    const runtime = await startRuntime();
+    const actor = await runtime.addNatsActor('m', { connection: nc, livenessMs: 50 });
+    const features = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) };
+    const total = 8;
+    const calls = Array.from({ length: total }, () => actor.run({ features }, { timeout: 20_000 }));
+    let held = [0, 0];
+    for (let i = 0; i < 250; i++) {
+      held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
+      if (held[0]! + held[1]! === total) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(held[0]! + held[1]!).toBe(total);
+    const leaving = held[0]! >= held[1]! ? 0 : 1;
+    const exit = servers[leaving]!.stop();
+
+    const results = await Promise.allSettled(calls);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await exit).toBe(0);
+    const later = await Promise.all([1, 2].map(() => actor.run({ features })));
+    expect(later).toHaveLength(2);
+    expect((await servers[1 - leaving]!.stats())[0]!.requests).toBe(held[1 - leaving]! + 2);
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActorCrashedError } from '../src/errors.js';
+import { classifier } from '../src/models/index.js';
+import { ServeProcess } from './support/nats-serve-process.js';
+import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { startRuntime } from './support/runtime.js';
+
+describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
+  let nats: NatsServerProcess;
+  let servers: ServeProcess[] = [];
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-kill-'));
+    writeFileSync(
+      join(dir, 'm.onnx'),
+      classifier({ seed: 3, inputSize: 4, hidden: 4, classes: 2 }).bytes,
+    );
+    nats = await NatsServerProcess.start();
+    // Both hold each call for 1.5 s before running it, so calls are in their hands at the kill.
+    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_500)));
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(servers.map((server) => server.kill()));
+    await nats?.stop();
+  });
+
+  it('answers its calls once with ActorCrashedError; the other server serves the rest', async () => {
+    const runtime = await startRuntime();
+    const actor = await runtime.addNatsActor('m', { connection: nc, livenessMs: 100 });
+    const features = {
+      dtype: 'float32' as const,
+      dims: [1, 4],
+      data: new Float32Array([1, 2, 3, 4]),
+    };
+    const total = 12;
+    let answers = 0;
+    const calls = Array.from({ length: total }, () =>
+      actor.run({ features }, { timeout: 20_000 }).finally(() => answers++),
+    );
+    // Wait (bounded) until the queue group has handed every call to one of the two servers.
+    let held = [0, 0];
+    for (let i = 0; i < 200; i++) {
+      held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
+      if (held[0]! + held[1]! === total) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(held[0]! + held[1]!).toBe(total);
+    const victim = held[0]! >= held[1]! ? 0 : 1;
+    await servers[victim]!.kill();
+
+    const settled = await Promise.allSettled(calls);
+    expect(answers).toBe(total);
+    const crashed = settled.filter((s) => s.status === 'rejected');
+    expect(crashed).toHaveLength(held[victim]!);
+    for (const call of crashed) {
+      const reason = (call as PromiseRejectedResult).reason;
+      expect(reason).toBeInstanceOf(ActorCrashedError);
+      expect(reason.message).toMatch(
+        /actor "m": the server \(instance \w+\) that accepted the call is gone/,
+      );
+    }
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(total - held[victim]!);
+    expect(actor.health().inFlight).toBe(0);
+
+    // The survivor takes every later call.
+    const later = await Promise.all([1, 2, 3].map(() => actor.run({ features })));
+    expect(later.map((outputs) => outputs.logits!.dims)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+});
