@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { connectNats } from '../../remote/nats/connect-nats.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { loadHostedActors } from '../../serve/hosted-actors.js';
 import { startOipHttpServer } from '../../serve/http/oip-http-server.js';
 import { NatsActorServer } from '../../serve/nats/nats-actor-server.js';
+import { cliAction, usageError } from '../cli-error.js';
 
 interface ServeOptions {
   readonly models?: string;
@@ -44,14 +45,14 @@ export function registerServe(program: Command): void {
     .option('--max-body <bytes>', 'largest request body accepted (HTTP 413 above)', wholeNumber)
     .option('--nats <url>', 'serve over this NATS server: subjects <prefix>.<name>.run|meta|cancel')
     .option('--prefix <subject>', 'NATS subject prefix', 'roundtable')
-    .action((options: ServeOptions, command: Command) => serve(options, command));
+    .action(cliAction((options: ServeOptions, command: Command) => serve(options, command)));
 }
 
 async function serve(options: ServeOptions, command: Command): Promise<void> {
   if (!options.models === !options.plan)
-    throw new TypeError('serve: give exactly one of --models <dir> or --plan <plan.json>');
+    throw usageError('serve: give exactly one of --models <dir> or --plan <plan.json>');
   if (options.http === undefined && options.nats === undefined)
-    throw new TypeError('serve: give a transport to serve on: --http <port>, --nats <url> or both');
+    throw usageError('serve: give a transport to serve on: --http <port>, --nats <url> or both');
   const runtime = await Roundtable.create();
   const listeners: Listener[] = [];
   try {
@@ -110,6 +111,7 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
 
 function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new TypeError(`expected a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
   return n;
 }
