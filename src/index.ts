@@ -23,6 +23,7 @@ export type {
   FusionInputKind,
   FusionStrategy,
   LocalModelSpec,
+  NatsActorSpec,
   OipModelSpec,
   Plan,
   Round,
@@ -91,6 +92,7 @@ export {
   SequenceEvictedError,
   StaleSequenceError,
   TimeoutError,
+  TokenizerError,
   VocabularyMismatchError,
   WireError,
 } from './errors.js';
