@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../src/cli/cli-error.js';
 import { registerScore } from '../src/cli/commands/score.js';
 
 // sacreBLEU's README example; `sacrebleu r1 r2 -i hyp -m bleu chrf -f text` (2.6.0) printed the
@@ -138,22 +139,23 @@ describe('roundtable score', () => {
     const { out, err, error } = await score('--hyp', file('hyp.txt'), '--ref', file('short.txt'));
     expect(out).toBe('');
     expect(error).toBeInstanceOf(CommanderError);
-    expect((error as CommanderError).exitCode).not.toBe(0);
-    expect(err).toContain(`reference file "${file('short.txt')}" has 1 lines but hypothesis file`);
+    expect((error as CommanderError).exitCode).toBe(EXIT_CODES.input);
+    expect(err).toContain(`error: ${file('short.txt')}: 1 lines but hypothesis file`);
     expect(err).toContain('has 3');
   });
 
   it('fails on a missing file, naming it', async () => {
     const { err, error } = await score('--hyp', file('missing.txt'), '--ref', file('ref1.txt'));
-    expect((error as CommanderError).exitCode).not.toBe(0);
-    expect(err).toContain(`cannot read hypothesis file "${file('missing.txt')}"`);
-    expect(err).toContain('ENOENT');
+    expect((error as CommanderError).exitCode).toBe(EXIT_CODES.input);
+    expect(err).toBe(
+      `error: ${file('missing.txt')}: cannot read the hypothesis file: no such file\n`,
+    );
   });
 
   it('fails on a file that is not UTF-8', async () => {
     const { err, error } = await score('--hyp', file('hyp.txt'), '--ref', file('latin1.txt'));
-    expect((error as CommanderError).exitCode).not.toBe(0);
-    expect(err).toContain(`reference file "${file('latin1.txt')}" is not valid UTF-8`);
+    expect((error as CommanderError).exitCode).toBe(EXIT_CODES.input);
+    expect(err).toMatch(new RegExp(`^error: ${file('latin1.txt')}:\\d+: is not valid UTF-8\n$`));
   });
 
   it('fails without a reference and on an unknown metric', async () => {
