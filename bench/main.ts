@@ -1,5 +1,5 @@
 /**
- * The benchmark suite of issue 5: every question in one run on one machine, roundtable beside the
+ * The benchmark suite: every question in one run on one machine, roundtable beside the
  * plain ways of doing the same job.
  *
  *   npx tsx bench/main.ts                    every suite, then bench/results/latest.json and
@@ -13,13 +13,14 @@ import { Command, Option } from 'commander';
 import { describeMachine, loadAverage } from './machine.js';
 import { type BenchReport, isBusy, judgeTargets, writeReport } from './report.js';
 import type { Suite, SuiteContext, SuiteName, SuiteResult } from './suite.js';
-import { collectRatios } from './targets.js';
+import { collectRatios, collectSpreads } from './targets.js';
 
 /**
  * Each suite is imported when it runs, so that one whose imports fail (a module of the runtime
  * being rewritten, say) is reported as failed and the others still run.
  */
 const SUITES: Readonly<Record<SuiteName, () => Promise<Suite>>> = {
+  ask: async () => (await import('./ask.js')).ask,
   messaging: async () => (await import('./messaging.js')).messaging,
   exchange: async () => (await import('./exchange.js')).exchange,
   fusion: async () => (await import('./fusion.js')).fusion,
@@ -115,6 +116,7 @@ const report: BenchReport = {
   machine: { ...machine, loadAverageEnd: loadAverage() },
   seconds: (performance.now() - started) / 1000,
   ratios,
+  ratioSpreads: collectSpreads(results.map((r) => r.spreads ?? {})),
   targets: judgeTargets(ratios),
   suites: results,
 };
@@ -124,7 +126,7 @@ await writeReport(report, {
   ...(writeDocs ? { markdown: fileURLToPath(new URL('docs/benchmarks.md', root)) } : {}),
 });
 
-console.log('\nratios and the targets of issue 5');
+console.log('\nratios and their targets');
 console.table(
   report.targets.map((t) => ({
     ratio: t.key,
