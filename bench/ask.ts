@@ -12,13 +12,12 @@
  * and CPU per ask (the process, and the caller's thread apart from the others). Ratios are
  * roundtable / by hand, computed per repeat; the report gives their median and range.
  */
-import type { Worker } from 'node:worker_threads';
 import type { ModelActor } from '../src/engines/onnx/model-actor.js';
 import { classifier } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import type { TensorDescriptor } from '../src/tensor/index.js';
-import { spawnWorker } from '../src/util/spawn-worker.js';
 import { type Arrival, describeArrival, drive } from './arrivals.js';
+import { HandWorker } from './hand-worker.js';
 import { seededFloats } from './models.js';
 import { quantile, type Spread, spreadOf } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';
@@ -50,7 +49,7 @@ async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
   const repeats = context.quick ? 3 : 5;
   const asks = context.quick ? 150 : 400;
 
-  const byHand = await HandWorker.start(model);
+  const byHand = await HandWorker.start(model, 'features', 'logits');
   const runtime = await Roundtable.create();
   let feed: TensorDescriptor | undefined;
   try {
@@ -254,44 +253,4 @@ function report(
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** The baseline: one worker written by hand, asks matched to answers by id. */
-class HandWorker {
-  readonly #worker: Worker;
-  readonly #waiting = new Map<number, (values: Float32Array) => void>();
-  #next = 0;
-
-  private constructor(worker: Worker) {
-    this.#worker = worker;
-    worker.on('message', (message: { id: number; values?: Float32Array; error?: string }) => {
-      const resolve = this.#waiting.get(message.id);
-      this.#waiting.delete(message.id);
-      if (message.error !== undefined) throw new Error(`hand-written worker: ${message.error}`);
-      resolve?.(message.values!);
-    });
-  }
-
-  static async start(model: Uint8Array): Promise<HandWorker> {
-    const worker = spawnWorker(new URL('./fixtures/ask-worker.js', import.meta.url), {
-      workerData: { model, input: 'features', output: 'logits' },
-    });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-    });
-    return new HandWorker(worker);
-  }
-
-  ask(data: Float32Array, dims: number[]): Promise<Float32Array> {
-    const id = this.#next++;
-    return new Promise((resolve) => {
-      this.#waiting.set(id, resolve);
-      this.#worker.postMessage({ id, data, dims });
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.#worker.terminate();
-  }
 }

@@ -6,11 +6,14 @@
  *                                            docs/benchmarks.md (+ docs/benchmarks/*.svg)
  *   npx tsx bench/main.ts --quick            the same in about two minutes
  *   npx tsx bench/main.ts --only a,b         some suites; writes bench/results/partial.json only
+ *   npx tsx bench/main.ts --repeats 5        each suite five times (default three): every figure
+ *                                            is the median over the runs, with its range
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { describeMachine, loadAverage } from './machine.js';
+import { mergeRepeats } from './repeats.js';
 import { type BenchReport, isBusy, judgeTargets, writeReport } from './report.js';
 import type { Suite, SuiteContext, SuiteName, SuiteResult } from './suite.js';
 import { collectRatios, collectSpreads } from './targets.js';
@@ -44,9 +47,19 @@ const program = new Command()
     ),
   )
   .option('--no-docs', 'do not rewrite docs/benchmarks.md')
+  .addOption(
+    new Option('--repeats <n>', 'runs of each suite; figures are medians over them')
+      .default(3)
+      .argParser((value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(`--repeats must be a whole number ≥ 1, not "${value}"`);
+        return n;
+      }),
+  )
   .parse();
 
-const options = program.opts<{ quick: boolean; only?: string[]; docs: boolean }>();
+const options = program.opts<{ quick: boolean; only?: string[]; docs: boolean; repeats: number }>();
 const unknown = options.only?.filter((name) => !(NAMES as string[]).includes(name)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; the suites are ${NAMES.join(', ')}`);
@@ -83,7 +96,12 @@ for (const name of selected) {
     const suite = await SUITES[name]();
     title = suite.title;
     console.log(`\n# ${title}`);
-    const outcome = await suite.run(context);
+    const runs = [];
+    for (let r = 0; r < options.repeats; r++) {
+      if (options.repeats > 1) context.log(`${name}: run ${r + 1} of ${options.repeats}`);
+      runs.push(await suite.run(context));
+    }
+    const outcome = mergeRepeats(runs);
     results.push({ name, title, seconds: (performance.now() - t0) / 1000, ...outcome });
     for (const t of outcome.tables) {
       console.log(t.title);

@@ -55,6 +55,8 @@ export interface SuiteOutcome {
   readonly figures: Readonly<Record<string, number | null>>;
   /** Figures measured in several repeats: their range and sample count (see spread.ts). */
   readonly spreads?: Readonly<Record<string, Spread>>;
+  /** How many samples (asks, runs) stand behind a figure of one run, where the suite knows. */
+  readonly samples?: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
 }
 
