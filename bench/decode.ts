@@ -1,16 +1,18 @@
 /**
  * Decode: greedy ensemble decoding with K = 3 next-token models (log-linear fusion), one round per
- * token, on roundtable beside the same loop on the main thread (run the three sessions, fuse the
- * log-softmaxes, take the argmax, append, repeat). Time per token, and the time per step beyond
- * the models' own compute.
+ * token, on roundtable beside the same loop written two plain ways: on the main thread (run the
+ * three sessions, fuse the log-softmaxes, take the argmax, append, repeat), and with the three
+ * sessions on worker threads written by hand (post the window to each, fuse the three answers on
+ * the main thread). Time per token, and the time per step beyond the models' own compute.
  */
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { nextTokenModel } from '../src/models/index.js';
 import { decode as decodePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { HandWorker } from './hand-worker.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
-import { budget, median, round, time } from './timing.js';
+import { budget, interleaved, median, pairedMedianUs, round, time } from './timing.js';
 
 const K = 3;
 const CONTEXT = 8;
@@ -34,6 +36,9 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
   const sessions = await Promise.all(
     models.map((bytes) => ort.InferenceSession.create(bytes, ONE_THREAD)),
   );
+  const workers = await Promise.all(
+    models.map((bytes) => HandWorker.start(bytes, 'tokens', 'logits')),
+  );
   const runtime = await Roundtable.create();
   const limits = budget(context, { timeMs: 3000, minSamples: 8 }, { timeMs: 800, minSamples: 4 });
   try {
@@ -48,10 +53,12 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
       maxLength,
     });
 
-    const reference = await mainThreadGreedy(sessions, maxLength);
+    const reference = await greedyLoop(mainThreadScores(sessions), maxLength);
     const first = await runtime.decode(plan, PROMPT);
-    const agree =
-      first.tokens.length === reference.length && first.tokens.every((t, i) => t === reference[i]);
+    const byHandTokens = await greedyLoop(workerScores(workers), maxLength);
+    const same = (tokens: readonly number[]) =>
+      tokens.length === reference.length && tokens.every((t, i) => t === reference[i]);
+    const agree = same(first.tokens) && same(byHandTokens);
     const tokens = first.tokens.length;
 
     context.log('decode: one model step alone (session.run of each model)');
@@ -70,13 +77,22 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
     const parallelUs = Math.max(Math.max(...stepTimes), serialUs / Math.min(cores, K));
 
     context.log(`decode: main thread, ${tokens} tokens`);
-    const main = await time('main thread', () => mainThreadGreedy(sessions, maxLength), limits);
-    context.log(`decode: roundtable, ${tokens} tokens`);
-    const viaRuntime = await time('roundtable', () => runtime.decode(plan, PROMPT), limits);
+    const main = await time(
+      'main thread',
+      () => greedyLoop(mainThreadScores(sessions), maxLength),
+      limits,
+    );
+    context.log(`decode: roundtable and worker threads by hand in turns, ${tokens} tokens`);
+    const [viaRuntime, byHand] = await interleaved(
+      [() => runtime.decode(plan, PROMPT), () => greedyLoop(workerScores(workers), maxLength)],
+      limits,
+    );
     const traced = await runtime.decode(plan, PROMPT);
 
     const mainPerToken = main.p50Us / tokens;
-    const rtPerToken = viaRuntime.p50Us / tokens;
+    const rtPerToken = viaRuntime!.p50Us / tokens;
+    const byHandPerToken = byHand!.p50Us / tokens;
+    const pairedPerTokenUs = pairedMedianUs(byHand!, viaRuntime!) / tokens;
     const rounds = traced.trace.rounds;
     const fusionUs = median(rounds.map((r) => (r.fusion?.ms ?? 0) * 1000));
     const asksUs = median(rounds.map((r) => Math.max(...r.steps.map((step) => step.ms)) * 1000));
@@ -107,6 +123,13 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
               round(1e6 / mainPerToken),
             ],
             [
+              'worker threads by hand: post the window to 3 workers, fuse, argmax',
+              round(byHandPerToken / 1000),
+              round(parallelUs),
+              round(byHandPerToken - parallelUs),
+              round(1e6 / byHandPerToken),
+            ],
+            [
               'roundtable decode plan',
               round(rtPerToken / 1000),
               round(parallelUs),
@@ -125,7 +148,9 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
             `model's session.run (${round(runUs)} µs): that is the per-step overhead the target ` +
             `counts (fusion of small tensors runs inline on the caller's thread, see ` +
             `src/fusion/inline-fuser.ts). ` +
-            `Both produced ${agree ? 'the same tokens' : 'DIFFERENT tokens (float rounding on a near tie?)'}.`,
+            `Roundtable and the hand-written workers took turns, one decode each; paired median ` +
+            `difference per token ${round(pairedPerTokenUs)} µs (roundtable − by hand). ` +
+            `All three produced ${agree ? 'the same tokens' : 'DIFFERENT tokens (float rounding on a near tie?)'}.`,
         },
       ],
       charts: [
@@ -141,6 +166,8 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
         },
       ],
       figures: {
+        decode_step_vs_by_hand: rtPerToken / byHandPerToken,
+        decode_ms_per_token_by_hand: byHandPerToken / 1000,
         decode_step_overhead_us: traceOverhead,
         decode_step_overhead_vs_isolated_us: isolatedOverhead,
         decode_model_run_us: runUs,
@@ -149,6 +176,7 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
         decode_fusion_roundtrip_us: fusionUs,
         decode_model_asks_us: asksUs,
       },
+      samples: { decode_step_vs_by_hand: viaRuntime!.samples + byHand!.samples },
       notes: [
         `Greedy decoding with ${K} next-token models (log-linear fusion, equal weights): ` +
           "roundtable's decode plan (one round per token: the K model actors, then the fusion " +
@@ -157,21 +185,38 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
     };
   } finally {
     await runtime.close();
+    await Promise.all(workers.map((w) => w.close()));
     await Promise.all(sessions.map((s) => s.release()));
   }
 }
 
+/** Next-token scores of the K models for one window, each model's logits in turn. */
+type Scores = (window: BigInt64Array) => Promise<readonly Float32Array[]>;
+
+/** The K sessions run one after another on the calling thread. */
+function mainThreadScores(sessions: readonly ort.InferenceSession[]): Scores {
+  return async (window) => {
+    const out: Float32Array[] = [];
+    for (const session of sessions) {
+      const result = await session.run({ tokens: new ort.Tensor('int64', window, [1, CONTEXT]) });
+      out.push(result.logits!.data as Float32Array);
+    }
+    return out;
+  };
+}
+
+/** The K sessions on worker threads written by hand, asked at once. */
+function workerScores(workers: readonly HandWorker[]): Scores {
+  return (window) => Promise.all(workers.map((w) => w.ask(window, [1, CONTEXT])));
+}
+
 /**
- * The loop a user writes on the main thread: each step, the context window, the K sessions one
- * after another, log-linear fusion with equal weights, argmax. Returns the generated tokens.
+ * The loop a user writes: each step, the context window, the K models' scores, log-linear fusion
+ * with equal weights, argmax. Returns the generated tokens.
  */
-async function mainThreadGreedy(
-  sessions: readonly ort.InferenceSession[],
-  maxLength: number,
-): Promise<number[]> {
+async function greedyLoop(scores: Scores, maxLength: number): Promise<number[]> {
   const generated: number[] = [];
   const fused = new Float64Array(VOCAB);
-  const weight = 1 / sessions.length;
   while (generated.length < maxLength) {
     const sequence = [...PROMPT, ...generated].slice(-CONTEXT);
     const window = new BigInt64Array(CONTEXT);
@@ -179,9 +224,9 @@ async function mainThreadGreedy(
       window[CONTEXT - sequence.length + i] = BigInt(token);
     });
     fused.fill(0);
-    for (const session of sessions) {
-      const out = await session.run({ tokens: new ort.Tensor('int64', window, [1, CONTEXT]) });
-      const logits = out.logits!.data as Float32Array;
+    const all = await scores(window);
+    const weight = 1 / all.length;
+    for (const logits of all) {
       let max = Number.NEGATIVE_INFINITY;
       for (let v = 0; v < VOCAB; v++) max = Math.max(max, logits[v]!);
       let sum = 0;

@@ -39,6 +39,8 @@ interface Measured {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly perSecond: number;
+  /** Runs completed while throughput was measured. */
+  readonly completed: number;
   readonly loopP99Ms: number;
 }
 
@@ -86,13 +88,14 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     const measure = async (k: number, approach: string, call: () => Promise<unknown>) => {
       context.log(`ensemble: K=${k}, ${approach}`);
       const { result: t, delay } = await withLoopDelay(() => time(approach, call, latency));
-      const { perSecond } = await closedLoop(call, IN_FLIGHT, loopMs);
+      const { perSecond, completed } = await closedLoop(call, IN_FLIGHT, loopMs);
       measured.push({
         k,
         approach,
         p50Ms: t.p50Us / 1000,
         p99Ms: t.p99Us / 1000,
         perSecond,
+        completed,
         loopP99Ms: delay.p99Ms,
       });
     };
@@ -193,10 +196,20 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       ensemble4_throughput_vs_by_hand:
         find(4, 'roundtable ensemble plan').perSecond /
         find(4, 'K worker threads by hand (postMessage)').perSecond,
+      ensemble4_vs_by_hand_threads:
+        find(4, 'roundtable ensemble plan').perSecond /
+        find(4, 'K worker threads by hand (postMessage)').perSecond,
       eventloop_p99_ms_by_hand: find(4, 'K worker threads by hand (postMessage)').loopP99Ms,
       eventloop_p99_ms_mainthread: sequentialOf(4).loopP99Ms,
       ensemble4_p50_ms_roundtable: find(4, 'roundtable ensemble plan').p50Ms,
       ensemble4_p50_ms_sequential: sequentialOf(4).p50Ms,
+    },
+    samples: {
+      ensemble4_vs_by_hand_threads:
+        find(4, 'roundtable ensemble plan').completed +
+        find(4, 'K worker threads by hand (postMessage)').completed,
+      ensemble4_throughput_vs_sequential:
+        find(4, 'roundtable ensemble plan').completed + sequentialOf(4).completed,
     },
     notes: [
       `K generated models of ${SIZE.width} × ${SIZE.width} × ${SIZE.layers} layers (\`sizedModel\` medium, ` +

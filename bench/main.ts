@@ -1,25 +1,29 @@
 /**
- * The benchmark suite of issue 5: every question in one run on one machine, roundtable beside the
+ * The benchmark suite: every question in one run on one machine, roundtable beside the
  * plain ways of doing the same job.
  *
  *   npx tsx bench/main.ts                    every suite, then bench/results/latest.json and
  *                                            docs/benchmarks.md (+ docs/benchmarks/*.svg)
  *   npx tsx bench/main.ts --quick            the same in about two minutes
  *   npx tsx bench/main.ts --only a,b         some suites; writes bench/results/partial.json only
+ *   npx tsx bench/main.ts --repeats 5        each suite five times (default three): every figure
+ *                                            is the median over the runs, with its range
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { describeMachine, loadAverage } from './machine.js';
+import { mergeRepeats } from './repeats.js';
 import { type BenchReport, isBusy, judgeTargets, writeReport } from './report.js';
 import type { Suite, SuiteContext, SuiteName, SuiteResult } from './suite.js';
-import { collectRatios } from './targets.js';
+import { collectRatios, collectSpreads } from './targets.js';
 
 /**
  * Each suite is imported when it runs, so that one whose imports fail (a module of the runtime
  * being rewritten, say) is reported as failed and the others still run.
  */
 const SUITES: Readonly<Record<SuiteName, () => Promise<Suite>>> = {
+  ask: async () => (await import('./ask.js')).ask,
   messaging: async () => (await import('./messaging.js')).messaging,
   exchange: async () => (await import('./exchange.js')).exchange,
   fusion: async () => (await import('./fusion.js')).fusion,
@@ -44,9 +48,19 @@ const program = new Command()
     ),
   )
   .option('--no-docs', 'do not rewrite docs/benchmarks.md')
+  .addOption(
+    new Option('--repeats <n>', 'runs of each suite; figures are medians over them')
+      .default(3)
+      .argParser((value) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(`--repeats must be a whole number ≥ 1, not "${value}"`);
+        return n;
+      }),
+  )
   .parse();
 
-const options = program.opts<{ quick: boolean; only?: string[]; docs: boolean }>();
+const options = program.opts<{ quick: boolean; only?: string[]; docs: boolean; repeats: number }>();
 const unknown = options.only?.filter((name) => !(NAMES as string[]).includes(name)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown suite ${unknown.join(', ')}; the suites are ${NAMES.join(', ')}`);
@@ -83,7 +97,12 @@ for (const name of selected) {
     const suite = await SUITES[name]();
     title = suite.title;
     console.log(`\n# ${title}`);
-    const outcome = await suite.run(context);
+    const runs = [];
+    for (let r = 0; r < options.repeats; r++) {
+      if (options.repeats > 1) context.log(`${name}: run ${r + 1} of ${options.repeats}`);
+      runs.push(await suite.run(context));
+    }
+    const outcome = mergeRepeats(runs);
     results.push({ name, title, seconds: (performance.now() - t0) / 1000, ...outcome });
     for (const t of outcome.tables) {
       console.log(t.title);
@@ -116,6 +135,7 @@ const report: BenchReport = {
   machine: { ...machine, loadAverageEnd: loadAverage() },
   seconds: (performance.now() - started) / 1000,
   ratios,
+  ratioSpreads: collectSpreads(results.map((r) => r.spreads ?? {})),
   targets: judgeTargets(ratios),
   suites: results,
 };
@@ -125,7 +145,7 @@ await writeReport(report, {
   ...(writeDocs ? { markdown: fileURLToPath(new URL('docs/benchmarks.md', root)) } : {}),
 });
 
-console.log('\nratios and the targets of issue 5');
+console.log('\nratios and their targets');
 console.table(
   report.targets.map((t) => ({
     ratio: t.key,

@@ -122,6 +122,10 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
       overhead_tiny_model_us_paired: pairedMedianUs(of('tiny').direct, of('tiny').actor),
       medium_model_session_run_ms: of('medium').direct.p50Us / 1000,
     },
+    samples: {
+      overhead_5ms_model: of('medium').actor.samples + of('medium').direct.samples,
+      overhead_tiny_model_us: of('tiny').actor.samples + of('tiny').direct.samples,
+    },
     notes: [
       'One model behind a model actor (`actor.run` with host tensors, as a user calls it; ' +
         '`actor.runShared` with the feed already in the arena) beside `session.run` on the calling ' +

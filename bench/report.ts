@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Machine } from './machine.js';
+import type { Spread } from './spread.js';
 import type { Cell, SuiteResult, Table } from './suite.js';
 import { barChartSvg, formatValue } from './svg-chart.js';
 import { judge, type RatioKey, type Ratios, TARGETS, UNTARGETED, type Verdict } from './targets.js';
@@ -27,6 +28,8 @@ export interface BenchReport {
   readonly machine: Machine;
   readonly seconds: number;
   readonly ratios: Ratios;
+  /** For the ratios measured in repeats: median, range and sample count. */
+  readonly ratioSpreads?: Partial<Record<RatioKey, Spread>>;
   readonly targets: readonly TargetOutcome[];
   readonly suites: readonly SuiteResult[];
 }
@@ -115,14 +118,17 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
       ],
     ),
     '',
-    '## Targets of issue 5',
+    '## Targets',
+    '',
+    'Where a ratio was measured in repeats, "measured" is the median over them, with the range',
+    'and the number of samples behind it.',
     '',
     table(
       ['measure', 'target', 'measured', 'verdict'],
       report.targets.map((t) => [
         t.label,
         t.target,
-        showValue(t.value),
+        showValue(t.value) + showSpread(report.ratioSpreads?.[t.key as RatioKey]),
         VERDICT_MARK[t.verdict] +
           (t.verdict === 'not measured' && t.pending ? ` (${t.pending})` : ''),
       ]),
@@ -140,7 +146,7 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
         others.map(([key, value]) => [
           `\`${key}\``,
           UNTARGETED[key as RatioKey] ?? '',
-          showValue(value),
+          showValue(value) + showSpread(report.ratioSpreads?.[key as RatioKey]),
         ]),
       ),
       '',
@@ -184,6 +190,11 @@ export function isBusy(machine: Machine): boolean {
 
 function showValue(value: number | null): string {
   return value === null ? 'n/a' : formatValue(value);
+}
+
+function showSpread(spread: Spread | undefined): string {
+  if (!spread) return '';
+  return ` (${formatValue(spread.min)}–${formatValue(spread.max)} over ${spread.repeats} repeats, n = ${spread.samples})`;
 }
 
 function table(columns: readonly string[], rows: Table['rows']): string {

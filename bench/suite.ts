@@ -4,8 +4,10 @@
  * doing the same job in one run, and returns tables for the report, charts, and the figures the
  * runner turns into ratios.
  */
+import type { Spread } from './spread.js';
 
 export type SuiteName =
+  | 'ask'
   | 'messaging'
   | 'exchange'
   | 'fusion'
@@ -52,6 +54,10 @@ export interface SuiteOutcome {
   readonly charts: readonly BarChart[];
   /** Named numbers; those named like a ratio key (see targets.ts) become the report's ratios. */
   readonly figures: Readonly<Record<string, number | null>>;
+  /** Figures measured in several repeats: their range and sample count (see spread.ts). */
+  readonly spreads?: Readonly<Record<string, Spread>>;
+  /** How many samples (asks, runs) stand behind a figure of one run, where the suite knows. */
+  readonly samples?: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
 }
 

@@ -1,9 +1,19 @@
 /**
- * The ratios the benchmark report leads with, and the targets issue 5 set for them. A ratio with
- * no target is reported as measured.
+ * The ratios the benchmark report leads with, and the targets issues 5 and 12 set for them. A
+ * ratio with no target is reported as measured.
  */
+import type { Spread } from './spread.js';
 
 export const RATIO_KEYS = [
+  'ask_p50_spaced_vs_by_hand',
+  'ask_p99_poisson70_vs_by_hand',
+  'ask_cpu_spaced_vs_by_hand',
+  'ask_p50_back-to-back_vs_by_hand',
+  'ask_cpu_back-to-back_vs_by_hand',
+  'ask_p50_poisson30_vs_by_hand',
+  'ask_p50_gap5_vs_by_hand',
+  'ensemble4_vs_by_hand_threads',
+  'decode_step_vs_by_hand',
   'ask_rtt_vs_postmessage',
   'ensemble4_throughput_vs_sequential',
   'eventloop_p99_ms_roundtable',
@@ -29,13 +39,48 @@ export interface Target {
   readonly label: string;
   readonly goal: 'atMost' | 'atLeast';
   readonly threshold: number;
-  /** How the target reads in issue 5. */
+  /** How the target reads in the issue that set it. */
   readonly text: string;
   /** Why nothing measures it yet, when that is so. */
   readonly pending?: string;
 }
 
 export const TARGETS: readonly Target[] = [
+  {
+    key: 'ask_p50_spaced_vs_by_hand',
+    label: 'one ask 1 ms apart, host tensors: roundtable p50 / hand-written worker p50',
+    goal: 'atMost',
+    threshold: 1,
+    text: '≤ 1.0 × by hand',
+  },
+  {
+    key: 'ask_p99_poisson70_vs_by_hand',
+    label: 'asks arriving at random at 70 % of capacity: roundtable p99 / hand-written worker p99',
+    goal: 'atMost',
+    threshold: 1,
+    text: '≤ 1.0 × by hand',
+  },
+  {
+    key: 'ask_cpu_spaced_vs_by_hand',
+    label: 'process CPU per ask, 1 ms apart: roundtable / hand-written worker',
+    goal: 'atMost',
+    threshold: 1.2,
+    text: '≤ 1.2 × by hand',
+  },
+  {
+    key: 'ensemble4_vs_by_hand_threads',
+    label: 'K=4 ensemble throughput: roundtable / K worker threads written by hand',
+    goal: 'atLeast',
+    threshold: 1,
+    text: '≥ 1.0 × by hand',
+  },
+  {
+    key: 'decode_step_vs_by_hand',
+    label: 'greedy decoding, K=3: time per token, roundtable / K worker threads written by hand',
+    goal: 'atMost',
+    threshold: 1,
+    text: '≤ 1.0 × by hand',
+  },
   {
     key: 'ask_rtt_vs_postmessage',
     label: 'actor ask round trip (dispatch path) / raw postMessage round trip',
@@ -119,6 +164,13 @@ export const TARGETS: readonly Target[] = [
 
 /** What the ratios without a target measure. */
 export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
+  'ask_p50_back-to-back_vs_by_hand':
+    'one ask at a time, back to back, host tensors: roundtable p50 / hand-written worker p50',
+  'ask_cpu_back-to-back_vs_by_hand':
+    'process CPU per ask, back to back: roundtable / hand-written worker',
+  ask_p50_poisson30_vs_by_hand:
+    'asks arriving at random at 30 % of capacity: roundtable p50 / hand-written worker p50',
+  ask_p50_gap5_vs_by_hand: 'one ask 5 ms apart: roundtable p50 / hand-written worker p50',
   eventloop_p99_ms_mainthread:
     "caller's event-loop delay p99 while a K=4 ensemble runs one model after another on the main thread (ms)",
   service_health_p99_vs_direct:
@@ -143,4 +195,18 @@ export function collectRatios(figures: readonly Readonly<Record<string, number |
     }
   }
   return ratios;
+}
+
+/** The spreads of the ratio keys, where a suite measured them in repeats. */
+export function collectSpreads(
+  spreads: readonly Readonly<Record<string, Spread>>[],
+): Partial<Record<RatioKey, Spread>> {
+  const out: Partial<Record<RatioKey, Spread>> = {};
+  for (const set of spreads) {
+    for (const key of RATIO_KEYS) {
+      const spread = set[key];
+      if (spread) out[key] = spread;
+    }
+  }
+  return out;
 }

@@ -1,0 +1,256 @@
+/**
+ * Ask: one small model asked one request at a time, the way a service asks it, beside a worker
+ * written by hand for the same model. Both sides do the same work: the caller hands over a host
+ * tensor and gets a host tensor back, a worker thread runs the session.
+ *
+ * Three ways, in turns within each repeat (the order rotates between repeats):
+ *  - by hand: `postMessage` + `session.run` in a worker (bench/fixtures/ask-worker.ts);
+ *  - roundtable `actor.run` with host tensors (what users call);
+ *  - roundtable `actor.runShared` with the feed already in the arena (the plan runner's path).
+ * Five arrival patterns (bench/arrivals.ts): back to back, 1 ms and 5 ms apart, Poisson at 30 %
+ * and 70 % of what the hand-written worker serves back to back. Per repeat: latency percentiles
+ * and CPU per ask (the process, and the caller's thread apart from the others). Ratios are
+ * roundtable / by hand, computed per repeat; the report gives their median and range.
+ */
+import type { ModelActor } from '../src/engines/onnx/model-actor.js';
+import { classifier } from '../src/models/index.js';
+import { Roundtable } from '../src/runtime/roundtable.js';
+import type { TensorDescriptor } from '../src/tensor/index.js';
+import { type Arrival, describeArrival, drive } from './arrivals.js';
+import { HandWorker } from './hand-worker.js';
+import { seededFloats } from './models.js';
+import { quantile, type Spread, spreadOf } from './spread.js';
+import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';
+import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
+import { round } from './timing.js';
+
+/** The classifier of the issue that asked for this suite: 64 features → 64 hidden → 10 classes. */
+const MODEL = { seed: 31, inputSize: 64, hidden: 64, classes: 10, layers: 1 } as const;
+const SIDES = ['by hand', 'actor.run', 'actor.runShared'] as const;
+type Side = (typeof SIDES)[number];
+
+export const ask: Suite = {
+  name: 'ask',
+  title: 'Ask: one model, one request at a time, beside a hand-written worker',
+  run: runAsk,
+};
+
+interface Block {
+  readonly latenciesMs: number[];
+  readonly cpuProcessUs: number;
+  readonly cpuMainUs: number | null;
+  readonly cpuOtherUs: number | null;
+}
+
+async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
+  const model = classifier(MODEL).bytes;
+  const dims = [1, MODEL.inputSize];
+  const data = seededFloats(8, MODEL.inputSize);
+  const repeats = context.quick ? 3 : 5;
+  const asks = context.quick ? 150 : 400;
+
+  const byHand = await HandWorker.start(model, 'features', 'logits');
+  const runtime = await Roundtable.create();
+  let feed: TensorDescriptor | undefined;
+  try {
+    // A mailbox that holds a burst of Poisson arrivals, as the hand-written worker's port does.
+    const actor: ModelActor = await runtime.spawnModel('ask-classifier', {
+      model,
+      mailbox: { capacity: 4096, overflow: 'wait' },
+    });
+    feed = runtime.arena.writeTensor('float32', dims, data);
+    const shared = feed;
+    const calls: Record<Side, () => Promise<unknown>> = {
+      'by hand': () => byHand.ask(data, dims),
+      'actor.run': () => actor.run({ features: { dtype: 'float32', dims, data } }),
+      'actor.runShared': async () => {
+        const result = await actor.runShared({ features: shared });
+        for (const name in result.outputs) runtime.arena.release(result.outputs[name]!);
+      },
+    };
+    for (const side of SIDES) await drive(calls[side], { kind: 'back-to-back' }, 300);
+    const serviceMs = mean(await drive(calls['by hand'], { kind: 'back-to-back' }, 300));
+    const capacity = 1000 / serviceMs;
+    context.log(`ask: the hand-written worker serves ${Math.round(capacity)} asks/s back to back`);
+
+    const patterns: readonly { readonly key: string; readonly arrival: Arrival }[] = [
+      { key: 'back-to-back', arrival: { kind: 'back-to-back' } },
+      { key: 'spaced', arrival: { kind: 'gap', ms: 1 } },
+      { key: 'gap5', arrival: { kind: 'gap', ms: 5 } },
+      { key: 'poisson30', arrival: { kind: 'poisson', perSecond: 0.3 * capacity, seed: 30 } },
+      { key: 'poisson70', arrival: { kind: 'poisson', perSecond: 0.7 * capacity, seed: 70 } },
+    ];
+    const measured = new Map<string, Map<Side, Block[]>>();
+    for (const { key, arrival } of patterns) {
+      context.log(`ask: ${describeArrival(arrival)}, ${repeats} × ${asks} asks per way`);
+      const blocks = new Map<Side, Block[]>(SIDES.map((side) => [side, []]));
+      for (let r = 0; r < repeats; r++) {
+        for (let s = 0; s < SIDES.length; s++) {
+          const side = SIDES[(s + r) % SIDES.length]!;
+          blocks.get(side)!.push(await measureBlock(calls[side], arrival, asks));
+        }
+      }
+      measured.set(key, blocks);
+    }
+    return report(patterns, measured, asks, capacity);
+  } finally {
+    if (feed) runtime.arena.release(feed);
+    await runtime.close();
+    await byHand.close();
+  }
+}
+
+async function measureBlock(
+  call: () => Promise<unknown>,
+  arrival: Arrival,
+  asks: number,
+): Promise<Block> {
+  const before = cpuSnapshot();
+  const latenciesMs = await drive(call, arrival, asks);
+  const spent = cpuBetween(before, cpuSnapshot());
+  return {
+    latenciesMs,
+    cpuProcessUs: spent.processUs / asks,
+    cpuMainUs: spent.mainUs === null ? null : spent.mainUs / asks,
+    cpuOtherUs: spent.otherUs === null ? null : spent.otherUs / asks,
+  };
+}
+
+type Measure = (block: Block) => number | null;
+const MEASURES = {
+  p50: (b: Block) => quantile(b.latenciesMs, 0.5) * 1000,
+  p90: (b: Block) => quantile(b.latenciesMs, 0.9) * 1000,
+  p99: (b: Block) => quantile(b.latenciesMs, 0.99) * 1000,
+  cpu: (b: Block) => b.cpuProcessUs,
+  cpuMain: (b: Block) => b.cpuMainUs,
+  cpuOther: (b: Block) => b.cpuOtherUs,
+} satisfies Record<string, Measure>;
+
+/** A measure of one side over the repeats. */
+function spreadFor(blocks: readonly Block[], measure: Measure, asks: number): Spread | null {
+  const values = blocks.map(measure);
+  if (values.some((v) => v === null)) return null;
+  return spreadOf(values as number[], blocks.length * asks);
+}
+
+/** Roundtable / by hand, repeat by repeat (the two blocks of one repeat ran side by side). */
+function ratioFor(
+  ours: readonly Block[],
+  theirs: readonly Block[],
+  measure: Measure,
+  asks: number,
+): Spread | null {
+  const values: number[] = [];
+  for (let r = 0; r < Math.min(ours.length, theirs.length); r++) {
+    const a = measure(ours[r]!);
+    const b = measure(theirs[r]!);
+    if (a === null || b === null || b === 0) return null;
+    values.push(a / b);
+  }
+  return values.length ? spreadOf(values, values.length * asks * 2) : null;
+}
+
+function report(
+  patterns: readonly { readonly key: string; readonly arrival: Arrival }[],
+  measured: ReadonlyMap<string, ReadonlyMap<Side, Block[]>>,
+  asks: number,
+  capacity: number,
+): SuiteOutcome {
+  const cell = (s: Spread | null) =>
+    s === null ? null : `${round(s.median)} (${round(s.min)}–${round(s.max)})`;
+  const latencyRows = [];
+  const cpuRows = [];
+  const spreads: Record<string, Spread> = {};
+  for (const { key, arrival } of patterns) {
+    const blocks = measured.get(key)!;
+    const hand = blocks.get('by hand')!;
+    for (const side of SIDES) {
+      const own = blocks.get(side)!;
+      latencyRows.push([
+        describeArrival(arrival),
+        side,
+        cell(spreadFor(own, MEASURES.p50, asks)),
+        cell(spreadFor(own, MEASURES.p90, asks)),
+        cell(spreadFor(own, MEASURES.p99, asks)),
+        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.p50, asks)),
+        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.p99, asks)),
+      ]);
+      cpuRows.push([
+        describeArrival(arrival),
+        side,
+        cell(spreadFor(own, MEASURES.cpu, asks)),
+        cell(spreadFor(own, MEASURES.cpuMain, asks)),
+        cell(spreadFor(own, MEASURES.cpuOther, asks)),
+        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.cpu, asks)),
+      ]);
+    }
+    const host = blocks.get('actor.run')!;
+    const put = (name: string, s: Spread | null) => {
+      if (s) spreads[name] = s;
+    };
+    put(`ask_p50_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.p50, asks));
+    put(`ask_p99_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.p99, asks));
+    put(`ask_cpu_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.cpu, asks));
+  }
+  const figures: Record<string, number | null> = {};
+  for (const [name, s] of Object.entries(spreads)) figures[name] = s.median;
+  const tables: Table[] = [
+    {
+      title: 'Latency of one ask, µs: median over repeats (range)',
+      columns: ['arrivals', 'way', 'p50', 'p90', 'p99', 'p50 / by hand', 'p99 / by hand'],
+      rows: latencyRows,
+      note:
+        `Each way ran ${asks} asks per repeat, the ways in turns, the order rotating between ` +
+        'repeats; a ratio compares the two blocks of one repeat. Latency runs from the ask to ' +
+        'its answer; with spaced arrivals the asks start on their schedule whether or not the ' +
+        `earlier ones have settled. The Poisson rates are shares of ${Math.round(capacity)} ` +
+        'asks/s, what the hand-written worker served back to back.',
+    },
+    {
+      title: 'CPU per ask, µs: median over repeats (range)',
+      columns: [
+        'arrivals',
+        'way',
+        'process',
+        "caller's thread",
+        'other threads',
+        'process / by hand',
+      ],
+      rows: cpuRows,
+      note:
+        'CPU time of the whole process over a block divided by its asks, so a thread that spins ' +
+        'or polls is counted; the caller’s thread and the others (workers, ONNX Runtime, libuv) ' +
+        'apart, from /proc/self/task/*/schedstat.',
+    },
+  ];
+  return {
+    tables,
+    charts: [
+      {
+        file: 'ask-spaced.svg',
+        title: 'One ask 1 ms apart, p50 (µs, lower is better)',
+        unit: 'µs',
+        bars: SIDES.map((side) => ({
+          label: side,
+          value: round(spreadFor(measured.get('spaced')!.get(side)!, MEASURES.p50, asks)?.median),
+        })),
+      },
+    ],
+    figures: {
+      ...figures,
+      ask_p50_spaced_vs_by_hand: figures.ask_p50_spaced_vs_by_hand ?? null,
+      ask_p99_poisson70_vs_by_hand: figures.ask_p99_poisson70_vs_by_hand ?? null,
+      ask_cpu_spaced_vs_by_hand: figures.ask_cpu_spaced_vs_by_hand ?? null,
+    },
+    spreads,
+    notes: [
+      'One 64 → 64 → 10 classifier, asked with host tensors by roundtable and by a worker written ' +
+        'by hand (postMessage + session.run, 30 lines), under five arrival patterns, with CPU time ' +
+        'per ask beside latency.',
+    ],
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
