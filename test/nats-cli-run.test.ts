@@ -1,23 +1,21 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerRun } from '../src/cli/commands/run.js';
+import { runCli } from '../src/cli/program.js';
 import { classifier } from '../src/models/index.js';
 import { ensemble } from '../src/plans/builders.js';
 import { ServeProcess } from './support/nats-serve-process.js';
 import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 
-async function run(args: string[]): Promise<string> {
+/** Runs `roundtable run …` in process: what it wrote on stderr, and its exit code. */
+async function run(args: string[]): Promise<{ stderr: string; code: number }> {
   const errors: string[] = [];
-  const program = new Command()
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => {} });
-  registerRun(program);
-  await program.parseAsync(['run', ...args], { from: 'user' });
-  process.exitCode = undefined;
-  return errors.join('');
+  const code = await runCli(['run', ...args], {
+    writeErr: (text) => errors.push(text),
+    writeOut: () => {},
+  });
+  return { stderr: errors.join(''), code };
 }
 
 describe.skipIf(skipWithoutNatsServer())('roundtable run --nats', () => {
@@ -63,8 +61,11 @@ describe.skipIf(skipWithoutNatsServer())('roundtable run --nats', () => {
     const local = await run([...common, join(dir, 'local.jsonl')]);
     const remote = await run([...common, join(dir, 'remote.jsonl'), '--nats', nats.url]);
 
-    expect(local).toMatch(/cli-nats: 3 lines, 1 failed/);
-    expect(remote).toMatch(/cli-nats: 3 lines, 1 failed/);
+    // The model refused the bad line's feed: a runtime failure of one line, on both sides alike.
+    for (const result of [local, remote]) {
+      expect(result.stderr).toMatch(/cli-nats: 3 lines, 1 failed/);
+      expect(result.code).toBe(4);
+    }
     const remoteOut = readFileSync(join(dir, 'remote.jsonl'), 'utf8');
     expect(remoteOut).toBe(readFileSync(join(dir, 'local.jsonl'), 'utf8'));
     // The bad line failed on this side, before anything was sent: the feed check ran here.
