@@ -3,6 +3,7 @@ import type { Fusion } from '../plans/plan.js';
 import type { TensorDescriptor } from '../tensor/index.js';
 import type { Environment } from './environment.js';
 import type { RoundsContext } from './run-rounds.js';
+import { settleAll } from './settle-all.js';
 
 /**
  * Rerank fusion: a scorer actor rates each candidate, and the best-rated candidate is the output.
@@ -19,7 +20,7 @@ export async function rerank(
   const scorerSpec = spec.scorer!;
   const scorer = context.actor(scorerSpec.actor);
   if (!scorer) throw new RoundError(`rerank: no scorer actor named "${scorerSpec.actor}"`);
-  const scores = await Promise.all(
+  const scores = await settleAll(
     candidates.map(async (candidate) => {
       const feeds: Record<string, TensorDescriptor> = { [scorerSpec.input]: candidate };
       for (const [input, tensor] of Object.entries(scorerSpec.extra ?? {}))

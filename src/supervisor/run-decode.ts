@@ -10,6 +10,7 @@ import {
   normalisedScore,
 } from './beam.js';
 import type { RoundsContext, RunOptions } from './run-rounds.js';
+import { settleAll } from './settle-all.js';
 import type { RoundTrace, StepTrace, Trace } from './trace.js';
 
 export interface DecodeResult {
@@ -68,7 +69,7 @@ export async function runDecode(
       const window = contextWindows(live, prompt, plan.context, pad);
       const tokens = context.arena.writeTensor('int64', [live.length, plan.context], window);
       owned.push(tokens);
-      const replies = await Promise.all(
+      const replies = await settleAll(
         actors.map(async (actor, k) => {
           const t0 = performance.now();
           const model = plan.models[k]!;
