@@ -5,6 +5,7 @@ import {
   type RoundtableError,
   TimeoutError,
 } from '../errors.js';
+import { type LongTimeout, longTimeout } from '../util/long-timeout.js';
 import type { CallOptions } from './call-options.js';
 import { Mailbox, type MailboxOptions } from './mailbox.js';
 
@@ -95,7 +96,7 @@ interface Envelope<Req, Res> {
   /** How it was answered, once it was. */
   outcome: 'resolved' | 'failed' | undefined;
   started: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -302,11 +303,11 @@ export class Dispatcher<Req, Res> {
         );
         return false;
       }
-      envelope.timer = setTimeout(() => {
+      envelope.timer = longTimeout(timeout, () => {
         const state = envelope.state;
         this.#withdraw(envelope);
         this.#fail(envelope, new TimeoutError(`${where} timed out after ${timeout} ms (${state})`));
-      }, timeout);
+      });
     }
     if (signal) {
       if (signal.aborted) {
@@ -525,7 +526,7 @@ export class Dispatcher<Req, Res> {
 
   #settle(envelope: Envelope<Req, Res>): void {
     envelope.state = 'settled';
-    if (envelope.timer) clearTimeout(envelope.timer);
+    envelope.timer?.cancel();
     if (envelope.onAbort) envelope.signal?.removeEventListener('abort', envelope.onAbort);
   }
 }
