@@ -100,6 +100,8 @@ export class FusionActor implements Fuser {
   }
 
   fuse(request: FuseRequest, options: CallOptions = {}): Promise<FuseReply> {
+    const refused = this.#context.admission?.refusal(this.name, 'fuse()');
+    if (refused) return Promise.reject(refused);
     if (this.#stopped) {
       this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
       return Promise.reject(

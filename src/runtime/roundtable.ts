@@ -24,6 +24,7 @@ import {
   type HostTensor,
   type TensorDescriptor,
 } from '../tensor/index.js';
+import { Admission } from './admission.js';
 import type { ActorContext } from './context.js';
 import type { RuntimeEvents } from './events.js';
 
@@ -128,6 +129,7 @@ export class Roundtable {
       events,
       workerNice,
       awakeWorkers: createAwakeCount(),
+      admission: new Admission(),
     };
     const fusion = await FusionActor.spawn('fusion', context, options.fusionRestart);
     return new Roundtable(arena, context, fusion, inlineFusion);
@@ -308,7 +310,7 @@ export class Roundtable {
       );
     const invalid = this.#check(plan);
     if (invalid) return invalid;
-    return this.#track(runRounds(plan, feeds, this.#roundsContext(), options));
+    return this.#track(() => runRounds(plan, feeds, this.#roundsContext(), options));
   }
 
   /** Step-synchronous ensemble decoding from a prompt of token ids. */
@@ -321,7 +323,7 @@ export class Roundtable {
     if (closed) return closed;
     const invalid = this.#check(plan);
     if (invalid) return invalid;
-    return this.#track(runDecode(plan, prompt, this.#roundsContext(), options));
+    return this.#track(() => runDecode(plan, prompt, this.#roundsContext(), options));
   }
 
   /**
@@ -331,6 +333,7 @@ export class Roundtable {
    * nor inside an arena section). Nothing keeps the process alive afterwards.
    */
   close(graceMs = 5_000): Promise<void> {
+    this.#context.admission?.close();
     this.#closing ??= (async () => {
       const deadline = Date.now() + graceMs;
       if (this.#inFlight.size > 0 && graceMs > 0) {
@@ -359,7 +362,9 @@ export class Roundtable {
     return actor;
   }
 
-  #track<T>(run: Promise<T>): Promise<T> {
+  #track<T>(start: () => Promise<T>): Promise<T> {
+    // A run admitted now may still call its actors while close() waits for it.
+    const run = this.#context.admission ? this.#context.admission.admit(start) : start();
     this.#inFlight.add(run);
     const forget = () => this.#inFlight.delete(run);
     run.then(forget, forget);

@@ -491,6 +491,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
   }
 
   #refuse(method: string): Promise<never> | undefined {
+    const closing = this.#context.admission?.refusal(this.name, `${method}()`);
+    if (closing) return Promise.reject(closing);
     if (!this.#stopped) return undefined;
     this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
     return Promise.reject(this.#stoppedError(method));

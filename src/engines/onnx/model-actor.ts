@@ -222,6 +222,8 @@ export class ModelActor implements Supervisable {
    * returned outputs: release them with `arena.release` when done.
    */
   runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
+    const refused = this.#context.admission?.refusal(this.name, 'runShared()');
+    if (refused) return Promise.reject(refused);
     if (!this.#dispatcher.stopped) {
       try {
         validateFeeds(this.name, this.inputs, feeds);
@@ -248,6 +250,8 @@ export class ModelActor implements Supervisable {
     options: CallOptions = {},
   ): Promise<Record<string, HostTensor>> {
     const arena = this.#context.arena;
+    const refused = this.#context.admission?.refusal(this.name, 'run()');
+    if (refused) throw refused;
     if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
     const shared: Feeds = {};
     try {
