@@ -234,11 +234,13 @@ export class ModelActor implements Supervisable {
         return Promise.reject(error);
       }
     }
-    return this.#dispatcher.submit(feeds, options).then((reply) => {
-      this.#stats.copiedIn += reply.stats.copiedIn;
-      this.#stats.copiedOut += reply.stats.copiedOut;
-      return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
-    });
+    return this.#dispatcher.submit(feeds, options).then((reply) => this.#counted(reply));
+  }
+
+  #counted(reply: ReplicaReply): ModelResult {
+    this.#stats.copiedIn += reply.stats.copiedIn;
+    this.#stats.copiedOut += reply.stats.copiedOut;
+    return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
   }
 
   /**
@@ -255,11 +257,17 @@ export class ModelActor implements Supervisable {
     if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
     const shared: Feeds = {};
     try {
-      for (const name in feeds) {
-        const feed = feeds[name]!;
-        shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
-      }
-      const result = await this.runShared(shared, options);
+      // The feeds enter the arena only when a replica takes the message: a sender that waits in
+      // the mailbox, or is parked by the 'wait' policy, holds host tensors, not arena memory.
+      const result = this.#counted(
+        await this.#dispatcher.submitPrepared(() => {
+          for (const name in feeds) {
+            const feed = feeds[name]!;
+            shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+          }
+          return shared;
+        }, options),
+      );
       const outputs: Record<string, HostTensor> = {};
       try {
         for (const name in result.outputs) outputs[name] = arena.readTensor(result.outputs[name]!);
