@@ -242,9 +242,11 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
         ),
       );
     }
+    // What is validated and sent is the checked copy of each descriptor, not the caller's object.
+    const checked: Record<string, TensorDescriptor> = {};
     try {
-      if (this.inputs) validateFeeds(this.name, this.inputs, feeds);
-      for (const name in feeds) this.#context.arena.check(feeds[name]!);
+      for (const name in feeds) checked[name] = this.#context.arena.check(feeds[name]!);
+      if (this.inputs) validateFeeds(this.name, this.inputs, checked);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -253,7 +255,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
       { ...this.#defaults, ...options },
       (call) =>
         this.#worker(call).then((incarnation) =>
-          incarnation.remote.runShared(feeds).then((reply) => {
+          incarnation.remote.runShared(checked).then((reply) => {
             // Handed over: the dead worker's journal must not reclaim these any more.
             incarnation.holdings.free(reply.held);
             return reply;

@@ -224,17 +224,20 @@ export class ModelActor implements Supervisable {
   runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
     const refused = this.#context.admission?.refusal(this.name, 'runShared()');
     if (refused) return Promise.reject(refused);
+    let checked: Feeds = feeds;
     if (!this.#dispatcher.stopped) {
       try {
-        validateFeeds(this.name, this.inputs, feeds);
         // A stale or forged descriptor is refused here, before it costs a worker a message; the
-        // worker checks again before it reads (the caller may release in between).
-        for (const name in feeds) this.#context.arena.check(feeds[name]!);
+        // worker checks again before it reads (the caller may release in between). What is
+        // validated and sent is the checked copy, not the caller's objects.
+        checked = {};
+        for (const name in feeds) checked[name] = this.#context.arena.check(feeds[name]!);
+        validateFeeds(this.name, this.inputs, checked);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return this.#dispatcher.submit(feeds, options).then((reply) => this.#counted(reply));
+    return this.#dispatcher.submit(checked, options).then((reply) => this.#counted(reply));
   }
 
   #counted(reply: ReplicaReply): ModelResult {
