@@ -37,7 +37,7 @@ test('a descriptor whose getters change after the check reads and releases only 
   const mine = arena.writeTensor('float32', [2], new Float32Array([1, 2]));
   const secret = arena.writeTensor('float32', [4], new Float32Array([7, 7, 7, 7]));
 
-  expect(Array.from(arena.view(turncoat(mine, secret)))).toEqual([1, 2]);
+  expect(Array.from(arena.view(turncoat(mine, secret)) as Float32Array)).toEqual([1, 2]);
   expect(Array.from(arena.readTensor(turncoat(mine, secret)).data as Float32Array)).toEqual([1, 2]);
   expect(Array.from(arena.copyInto(turncoat(mine, secret), new Float32Array(2)))).toEqual([1, 2]);
   const checked = arena.check(turncoat(mine, secret));
@@ -46,7 +46,7 @@ test('a descriptor whose getters change after the check reads and releases only 
   // Release frees the checked block, not the other one.
   arena.release(turncoat(mine, secret));
   expect(() => arena.check(mine)).toThrow(DescriptorError);
-  expect(Array.from(arena.view(secret))).toEqual([7, 7, 7, 7]);
+  expect(Array.from(arena.view(secret) as Float32Array)).toEqual([7, 7, 7, 7]);
   arena.release(secret);
   expect(arena.stats().bytesInUse).toBe(0);
 });

@@ -21,7 +21,7 @@ export async function rerank(
   const scorer = context.actor(scorerSpec.actor);
   if (!scorer) throw new RoundError(`rerank: no scorer actor named "${scorerSpec.actor}"`);
   const scores = await settleAll(
-    candidates.map(async (candidate) => {
+    candidates.map(async (candidate, c) => {
       const feeds: Record<string, TensorDescriptor> = { [scorerSpec.input]: candidate };
       for (const [input, tensor] of Object.entries(scorerSpec.extra ?? {}))
         feeds[input] = env.get(tensor);
@@ -34,7 +34,15 @@ export async function rerank(
         );
       const values = context.arena.view(score) as ArrayLike<number>;
       let sum = 0;
-      for (let i = 0; i < values.length; i++) sum += Number(values[i]);
+      for (let i = 0; i < values.length; i++) {
+        const v = Number(values[i]);
+        // NaN would never win nor lose a comparison: the choice would depend on the order.
+        if (!Number.isFinite(v))
+          throw new RoundError(
+            `rerank: scorer "${scorerSpec.actor}" output "${scorerSpec.output}", element ${i}, is ${v} for candidate ${c}, not a finite number`,
+          );
+        sum += v;
+      }
       return values.length > 0 ? sum / values.length : Number.NEGATIVE_INFINITY;
     }),
   );
