@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { CallOptions } from '../../actor/call-options.js';
+import { DEFAULT_MAILBOX_CAPACITY } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
 import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
@@ -90,7 +91,7 @@ export interface CustomResult {
 }
 
 const DEFAULT_START_TIMEOUT = 30_000;
-const DEFAULT_WAITING = 64;
+const DEFAULT_WAITING = DEFAULT_MAILBOX_CAPACITY;
 
 /**
  * A JavaScript module as an actor on its own worker thread, reached through comlink. On top of
@@ -421,7 +422,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
       });
       return Promise.reject(
         new MailboxFullError(
-          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart)`,
+          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart); ` +
+            `size it with spawnCustom's option mailbox.capacity (default ${DEFAULT_WAITING})`,
         ),
       );
     }
