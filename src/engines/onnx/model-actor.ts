@@ -7,6 +7,7 @@ import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
+  FeedError,
   type RoundtableError,
   serializeError,
 } from '../../errors.js';
@@ -266,7 +267,12 @@ export class ModelActor implements Supervisable {
         await this.#dispatcher.submitPrepared(() => {
           for (const name in feeds) {
             const feed = feeds[name]!;
-            shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+            try {
+              shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+            } catch (error) {
+              if (!(error instanceof FeedError)) throw error;
+              throw new FeedError(`actor "${this.name}": input "${name}": ${error.message}`);
+            }
           }
           return shared;
         }, options),
