@@ -35,7 +35,8 @@ describe('a custom actor with a restart budget comes back after its worker dies'
     const refused = await rejection(run());
     expect(refused).toBeInstanceOf(MailboxFullError);
     expect(refused.message).toBe(
-      'mailbox of actor "phoenix" is full (capacity 2, 2 waiting for its restart)',
+      'mailbox of actor "phoenix" is full (capacity 2, 2 waiting for its restart); ' +
+        "size it with spawnCustom's option mailbox.capacity (default 1024)",
     );
     const error = await fatal;
     expect(error).toBeInstanceOf(ActorCrashedError);

@@ -45,7 +45,9 @@ describe('cancelling a plan run', () => {
         },
       ),
     );
-    await new Promise((resolve) => setImmediate(resolve));
+    // Starting a run submits its steps before run() returns, so this state holds at once; and
+    // the abort follows in the same turn of the event loop, before any answer can arrive,
+    // however busy the machine (no waiting on how far the scheduler got).
     expect(actors.map((a) => a.stats())).toMatchObject([
       { inFlight: 2, queued: 1 },
       { inFlight: 2, queued: 1 },

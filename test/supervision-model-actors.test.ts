@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ActorStoppedError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -73,8 +73,7 @@ describe('a one-for-all supervisor over model actors', () => {
       expect(error.message).toContain('supervisor "group" gave up');
       expect(actor.state).toBe('stopped');
     }
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped.sort()).toEqual(['a', 'b', 'c']);
+    await vi.waitFor(() => expect(stopped.sort()).toEqual(['a', 'b', 'c']));
     expect(deadLetters).toEqual(['a', 'b', 'c']);
     const health = runtime.health();
     expect(health.ready).toBe(false);

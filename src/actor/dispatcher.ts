@@ -5,6 +5,7 @@ import {
   type RoundtableError,
   TimeoutError,
 } from '../errors.js';
+import { type LongTimeout, longTimeout } from '../util/long-timeout.js';
 import type { CallOptions } from './call-options.js';
 import { Mailbox, type MailboxOptions } from './mailbox.js';
 
@@ -84,7 +85,10 @@ type State = 'queued' | 'running' | 'settled';
 
 interface Envelope<Req, Res> {
   readonly id: number;
-  readonly request: Req;
+  /** Undefined until {@link prepare} built it: when the message is taken for a runner. */
+  request: Req | undefined;
+  /** Builds the request late, so that a queued or parked message holds nothing but itself. */
+  readonly prepare: (() => Req) | undefined;
   readonly resolve: (result: Res) => void;
   readonly reject: (error: RoundtableError) => void;
   state: State;
@@ -95,7 +99,7 @@ interface Envelope<Req, Res> {
   /** How it was answered, once it was. */
   outcome: 'resolved' | 'failed' | undefined;
   started: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -171,6 +175,23 @@ export class Dispatcher<Req, Res> {
 
   /** Admits a message; the promise is its one answer. */
   submit(request: Req, options: CallOptions = {}): Promise<Res> {
+    return this.#submit(request, undefined, options);
+  }
+
+  /**
+   * Admits a message whose request is built only when it is taken for a runner: a message that
+   * waits in the mailbox, or a sender parked by the 'wait' policy, holds no arena memory. If
+   * `prepare` throws, the message is answered with its error.
+   */
+  submitPrepared(prepare: () => Req, options: CallOptions = {}): Promise<Res> {
+    return this.#submit(undefined, prepare, options);
+  }
+
+  #submit(
+    request: Req | undefined,
+    prepare: (() => Req) | undefined,
+    options: CallOptions,
+  ): Promise<Res> {
     if (this.#stopped) {
       this.#hooks.onDeadLetter?.(this.#stopped.message);
       return Promise.reject(
@@ -181,6 +202,7 @@ export class Dispatcher<Req, Res> {
       const envelope: Envelope<Req, Res> = {
         id: this.#nextId++,
         request,
+        prepare,
         resolve,
         reject,
         state: 'queued',
@@ -302,11 +324,11 @@ export class Dispatcher<Req, Res> {
         );
         return false;
       }
-      envelope.timer = setTimeout(() => {
+      envelope.timer = longTimeout(timeout, () => {
         const state = envelope.state;
         this.#withdraw(envelope);
         this.#fail(envelope, new TimeoutError(`${where} timed out after ${timeout} ms (${state})`));
-      }, timeout);
+      });
     }
     if (signal) {
       if (signal.aborted) {
@@ -342,7 +364,16 @@ export class Dispatcher<Req, Res> {
     for (;;) {
       const envelope = this.#again.shift() ?? this.#mailbox.take();
       if (!envelope) return undefined;
-      if (envelope.state === 'queued') return envelope;
+      if (envelope.state !== 'queued') continue;
+      if (envelope.request === undefined) {
+        try {
+          envelope.request = envelope.prepare!();
+        } catch (error) {
+          this.#fail(envelope, error as RoundtableError);
+          continue;
+        }
+      }
+      return envelope;
     }
   }
 
@@ -364,7 +395,7 @@ export class Dispatcher<Req, Res> {
       this.#running.set(envelope, runner);
       let run: Promise<Res>;
       try {
-        run = runner.run(envelope.id, envelope.request);
+        run = runner.run(envelope.id, envelope.request!);
       } catch (error) {
         run = Promise.reject(error);
       }
@@ -381,13 +412,13 @@ export class Dispatcher<Req, Res> {
    * timer. False when it waits.
    */
   #dispatchBatch(first: Envelope<Req, Res>, policy: BatchPolicy<Req>): boolean {
-    const key = policy.key(first.request);
+    const key = policy.key(first.request!);
     const group = [first];
     let other: Envelope<Req, Res> | undefined;
     while (group.length < policy.maxBatch) {
       const next = this.#next();
       if (!next) break;
-      if (next.alone || policy.key(next.request) !== key) {
+      if (next.alone || policy.key(next.request!) !== key) {
         other = next; // another shape: it leads the next batch, in its place in line
         break;
       }
@@ -419,10 +450,10 @@ export class Dispatcher<Req, Res> {
     try {
       run =
         group.length === 1
-          ? runner.run(first.id, first.request).then((result) => [result])
+          ? runner.run(first.id, first.request!).then((result) => [result])
           : runner.runBatch!(
               group.map((e) => e.id),
-              group.map((e) => e.request),
+              group.map((e) => e.request!),
             );
     } catch (error) {
       run = Promise.reject(error);
@@ -525,7 +556,7 @@ export class Dispatcher<Req, Res> {
 
   #settle(envelope: Envelope<Req, Res>): void {
     envelope.state = 'settled';
-    if (envelope.timer) clearTimeout(envelope.timer);
+    envelope.timer?.cancel();
     if (envelope.onAbort) envelope.signal?.removeEventListener('abort', envelope.onAbort);
   }
 }

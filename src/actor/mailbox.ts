@@ -4,11 +4,21 @@ import { AbortError, MailboxFullError } from '../errors.js';
 export type OverflowPolicy = 'reject' | 'wait';
 
 export interface MailboxOptions {
-  /** Messages that may wait for a replica; in-flight messages do not count. Default 64. */
+  /**
+   * Messages that may wait for a replica; in-flight messages do not count. Default
+   * {@link DEFAULT_MAILBOX_CAPACITY}.
+   */
   readonly capacity?: number;
   /** Default 'reject'. */
   readonly overflow?: OverflowPolicy;
 }
+
+/**
+ * Enough for a service's bursts (hundreds of concurrent requests per actor) while memory stays
+ * bounded: a queued message holds its envelope, and a model actor's run() writes its feeds into
+ * the arena only when a replica takes it.
+ */
+export const DEFAULT_MAILBOX_CAPACITY = 1024;
 
 interface Waiter<T> {
   readonly item: T;
@@ -35,7 +45,7 @@ export class Mailbox<T> {
   #onFull: (() => void) | undefined;
 
   constructor(owner: string, options: MailboxOptions = {}, onFull?: () => void) {
-    const capacity = options.capacity ?? 64;
+    const capacity = options.capacity ?? DEFAULT_MAILBOX_CAPACITY;
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(
         `mailbox of actor "${owner}": capacity must be a positive integer, got ${capacity}`,
@@ -79,7 +89,9 @@ export class Mailbox<T> {
     this.#onFull?.();
     if (this.overflow === 'reject') {
       throw new MailboxFullError(
-        `mailbox of actor "${this.#owner}" is full (capacity ${this.capacity}, ${this.size} waiting)`,
+        `mailbox of actor "${this.#owner}" is full (capacity ${this.capacity}, ${this.size} waiting); ` +
+          `size it with the actor's option mailbox.capacity (default ${DEFAULT_MAILBOX_CAPACITY}), or ` +
+          `set mailbox.overflow to 'wait' to make senders wait for room`,
       );
     }
     return new Promise<void>((resolve, reject) => {

@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import type { ActorContext } from '../runtime/context.js';
 import type { ActorHealth, ActorState } from '../supervision/supervisable.js';
+import { type LongTimeout, longTimeout } from '../util/long-timeout.js';
 import { spawnWorker } from '../util/spawn-worker.js';
 import type { FuseReply, FuseRequest, Fuser } from './fuser.js';
 import type { FusionWorkerData } from './fusion-worker.js';
@@ -99,6 +100,8 @@ export class FusionActor implements Fuser {
   }
 
   fuse(request: FuseRequest, options: CallOptions = {}): Promise<FuseReply> {
+    const refused = this.#context.admission?.refusal(this.name, 'fuse()');
+    if (refused) return Promise.reject(refused);
     if (this.#stopped) {
       this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
       return Promise.reject(
@@ -107,7 +110,7 @@ export class FusionActor implements Fuser {
     }
     return new Promise<FuseReply>((resolve, reject) => {
       const id = this.#nextId++;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: LongTimeout | undefined;
       const onAbort = () =>
         this.#settle(
           id,
@@ -121,23 +124,27 @@ export class FusionActor implements Fuser {
         started: performance.now(),
         posted: undefined,
         cleanup: () => {
-          if (timer) clearTimeout(timer);
+          timer?.cancel();
           options.signal?.removeEventListener('abort', onAbort);
         },
       };
+      if (options.timeout !== undefined && !(options.timeout > 0)) {
+        reject(
+          new RangeError(`actor "${this.name}": timeout must be > 0 ms, got ${options.timeout}`),
+        );
+        return;
+      }
       this.#pending.set(id, pending);
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       if (options.timeout !== undefined) {
-        timer = setTimeout(
-          () =>
-            this.#settle(
-              id,
-              new TimeoutError(
-                `actor "${this.name}": fusion ${id} timed out after ${options.timeout} ms`,
-              ),
+        timer = longTimeout(options.timeout, () =>
+          this.#settle(
+            id,
+            new TimeoutError(
+              `actor "${this.name}": fusion ${id} timed out after ${options.timeout} ms`,
             ),
-          options.timeout,
+          ),
         );
       }
       void this.#ready.then((incarnation) => {

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { SlabExchange } from '../actor/slab-exchange.js';
 import type { Arena } from '../tensor/index.js';
+import type { Admission } from './admission.js';
 import type { RuntimeEvents } from './events.js';
 
 /** What an actor needs from the runtime that owns it. */
@@ -15,4 +16,6 @@ export interface ActorContext {
   readonly workerNice?: number;
   /** The count of model workers awake, one for the runtime (see src/actor/doorbell-spin.ts). */
   readonly awakeWorkers: SharedArrayBuffer;
+  /** Refuses direct calls once the runtime's close began (absent: an actor on its own). */
+  readonly admission?: Admission;
 }

@@ -28,6 +28,7 @@ import {
   type HostTensor,
   type TensorDescriptor,
 } from '../tensor/index.js';
+import { Admission } from './admission.js';
 import type { ActorContext } from './context.js';
 import type { RuntimeEvents } from './events.js';
 
@@ -134,6 +135,7 @@ export class Roundtable {
       events,
       workerNice,
       awakeWorkers: createAwakeCount(),
+      admission: new Admission(),
     };
     const fusion = await FusionActor.spawn('fusion', context, options.fusionRestart);
     return new Roundtable(arena, context, fusion, inlineFusion);
@@ -194,7 +196,7 @@ export class Roundtable {
       if (!decoder) return Promise.reject(new PlanError(`no decoder named "${name}"`));
       actors.push(decoder);
     }
-    return this.#track(generate(actors, prompt, options));
+    return this.#track(() => generate(actors, prompt, options));
   }
 
   /**
@@ -380,7 +382,7 @@ export class Roundtable {
       );
     const invalid = this.#check(plan);
     if (invalid) return invalid;
-    return this.#track(runRounds(plan, feeds, this.#roundsContext(), options));
+    return this.#track(() => runRounds(plan, feeds, this.#roundsContext(), options));
   }
 
   /** Step-synchronous ensemble decoding from a prompt of token ids. */
@@ -393,7 +395,7 @@ export class Roundtable {
     if (closed) return closed;
     const invalid = this.#check(plan);
     if (invalid) return invalid;
-    return this.#track(runDecode(plan, prompt, this.#roundsContext(), options));
+    return this.#track(() => runDecode(plan, prompt, this.#roundsContext(), options));
   }
 
   /**
@@ -403,6 +405,7 @@ export class Roundtable {
    * nor inside an arena section). Nothing keeps the process alive afterwards.
    */
   close(graceMs = 5_000): Promise<void> {
+    this.#context.admission?.close();
     this.#closing ??= (async () => {
       const deadline = Date.now() + graceMs;
       if (this.#inFlight.size > 0 && graceMs > 0) {
@@ -432,7 +435,9 @@ export class Roundtable {
     return actor;
   }
 
-  #track<T>(run: Promise<T>): Promise<T> {
+  #track<T>(start: () => Promise<T>): Promise<T> {
+    // A run admitted now may still call its actors while close() waits for it.
+    const run = this.#context.admission ? this.#context.admission.admit(start) : start();
     this.#inFlight.add(run);
     const forget = () => this.#inFlight.delete(run);
     run.then(forget, forget);

@@ -13,6 +13,8 @@ export class Environment {
   /** Descriptors this run allocated, so owes a release. Feeds belong to the caller. */
   readonly #owned = new Set<TensorDescriptor>();
   readonly #kept = new Set<TensorDescriptor>();
+  /** Set by {@link releaseAll}: the run gave up or settled, so nothing adopted later is kept. */
+  #released = false;
 
   constructor(arena: Arena, feeds: Readonly<Record<string, TensorDescriptor>>) {
     this.#arena = arena;
@@ -36,9 +38,15 @@ export class Environment {
     this.#tensors.set(name, descriptor);
   }
 
-  /** Takes ownership of descriptors an actor allocated for this run. */
+  /**
+   * Takes ownership of descriptors an actor allocated for this run. An answer that arrives after
+   * the run released everything (a step that settled after its round gave up) is freed at once.
+   */
   adopt(descriptors: Iterable<TensorDescriptor>): void {
-    for (const descriptor of descriptors) this.#owned.add(descriptor);
+    for (const descriptor of descriptors) {
+      if (this.#released) this.#arena.release(descriptor);
+      else this.#owned.add(descriptor);
+    }
   }
 
   /** Hands descriptors to the caller: they survive {@link releaseAll}. */
@@ -47,6 +55,7 @@ export class Environment {
   }
 
   releaseAll(): void {
+    this.#released = true;
     for (const descriptor of this.#owned) {
       if (!this.#kept.has(descriptor)) this.#arena.release(descriptor);
     }

@@ -3,6 +3,7 @@ import type { Fusion } from '../plans/plan.js';
 import type { TensorDescriptor } from '../tensor/index.js';
 import type { Environment } from './environment.js';
 import type { RoundsContext } from './run-rounds.js';
+import { settleAll } from './settle-all.js';
 
 /**
  * Rerank fusion: a scorer actor rates each candidate, and the best-rated candidate is the output.
@@ -19,8 +20,8 @@ export async function rerank(
   const scorerSpec = spec.scorer!;
   const scorer = context.actor(scorerSpec.actor);
   if (!scorer) throw new RoundError(`rerank: no scorer actor named "${scorerSpec.actor}"`);
-  const scores = await Promise.all(
-    candidates.map(async (candidate) => {
+  const scores = await settleAll(
+    candidates.map(async (candidate, c) => {
       const feeds: Record<string, TensorDescriptor> = { [scorerSpec.input]: candidate };
       for (const [input, tensor] of Object.entries(scorerSpec.extra ?? {}))
         feeds[input] = env.get(tensor);
@@ -33,7 +34,15 @@ export async function rerank(
         );
       const values = context.arena.view(score) as ArrayLike<number>;
       let sum = 0;
-      for (let i = 0; i < values.length; i++) sum += Number(values[i]);
+      for (let i = 0; i < values.length; i++) {
+        const v = Number(values[i]);
+        // NaN would never win nor lose a comparison: the choice would depend on the order.
+        if (!Number.isFinite(v))
+          throw new RoundError(
+            `rerank: scorer "${scorerSpec.actor}" output "${scorerSpec.output}", element ${i}, is ${v} for candidate ${c}, not a finite number`,
+          );
+        sum += v;
+      }
       return values.length > 0 ? sum / values.length : Number.NEGATIVE_INFINITY;
     }),
   );

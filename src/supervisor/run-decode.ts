@@ -10,6 +10,7 @@ import {
   normalisedScore,
 } from './beam.js';
 import type { RoundsContext, RunOptions } from './run-rounds.js';
+import { settleAll } from './settle-all.js';
 import type { RoundTrace, StepTrace, Trace } from './trace.js';
 
 export interface DecodeResult {
@@ -68,7 +69,7 @@ export async function runDecode(
       const window = contextWindows(live, prompt, plan.context, pad);
       const tokens = context.arena.writeTensor('int64', [live.length, plan.context], window);
       owned.push(tokens);
-      const replies = await Promise.all(
+      const replies = await settleAll(
         actors.map(async (actor, k) => {
           const t0 = performance.now();
           const model = plan.models[k]!;
@@ -100,6 +101,15 @@ export async function runDecode(
       const fusionMs = performance.now() - fusionStart;
       const scores = context.arena.view(fused.output) as Float32Array;
       const logprobs = plan.fusion.strategy === 'mean' ? toLog(scores) : scores;
+      // -Infinity is an impossible token and is never chosen; NaN or +Infinity would decide the
+      // search by accident (NaN never wins nor loses a comparison).
+      for (let i = 0; i < logprobs.length; i++) {
+        const v = logprobs[i]!;
+        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY)
+          throw new RoundError(
+            `plan "${plan.name}": fused scores, token ${step + 1}, element ${i} is ${v}; expected a log-probability (finite or -Infinity)`,
+          );
+      }
       live = beamStep(live, logprobs, vocab, width, plan.endToken, alpha, finished);
       const weights = normalise(plan.fusion.weights ?? plan.models.map(() => 1));
       const steps: StepTrace[] = replies.map((reply, k) => ({

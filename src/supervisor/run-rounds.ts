@@ -217,7 +217,12 @@ async function runRound(
 
   let stopped: RoundTrace['stopped'];
   if (round.stop) {
-    const value = reduce(context.arena, env.get(round.stop.tensor), round.stop.reduce ?? 'min');
+    const value = reduce(
+      context.arena,
+      env.get(round.stop.tensor),
+      round.stop.reduce ?? 'min',
+      `plan "${plan.name}", ${name}: stop tensor "${round.stop.tensor}"`,
+    );
     if (value >= round.stop.atLeast) stopped = { value, threshold: round.stop.atLeast };
   }
   const ms = performance.now() - started;
@@ -301,7 +306,17 @@ async function fuseRound(
   return { strategy: spec.strategy, ms: performance.now() - started, inputs: present.length };
 }
 
-function reduce(arena: Arena, descriptor: TensorDescriptor, how: 'min' | 'mean' | 'max'): number {
+/**
+ * A stop tensor's values, reduced. A value that is not finite (NaN, ±Infinity) is a RoundError
+ * naming the tensor and the element: NaN compares false both ways, so `min` would skip it and
+ * stop on the others, and an infinite confidence says nothing about quality.
+ */
+function reduce(
+  arena: Arena,
+  descriptor: TensorDescriptor,
+  how: 'min' | 'mean' | 'max',
+  where: string,
+): number {
   const values = arena.view(descriptor) as ArrayLike<number>;
   if (values.length === 0) return Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
@@ -309,6 +324,8 @@ function reduce(arena: Arena, descriptor: TensorDescriptor, how: 'min' | 'mean' 
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
     const v = Number(values[i]);
+    if (!Number.isFinite(v))
+      throw new RoundError(`${where}: element ${i} is ${v}, not a finite number`);
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;

@@ -1,7 +1,7 @@
 import { ArenaFullError, DescriptorError } from '../errors.js';
 import { MAX_SLAB_ORDER, orderFor, Slab, UNIT_BYTES } from './buddy.js';
 import { ControlBlock, type GrowRefusal } from './control.js';
-import { checkDescriptor, type TensorDescriptor } from './descriptor.js';
+import { checkDescriptor, copyDescriptor, type TensorDescriptor } from './descriptor.js';
 import {
   DTYPES,
   type DType,
@@ -267,9 +267,9 @@ export class Arena {
   view<D extends DType>(
     d: TensorDescriptor<D>,
   ): DTypeArray<Exclude<D, 'string'>, SharedArrayBuffer> {
-    const slab = this.#check(d);
-    assertNumericDType(d.dtype, 'view');
-    return sharedView(slab, d as TensorDescriptor<Exclude<D, 'string'>>);
+    const { slab, d: checked } = this.#check(d);
+    assertNumericDType(checked.dtype, 'view');
+    return sharedView(slab, checked as TensorDescriptor<Exclude<D, 'string'>>);
   }
 
   /**
@@ -277,7 +277,8 @@ export class Arena {
    * @throws DescriptorError for a stale or forged descriptor, or a corrupt string table.
    */
   readTensor<D extends DType>(d: TensorDescriptor<D>): HostTensor<D, ArrayBuffer> {
-    return readElements(this.#check(d), d);
+    const { slab, d: checked } = this.#check(d);
+    return readElements(slab, checked);
   }
 
   /**
@@ -286,15 +287,17 @@ export class Arena {
    * @throws DescriptorError, TypeError for the wrong kind of target, RangeError for the wrong length.
    */
   copyInto<D extends DType, T extends DTypeArray<D>>(d: TensorDescriptor<D>, target: T): T {
-    return copyElements(this.#check(d), d, target);
+    const { slab, d: checked } = this.#check(d);
+    return copyElements(slab, checked, target);
   }
 
   /**
-   * Checks a descriptor received from another thread without reading it.
+   * Checks a descriptor received from another thread without reading it, and returns the plain
+   * copy that was checked: pass that on, not `d`, whose fields may change after the check.
    * @throws DescriptorError saying what is wrong.
    */
-  check(d: TensorDescriptor): void {
-    this.#check(d);
+  check<D extends DType>(d: TensorDescriptor<D>): TensorDescriptor<D> {
+    return this.#check(d).d;
   }
 
   /**
@@ -302,12 +305,12 @@ export class Arena {
    * @throws DescriptorError for a stale (already released) or forged descriptor.
    */
   release(d: TensorDescriptor): void {
-    const slab = this.#check(d);
-    const unit = (d.offset - slab.dataStart) / UNIT_BYTES;
-    const order = slab.release(unit, d.gen);
+    const { slab, d: checked } = this.#check(d);
+    const unit = (checked.offset - slab.dataStart) / UNIT_BYTES;
+    const order = slab.release(unit, checked.gen);
     if (order < 0) {
       throw new DescriptorError(
-        `tensor descriptor {slab ${d.slab}, offset ${d.offset}, gen ${d.gen}}: released by ` +
+        `tensor descriptor {slab ${checked.slab}, offset ${checked.offset}, gen ${checked.gen}}: released by ` +
           `another thread while this one was releasing it`,
       );
     }
@@ -356,9 +359,11 @@ export class Arena {
     this.#large.length = 0;
   }
 
-  #check(d: TensorDescriptor): Slab {
+  /** The slab of a checked copy of `d`, and that copy: use it, never `d` again. */
+  #check<D extends DType>(d: TensorDescriptor<D>): { slab: Slab; d: TensorDescriptor<D> } {
     this.#assertOpen();
-    return checkDescriptor(d, this.#slabs, this.#control);
+    const copy = copyDescriptor(d) as TensorDescriptor<D>;
+    return { slab: checkDescriptor(copy, this.#slabs, this.#control), d: copy };
   }
 
   #allocate<D extends DType>(byteLength: number, dtype: D, dims: number[]): TensorDescriptor<D> {

@@ -24,10 +24,10 @@ export interface TensorDescriptor<D extends DType = DType> {
 
 /**
  * Checks a descriptor against this thread's attached slabs and the live bookkeeping, and returns
- * the slab it names. Allocation-free unless it throws.
+ * the slab it names. Allocation-free unless it throws. Check a {@link copyDescriptor} copy, and use
+ * that copy afterwards, never the caller's object.
  *
- * What is checked, in this order, each failure a DescriptorError naming it: the descriptor is an
- * object; the slab id is attached here; the offset is an integer, inside the slab's data region and
+ * What is checked, in this order, each failure a DescriptorError naming it: the slab id is attached here; the offset is an integer, inside the slab's data region and
  * on a 64-byte boundary; a live block starts there and carries the descriptor's generation; the
  * byteLength fits that block; the dtype is the one the block was allocated for; the dims are non-negative integers whose element
  * count matches the byteLength (for strings: the string table stored in the block agrees with the
@@ -42,16 +42,11 @@ export interface TensorDescriptor<D extends DType = DType> {
  * can close; even then the view stays inside the slab, within a block that once started there.)
  */
 export function checkDescriptor(
-  d: unknown,
+  d: TensorDescriptor,
   slabs: readonly (Slab | undefined)[],
   control: ControlBlock,
 ): Slab {
-  if (typeof d !== 'object' || d === null) {
-    throw new DescriptorError(
-      `tensor descriptor: expected an object, got ${d === null ? 'null' : typeof d}`,
-    );
-  }
-  const { slab: id, offset, byteLength, gen, dtype, dims } = d as TensorDescriptor;
+  const { slab: id, offset, byteLength, gen, dtype, dims } = d;
   if (!Number.isInteger(id) || id < 0) {
     throw fail(d, `slab must be a non-negative integer, got ${show(id)}`);
   }
@@ -110,6 +105,29 @@ export function checkDescriptor(
     );
   }
   return slab;
+}
+
+/**
+ * A plain copy of a descriptor's fields, each read once (dims element by element): what is
+ * checked and then used. A descriptor with getters, or one another piece of code changes between
+ * the check and the use, cannot point the use at bytes the check did not see.
+ * @throws DescriptorError when `d` is not an object.
+ */
+export function copyDescriptor(d: unknown): TensorDescriptor {
+  if (typeof d !== 'object' || d === null) {
+    throw new DescriptorError(
+      `tensor descriptor: expected an object, got ${d === null ? 'null' : typeof d}`,
+    );
+  }
+  const { slab, offset, byteLength, gen, dtype, dims } = d as TensorDescriptor;
+  let copied: unknown = dims;
+  if (Array.isArray(dims)) {
+    const length = dims.length;
+    const list = new Array<number>(length);
+    for (let i = 0; i < length; i++) list[i] = dims[i]!;
+    copied = list;
+  }
+  return { slab, offset, byteLength, gen, dtype, dims: copied as number[] };
 }
 
 /** Element count of checked dims. */

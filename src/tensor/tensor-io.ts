@@ -1,4 +1,4 @@
-import { DescriptorError } from '../errors.js';
+import { DescriptorError, FeedError } from '../errors.js';
 import type { Slab } from './buddy.js';
 import { elementCount, type TensorDescriptor } from './descriptor.js';
 import {
@@ -49,14 +49,26 @@ export function assertNumericDType(dtype: unknown, what: string): asserts dtype 
   if (!isDType(dtype)) throw new TypeError(`${what}: ${String(dtype)} is not a dtype`);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
- * @throws TypeError unless `data` is the array type of `dtype`, RangeError unless it holds `count`
- *   elements.
+ * @throws TypeError unless `data` is the array type of `dtype`, FeedError for a string with a
+ *   lone surrogate, RangeError unless it holds `count` elements.
  */
 export function assertData(dtype: DType, data: unknown, count: number, what: string): void {
   if (dtype === 'string') {
     if (!Array.isArray(data) || !data.every((s) => typeof s === 'string')) {
       throw new TypeError(`${what}: string data must be an array of strings`);
+    }
+    // UTF-8 cannot carry a lone surrogate: it would be replaced by U+FFFD, silently.
+    for (let i = 0; i < data.length; i++) {
+      const element: unknown = data[i];
+      const at = typeof element === 'string' ? element.search(LONE_SURROGATE) : -1;
+      if (at >= 0) {
+        throw new FeedError(
+          `${what}: string element ${i} has a lone surrogate at index ${at}; it cannot be carried as UTF-8`,
+        );
+      }
     }
   } else {
     const ArrayType = DTYPES[dtype].ArrayType;

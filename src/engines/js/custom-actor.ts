@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { CallOptions } from '../../actor/call-options.js';
+import { DEFAULT_MAILBOX_CAPACITY } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
 import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
@@ -90,7 +91,7 @@ export interface CustomResult {
 }
 
 const DEFAULT_START_TIMEOUT = 30_000;
-const DEFAULT_WAITING = 64;
+const DEFAULT_WAITING = DEFAULT_MAILBOX_CAPACITY;
 
 /**
  * A JavaScript module as an actor on its own worker thread, reached through comlink. On top of
@@ -242,9 +243,11 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
         ),
       );
     }
+    // What is validated and sent is the checked copy of each descriptor, not the caller's object.
+    const checked: Record<string, TensorDescriptor> = {};
     try {
-      if (this.inputs) validateFeeds(this.name, this.inputs, feeds);
-      for (const name in feeds) this.#context.arena.check(feeds[name]!);
+      for (const name in feeds) checked[name] = this.#context.arena.check(feeds[name]!);
+      if (this.inputs) validateFeeds(this.name, this.inputs, checked);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -253,7 +256,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
       { ...this.#defaults, ...options },
       (call) =>
         this.#worker(call).then((incarnation) =>
-          incarnation.remote.runShared(feeds).then((reply) => {
+          incarnation.remote.runShared(checked).then((reply) => {
             // Handed over: the dead worker's journal must not reclaim these any more.
             incarnation.holdings.free(reply.held);
             return reply;
@@ -419,7 +422,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
       });
       return Promise.reject(
         new MailboxFullError(
-          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart)`,
+          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart); ` +
+            `size it with spawnCustom's option mailbox.capacity (default ${DEFAULT_WAITING})`,
         ),
       );
     }
@@ -491,6 +495,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
   }
 
   #refuse(method: string): Promise<never> | undefined {
+    const closing = this.#context.admission?.refusal(this.name, `${method}()`);
+    if (closing) return Promise.reject(closing);
     if (!this.#stopped) return undefined;
     this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
     return Promise.reject(this.#stoppedError(method));

@@ -1,8 +1,6 @@
 import type { CallOptions } from '../../actor/call-options.js';
 import { AbortError, TimeoutError } from '../../errors.js';
-
-/** Longest delay `setTimeout` honours; anything above fires at once. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+import { type LongTimeout, longTimeout } from '../../util/long-timeout.js';
 
 interface Pending {
   readonly id: number;
@@ -11,7 +9,7 @@ interface Pending {
   tag: unknown;
   readonly started: number;
   readonly reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -85,10 +83,9 @@ export class PendingCalls {
         return;
       }
       this.#calls.add(call);
-      if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-        call.timer = setTimeout(
-          () => this.#fail(call, new TimeoutError(`${where} timed out after ${timeout} ms`)),
-          Math.min(timeout, MAX_TIMEOUT),
+      if (timeout !== undefined) {
+        call.timer = longTimeout(timeout, () =>
+          this.#fail(call, new TimeoutError(`${where} timed out after ${timeout} ms`)),
         );
       }
       if (signal) {
@@ -159,7 +156,7 @@ export class PendingCalls {
 
   #settle(call: Pending): void {
     this.#calls.delete(call);
-    if (call.timer) clearTimeout(call.timer);
+    call.timer?.cancel();
     if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
     if (this.#calls.size === 0 && this.#idle) {
       const idle = this.#idle;

@@ -55,9 +55,10 @@ export async function runShared(
   try {
     for (const [name, value] of Object.entries(returned)) {
       if (isDescriptor(value)) {
-        arena.check(value);
-        journal.holdings.hold(value);
-        outputs[name] = value;
+        // The checked copy travels on: fields changed after the check reach nobody.
+        const checked = arena.check(value);
+        journal.holdings.hold(checked);
+        outputs[name] = checked;
         continue;
       }
       if (!isHostTensor(value)) {

@@ -7,6 +7,7 @@ import type { RestartOptions } from '../../actor/restart-budget.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
+  FeedError,
   type RoundtableError,
   serializeError,
 } from '../../errors.js';
@@ -222,21 +223,28 @@ export class ModelActor implements Supervisable {
    * returned outputs: release them with `arena.release` when done.
    */
   runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
+    const refused = this.#context.admission?.refusal(this.name, 'runShared()');
+    if (refused) return Promise.reject(refused);
+    let checked: Feeds = feeds;
     if (!this.#dispatcher.stopped) {
       try {
-        validateFeeds(this.name, this.inputs, feeds);
         // A stale or forged descriptor is refused here, before it costs a worker a message; the
-        // worker checks again before it reads (the caller may release in between).
-        for (const name in feeds) this.#context.arena.check(feeds[name]!);
+        // worker checks again before it reads (the caller may release in between). What is
+        // validated and sent is the checked copy, not the caller's objects.
+        checked = {};
+        for (const name in feeds) checked[name] = this.#context.arena.check(feeds[name]!);
+        validateFeeds(this.name, this.inputs, checked);
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    return this.#dispatcher.submit(feeds, options).then((reply) => {
-      this.#stats.copiedIn += reply.stats.copiedIn;
-      this.#stats.copiedOut += reply.stats.copiedOut;
-      return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
-    });
+    return this.#dispatcher.submit(checked, options).then((reply) => this.#counted(reply));
+  }
+
+  #counted(reply: ReplicaReply): ModelResult {
+    this.#stats.copiedIn += reply.stats.copiedIn;
+    this.#stats.copiedOut += reply.stats.copiedOut;
+    return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
   }
 
   /**
@@ -248,14 +256,27 @@ export class ModelActor implements Supervisable {
     options: CallOptions = {},
   ): Promise<Record<string, HostTensor>> {
     const arena = this.#context.arena;
+    const refused = this.#context.admission?.refusal(this.name, 'run()');
+    if (refused) throw refused;
     if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
     const shared: Feeds = {};
     try {
-      for (const name in feeds) {
-        const feed = feeds[name]!;
-        shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
-      }
-      const result = await this.runShared(shared, options);
+      // The feeds enter the arena only when a replica takes the message: a sender that waits in
+      // the mailbox, or is parked by the 'wait' policy, holds host tensors, not arena memory.
+      const result = this.#counted(
+        await this.#dispatcher.submitPrepared(() => {
+          for (const name in feeds) {
+            const feed = feeds[name]!;
+            try {
+              shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+            } catch (error) {
+              if (!(error instanceof FeedError)) throw error;
+              throw new FeedError(`actor "${this.name}": input "${name}": ${error.message}`);
+            }
+          }
+          return shared;
+        }, options),
+      );
       const outputs: Record<string, HostTensor> = {};
       try {
         for (const name in result.outputs) outputs[name] = arena.readTensor(result.outputs[name]!);
