@@ -70,4 +70,10 @@ describe('the poll budget of a doorbell', () => {
     for (let i = 0; i < 20; i++) times.record(2_000);
     expect(times.pollUntil(0)).toBe(0);
   });
+
+  it('is none at all when the runtime does not poll (the default), however fast the answers', () => {
+    const times = new AnswerTimes(false);
+    for (let i = 0; i < 10; i++) times.record(20);
+    expect(times.pollUntil(100)).toBe(100);
+  });
 });

@@ -10,7 +10,9 @@
  *  - a core is free for it: fewer answers are awaited on this thread than there are cores. Each
  *    awaited answer is a model worker computing; a polling caller (at normal priority) beside
  *    them would take a core from one of them (at lower priority; see src/util/thread-priority.ts).
- * Otherwise it waits with `Atomics.waitAsync`. When an answer arrives and a core frees up, the
+ * Otherwise it waits with `Atomics.waitAsync`. And it polls only when the runtime was asked to
+ * (RoundtableOptions.pollForAnswers): with asks spaced as a service receives them, polling made
+ * answers later and cost more CPU than parking (docs/benchmarks.md, the ask suite). When an answer arrives and a core frees up, the
  * waits still parked are nudged (notified on their word) to look again, so that the last answer
  * of a round of K asks, the one the round waits for, is polled for.
  * Measured with `npm run bench -- --only messaging,overhead,decode` (docs/benchmarks.md).
@@ -40,7 +42,13 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * a few runs, and one slow answer (a descheduled worker) does not stop polling for long.
  */
 export class AnswerTimes {
+  readonly #poll: boolean;
   #meanUs: number | undefined;
+
+  /** @param poll whether the caller polls at all (RoundtableOptions.pollForAnswers). */
+  constructor(poll = true) {
+    this.#poll = poll;
+  }
 
   record(us: number): void {
     this.#meanUs = this.#meanUs === undefined ? us : this.#meanUs + (us - this.#meanUs) / 4;
@@ -49,7 +57,7 @@ export class AnswerTimes {
   /** Until when (performance.now() ms) the next wait, started at `startMs`, may poll. */
   pollUntil(startMs: number): number {
     const mean = this.#meanUs;
-    if (mean === undefined || mean > POLL_LIMIT_US) return startMs;
+    if (!this.#poll || mean === undefined || mean > POLL_LIMIT_US) return startMs;
     return startMs + Math.min(POLL_LIMIT_US, 2 * mean + 20) / 1000;
   }
 }

@@ -14,6 +14,8 @@ export interface ActorContext {
    * src/util/thread-priority.ts). Absent or 0: they keep the process's priority.
    */
   readonly workerNice?: number;
+  /** Whether callers poll for answers expected soon (RoundtableOptions.pollForAnswers). */
+  readonly pollForAnswers?: boolean;
   /** The count of model workers awake, one for the runtime (see src/actor/doorbell-spin.ts). */
   readonly awakeWorkers: SharedArrayBuffer;
   /** Refuses direct calls once the runtime's close began (absent: an actor on its own). */

@@ -50,6 +50,13 @@ export interface RoundtableOptions {
    * fusion to the fusion actor.
    */
   readonly inlineFusionMaxElements?: number;
+  /**
+   * The caller polls (on `setImmediate`) for a model's answer it expects within a few hundred
+   * microseconds, instead of parking in `Atomics.waitAsync`. Polling answers back-to-back asks
+   * sooner, but spaced asks, as a service receives them, came slower and cost more CPU with it
+   * (the ask suite of `npm run bench`, docs/benchmarks.md). Default false.
+   */
+  readonly pollForAnswers?: boolean;
 }
 
 /** See RoundtableOptions.workerNice: measured on the 2-core machine, +5 was already enough. */
@@ -134,6 +141,7 @@ export class Roundtable {
       slabs: new SlabExchange(arena),
       events,
       workerNice,
+      pollForAnswers: options.pollForAnswers ?? false,
       awakeWorkers: createAwakeCount(),
       admission: new Admission(),
     };

@@ -213,6 +213,7 @@ export class ModelActor implements Supervisable {
       faultInjection: options.faultInjection ?? false,
       doorbell: (options.hotPath ?? 'doorbell') === 'doorbell',
       nice: context.workerNice ?? 0,
+      pollForAnswers: context.pollForAnswers ?? false,
       awake: context.awakeWorkers,
       pipeline: options.batching === undefined,
     });

@@ -72,6 +72,8 @@ export interface ReplicaOptions {
   readonly doorbell: boolean;
   /** Nice levels below the process the worker runs at (see src/util/thread-priority.ts). */
   readonly nice: number;
+  /** The caller polls for answers expected soon (see answer-wait.ts). */
+  readonly pollForAnswers: boolean;
   /** The runtime's count of model workers awake (see doorbell-spin.ts). */
   readonly awake: SharedArrayBuffer;
   /**
@@ -128,7 +130,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   /** The doorbell's answers, taken in run order (undefined on the postMessage path). */
   readonly #answers: DoorbellAnswers | undefined;
   /** How soon this replica's doorbell answers: whether the caller polls for the next answer. */
-  readonly #answerTimes = new AnswerTimes();
+  readonly #answerTimes: AnswerTimes;
 
   private constructor(
     index: number,
@@ -148,6 +150,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#bell = data.doorbell ? doorbellViews(data.doorbell) : undefined;
     this.#inputNames = ready.inputs.map((input) => input.name);
     this.#outputNames = ready.outputs.map((output) => output.name);
+    this.#answerTimes = new AnswerTimes(options.pollForAnswers);
     this.#answers = this.#bell
       ? new DoorbellAnswers(this.#bell, this.#outputNames, (slab) => options.arena.hasSlab(slab))
       : undefined;
