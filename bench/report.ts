@@ -194,7 +194,8 @@ function showValue(value: number | null): string {
 
 function showSpread(spread: Spread | undefined): string {
   if (!spread) return '';
-  return ` (${formatValue(spread.min)}–${formatValue(spread.max)} over ${spread.repeats} repeats, n = ${spread.samples})`;
+  const samples = spread.samples > 0 ? `, n = ${spread.samples}` : '';
+  return ` (${formatValue(spread.min)}–${formatValue(spread.max)} over ${spread.repeats} repeats${samples})`;
 }
 
 function table(columns: readonly string[], rows: Table['rows']): string {
