@@ -75,7 +75,12 @@ describe('cancelling a plan run', () => {
   it('a plan deadline passed: RoundError naming the steps missing, and the run frees what it held', async () => {
     const error = await rejection(runtime.run(plan, feeds, { timeout: 1 }));
     expect(error).toBeInstanceOf(RoundError);
-    expect(error.message).toMatch(/0 of 2 steps answered, quorum is 2 \(missing: p, q\)/);
+    // How many steps beat a 1 ms deadline depends on the scheduler; what never does: fewer than
+    // the quorum answered, and the message names exactly the steps that did not.
+    const [, answered, missing] =
+      /(\d) of 2 steps answered, quorum is 2 \(missing: ([pq, ]+)\)/.exec(error.message) ?? [];
+    expect(Number(answered)).toBeLessThan(2);
+    expect(missing?.split(', ')).toHaveLength(2 - Number(answered));
     await Promise.all(actors.map((a) => a.idle()));
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });
