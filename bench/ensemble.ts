@@ -11,12 +11,11 @@
  * For each: latency p50/p99 with one run in flight, throughput with two runs in flight, and the
  * calling thread's event-loop delay p99 while the latency is measured.
  */
-import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
 import { ensemble as ensemblePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
-import { spawnWorker } from '../src/util/spawn-worker.js';
+import { HandWorker } from './hand-worker.js';
 import { seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
@@ -54,7 +53,9 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   const defaultSessions = await Promise.all(
     models.map((bytes) => ort.InferenceSession.create(bytes, { logSeverityLevel: 3 })),
   );
-  const handWorkers = await Promise.all(models.map(startSessionWorker));
+  const handWorkers = await Promise.all(
+    models.map((bytes) => HandWorker.start(bytes, 'input', 'output')),
+  );
   const runtime = await Roundtable.create();
   const latency = budget(
     context,
@@ -82,8 +83,8 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       return mean(results.map((result) => result.output!.data as Float32Array));
     };
 
-    const byHand = (workers: readonly SessionWorker[]) => async () =>
-      mean(await Promise.all(workers.map((w) => w.run(data, dims))));
+    const byHand = (workers: readonly HandWorker[]) => async () =>
+      mean(await Promise.all(workers.map((w) => w.ask(data, dims))));
 
     const measure = async (k: number, approach: string, call: () => Promise<unknown>) => {
       context.log(`ensemble: K=${k}, ${approach}`);
@@ -132,7 +133,7 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     }
   } finally {
     await runtime.close();
-    await Promise.all(handWorkers.map((w) => w.worker.terminate()));
+    await Promise.all(handWorkers.map((w) => w.close()));
     await Promise.all([...sessions, ...defaultSessions].map((s) => s.release()));
   }
   if (deviation > 1e-4) {
@@ -222,34 +223,6 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       'The machine has few cores: K single-threaded models can at best run cores-at-a-time, so ' +
         'on 2 cores the ceiling of any parallel ensemble is 2 × one after another.',
     ],
-  };
-}
-
-interface SessionWorker {
-  readonly worker: Worker;
-  readonly run: (data: Float32Array, dims: readonly number[]) => Promise<Float32Array>;
-}
-
-/** One hand-written model worker (bench/fixtures/session-worker.ts) and its request/reply loop. */
-async function startSessionWorker(model: Uint8Array): Promise<SessionWorker> {
-  const worker = spawnWorker(new URL('./fixtures/session-worker.js', import.meta.url), {
-    workerData: { model },
-  });
-  const pending = new Map<number, (output: Float32Array) => void>();
-  let next = 0;
-  await new Promise((ready) => worker.once('message', ready));
-  worker.on('message', ({ id, output }: { id: number; output: Float32Array }) => {
-    pending.get(id)?.(output);
-    pending.delete(id);
-  });
-  return {
-    worker,
-    run: (data, dims) =>
-      new Promise((resolve) => {
-        const id = next++;
-        pending.set(id, resolve);
-        worker.postMessage({ id, data, dims });
-      }),
   };
 }
 

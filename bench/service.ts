@@ -23,9 +23,11 @@ export const service: Suite = {
   run: runService,
 };
 
+/** The demo's three builds of one service (src/demo/service/), the same code `npm start` runs. */
 const SERVICES = [
-  { name: 'onnxruntime-node on the event loop', file: 'service-direct' },
-  { name: 'roundtable embedded', file: 'service-roundtable' },
+  { name: 'onnxruntime-node on the event loop', file: 'on-event-loop' },
+  { name: 'worker threads by hand', file: 'by-hand' },
+  { name: 'roundtable embedded', file: 'with-roundtable' },
 ] as const;
 
 async function runService(context: SuiteContext): Promise<SuiteOutcome> {
@@ -69,7 +71,8 @@ async function runService(context: SuiteContext): Promise<SuiteOutcome> {
   }
 
   const direct = results[0]!.load;
-  const embedded = results[1]!.load;
+  const byHand = results[1]!.load;
+  const embedded = results[2]!.load;
   for (const { name, load } of results) {
     if (load.infer.count === 0 || load.health.count === 0) {
       throw new Error(
@@ -130,18 +133,25 @@ async function runService(context: SuiteContext): Promise<SuiteOutcome> {
       service_infer_throughput_vs_direct: embedded.infer.perSecond / direct.infer.perSecond,
       service_health_p99_ms_roundtable: embedded.health.p99Ms,
       service_health_p99_ms_direct: direct.health.p99Ms,
+      service_health_p99_vs_by_hand: embedded.health.p99Ms / byHand.health.p99Ms,
+      service_infer_throughput_vs_by_hand: embedded.infer.perSecond / byHand.infer.perSecond,
     },
     notes: [
-      'Two builds of one HTTP service (node:http): one calls onnxruntime-node on its own event ' +
-        'loop, the other embeds roundtable. Each runs as a child process on 127.0.0.1 under the ' +
+      "Three builds of one HTTP service (node:http, the demo's, src/demo/service/): one calls " +
+        'onnxruntime-node on its own event loop, one runs the models on worker threads written by ' +
+        'hand, one embeds roundtable. Each runs as a child process on 127.0.0.1 under the ' +
         'same load; the question is whether a cheap endpoint stays fast while inference runs.',
     ],
   };
 }
 
-function child(fixture: string): ChildProcess {
-  // The fixtures are TypeScript: the children run with this process's loader flags (tsx).
-  return fork(fileURLToPath(new URL(`./fixtures/${fixture}.ts`, import.meta.url)), [], {
+function child(file: string): ChildProcess {
+  // The services are TypeScript: the children run with this process's loader flags (tsx).
+  const path =
+    file === 'load-generator'
+      ? new URL('./fixtures/load-generator.ts', import.meta.url)
+      : new URL(`../src/demo/service/${file}.ts`, import.meta.url);
+  return fork(fileURLToPath(path), [], {
     cwd: root,
     execArgv: process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
