@@ -1,34 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifier } from '../src/models/index.js';
 import { ensemble } from '../src/plans/builders.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import type { ServeProcess } from './support/nats-serve-process.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { startTwoServers, type TwoServers } from './support/nats-two-servers.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-run', () => {
-  let nats: NatsServerProcess;
-  let servers: ServeProcess[] = [];
+  let cluster: TwoServers;
+  let servers: readonly ServeProcess[];
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-retry-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 6, inputSize: 4, hidden: 4, classes: 3 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
-    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_500)));
-    nc = await connect({ servers: nats.url });
+    cluster = await startTwoServers({ seed: 6, classes: 3, holdMs: 1500 });
+    ({ servers, nc } = cluster);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await Promise.all(servers.map((server) => server.kill()));
-    await nats?.stop();
+    await cluster?.stop();
   });
 
   it('runs the crashed steps again on the other server: every run succeeds', async () => {

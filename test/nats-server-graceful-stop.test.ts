@@ -1,33 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifier } from '../src/models/index.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import type { ServeProcess } from './support/nats-serve-process.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { startTwoServers, type TwoServers } from './support/nats-two-servers.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a server stopped gracefully mid-run', () => {
-  let nats: NatsServerProcess;
-  let servers: ServeProcess[] = [];
+  let cluster: TwoServers;
+  let servers: readonly ServeProcess[];
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-stop-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 9, inputSize: 4, hidden: 4, classes: 2 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
-    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_000)));
-    nc = await connect({ servers: nats.url });
+    cluster = await startTwoServers({ seed: 9, classes: 2, holdMs: 1000 });
+    ({ servers, nc } = cluster);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await Promise.all(servers.map((server) => server.kill()));
-    await nats?.stop();
+    await cluster?.stop();
   });
 
   it('answers the calls it holds (not taken for a crash); later calls go to the other', async () => {

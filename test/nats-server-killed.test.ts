@@ -1,35 +1,24 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCrashedError } from '../src/errors.js';
-import { classifier } from '../src/models/index.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import type { ServeProcess } from './support/nats-serve-process.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { startTwoServers, type TwoServers } from './support/nats-two-servers.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
-  let nats: NatsServerProcess;
-  let servers: ServeProcess[] = [];
+  let cluster: TwoServers;
+  let servers: readonly ServeProcess[];
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-kill-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 3, inputSize: 4, hidden: 4, classes: 2 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
     // Both hold each call for 1.5 s before running it, so calls are in their hands at the kill.
-    servers = await Promise.all([1, 2].map(() => ServeProcess.start(nats.url, dir, 1_500)));
-    nc = await connect({ servers: nats.url });
+    cluster = await startTwoServers({ seed: 3, classes: 2, holdMs: 1500 });
+    ({ servers, nc } = cluster);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await Promise.all(servers.map((server) => server.kill()));
-    await nats?.stop();
+    await cluster?.stop();
   });
 
   it('answers its calls once with ActorCrashedError; the other server serves the rest', async () => {
