@@ -2,16 +2,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { CallOptions } from '../../actor/call-options.js';
+import { WorkerActorCore } from '../../actor/core/worker-actor-core.js';
 import { DEFAULT_MAILBOX_CAPACITY } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
 import type { RestartOptions } from '../../actor/restart-budget.js';
-import {
-  ActorCrashedError,
-  ActorStoppedError,
-  MailboxFullError,
-  type RoundtableError,
-  serializeError,
-} from '../../errors.js';
+import { ActorStoppedError, type RoundtableError } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
 import { ownPolicy } from '../../supervision/own-policy.js';
 import type {
@@ -24,8 +19,7 @@ import type { TensorDescriptor } from '../../tensor/index.js';
 import { validateFeeds } from '../onnx/feed-validation.js';
 import { callError } from './call-error.js';
 import type { SharedRunReply } from './custom-protocol.js';
-import { errorText, Incarnation, type LaunchOptions, type Ready } from './incarnation.js';
-import { type PendingCall, PendingCalls } from './pending-calls.js';
+import { Incarnation, type LaunchOptions, type Ready } from './incarnation.js';
 
 export interface CustomActorOptions {
   /** The user's module: a `file:` URL, or a path (a relative one resolves against the cwd). */
@@ -101,6 +95,9 @@ const DEFAULT_WAITING = DEFAULT_MAILBOX_CAPACITY;
  * Calls are not queued: each is sent at once and the worker's event loop interleaves them (an
  * `async` method yields at each `await`). While the worker is being restarted (see the `restart`
  * option and supervisors), calls wait for the new worker, at most `mailbox.capacity` of them.
+ *
+ * The worker's life, the calls' settlement, restart, stop and health are the actor core's (see
+ * src/actor/core/worker-actor-core.ts); this class adds the module's methods and its run step.
  */
 export class CustomActor<T extends object = UntypedActor> implements Supervisable {
   readonly name: string;
@@ -112,57 +109,24 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
   /** Every method of the actor, with the default call options. */
   readonly ref: CustomActorRef<T>;
   readonly #context: ActorContext;
-  readonly #launch: LaunchOptions;
   readonly #defaults: CallOptions;
-  readonly #pending: PendingCalls;
-  readonly #waitingCapacity: number;
-  /** The live worker; undefined while a restart is under way. */
-  #current: Incarnation | undefined;
-  /** Resolves with the next worker while a restart is under way. */
-  #next:
-    | {
-        promise: Promise<Incarnation>;
-        resolve: (i: Incarnation) => void;
-        reject: (e: Error) => void;
-      }
-    | undefined;
-  #restartTimer: ReturnType<typeof setTimeout> | undefined;
-  #starting: Promise<unknown> | undefined;
-  /** True while a restart launches its worker (a failed launch may decide another restart). */
-  #launching = false;
-  /** Why calls are refused now; undefined while the actor runs. */
-  #stopped: RoundtableError | undefined;
-  #closing: Promise<void> | undefined;
-  #onDeath: DeathHandler | undefined;
-  #restarts = 0;
-  #onExit: (exitCode: number, expected: boolean) => void = () => {};
+  readonly #core: WorkerActorCore<Incarnation>;
 
   private constructor(
     name: string,
     context: ActorContext,
-    incarnation: Incarnation,
-    launch: LaunchOptions,
+    core: WorkerActorCore<Incarnation>,
     options: CustomActorOptions,
   ) {
     this.name = name;
     this.#context = context;
-    this.#launch = launch;
-    const ready: Ready = incarnation.ready;
+    this.#core = core;
+    const ready: Ready = core.current!.ready;
     this.inputs = ready.signature?.inputs;
     this.outputs = ready.signature?.outputs;
     this.methods = ready.methods;
     this.#defaults = options.timeout === undefined ? {} : { timeout: options.timeout };
-    this.#pending = new PendingCalls(name, (ms, error) =>
-      context.events.emit('actor:message', {
-        actor: name,
-        ms,
-        ...(error ? { code: codeOf(error) } : {}),
-      }),
-    );
-    this.#waitingCapacity = options.mailbox?.capacity ?? DEFAULT_WAITING;
-    this.#onDeath = options.restart ? ownPolicy(this, options.restart) : undefined;
     this.ref = this.with({});
-    this.#adopt(incarnation);
   }
 
   /**
@@ -196,10 +160,25 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
       resourceLimits: options.resourceLimits,
       startTimeout,
     };
-    const incarnation = await Incarnation.launch(name, context, launch);
-    const actor = new CustomActor<T>(name, context, incarnation, launch, options);
-    context.events.emit('actor:started', { actor: name, replica: 0 });
-    return actor;
+    const core = await WorkerActorCore.start<Incarnation>({
+      name,
+      kind: 'custom',
+      context,
+      launch: () => Incarnation.launch(name, context, launch),
+      waiting: {
+        capacity: capacity ?? DEFAULT_WAITING,
+        option: `spawnCustom's option mailbox.capacity (default ${DEFAULT_WAITING})`,
+      },
+      where: (call) => `actor "${name}": ${call.method}() (call ${call.id})`,
+      observe: (call, error) =>
+        context.events.emit('actor:message', {
+          actor: name,
+          ms: performance.now() - call.started,
+          ...(error ? { code: codeOf(error) } : {}),
+        }),
+      policy: options.restart ? (actor) => ownPolicy(actor, options.restart) : undefined,
+    });
+    return new CustomActor<T>(name, context, core, options);
   }
 
   /** Every method of the actor, with these call options instead of the defaults. */
@@ -233,7 +212,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     feeds: Record<string, TensorDescriptor>,
     options: CallOptions = {},
   ): Promise<CustomResult> {
-    const refused = this.#refuse('run');
+    const refused = this.#core.refuse('run');
     if (refused) return refused;
     if (!this.methods.includes('run')) {
       return Promise.reject(
@@ -251,14 +230,14 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#pending.track<SharedRunReply>(
+    return this.#core.calls.track<SharedRunReply>(
       'run',
       { ...this.#defaults, ...options },
       (call) =>
-        this.#worker(call).then((incarnation) =>
+        this.#core.worker(call).then((incarnation) =>
           incarnation.remote.runShared(checked).then((reply) => {
             // Handed over: the dead worker's journal must not reclaim these any more.
-            incarnation.holdings.free(reply.held);
+            incarnation.life.holdings.free(reply.held);
             return reply;
           }),
         ),
@@ -271,61 +250,37 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
 
   /** Calls in flight. */
   get pending(): number {
-    return this.#pending.size;
+    return this.#core.calls.size;
   }
 
   /** False once the actor has stopped (its worker died unrestarted, or close() began). */
   get alive(): boolean {
-    return this.#stopped === undefined;
+    return this.#core.alive;
   }
 
   get state(): ActorState {
-    if (this.#stopped) return 'stopped';
-    return this.#current ? 'running' : 'restarting';
+    return this.#core.state;
   }
 
   health(): ActorHealth {
-    const waiting = this.#pending.count((call) => call.tag === undefined);
-    return {
-      name: this.name,
-      kind: 'custom',
-      state: this.state,
-      replicas: 1,
-      alive: this.#current ? 1 : 0,
-      queued: waiting,
-      inFlight: this.#pending.size - waiting,
-    };
+    return this.#core.health();
   }
 
   /** Called once per worker exit; `expected` is true after {@link close} or a strategy's restart. */
   onExit(listener: (exitCode: number, expected: boolean) => void): void {
-    this.#onExit = listener;
+    this.#core.onExit(listener);
   }
 
   superviseBy(handler: DeathHandler): void {
-    this.#onDeath = handler;
+    this.#core.superviseBy(handler);
   }
 
-  restart(_which: number | 'all', delayMs: number): void {
-    if (this.#stopped || this.#restartTimer !== undefined || this.#launching) return;
-    const old = this.#current;
-    this.#awaitNext();
-    if (old) {
-      // Healthy, but replaced by the strategy: its calls in flight are answered as crashed.
-      old.ending = true;
-      void old.terminate();
-    }
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined;
-      const starting = this.#replace(old, delayMs).finally(() => {
-        if (this.#starting === starting) this.#starting = undefined;
-      });
-      this.#starting = starting;
-    }, delayMs);
+  restart(which: number | 'all', delayMs: number): void {
+    this.#core.restart(which, delayMs);
   }
 
   stop(reason: RoundtableError): Promise<void> {
-    return this.#shutdown(reason, 0);
+    return this.#core.stop(reason);
   }
 
   /**
@@ -334,50 +289,23 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
    * with ActorStoppedError.
    */
   close(graceMs = 5_000): Promise<void> {
-    return this.#shutdown(new ActorStoppedError(`actor "${this.name}" was closed`), graceMs);
+    return this.#core.close(
+      graceMs,
+      (call) =>
+        new ActorStoppedError(
+          `actor "${this.name}" was closed while ${call.method}() (call ${call.id}) was in flight ` +
+            `(it had ${graceMs} ms to finish)`,
+        ),
+    );
   }
 
   /** Terminates the worker as a fault would (tests and fault injection). */
-  async kill(): Promise<void> {
-    await this.#current?.terminate();
-  }
-
-  #shutdown(reason: RoundtableError, graceMs: number): Promise<void> {
-    this.#closing ??= (async () => {
-      if (this.#stopped) {
-        await this.#current?.terminate();
-        return;
-      }
-      this.#stop(reason);
-      clearTimeout(this.#restartTimer);
-      this.#restartTimer = undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        this.#pending.idle(),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      this.#pending.failAll(
-        (call) =>
-          new ActorStoppedError(
-            `actor "${this.name}" was closed while ${call.method}() (call ${call.id}) was in flight ` +
-              `(it had ${graceMs} ms to finish)`,
-          ),
-      );
-      await this.#starting;
-      const current = this.#current;
-      if (current) {
-        current.ending = true;
-        await current.terminate();
-      }
-    })();
-    return this.#closing;
+  kill(): Promise<void> {
+    return this.#core.kill();
   }
 
   #call(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
-    const refused = this.#refuse(method);
+    const refused = this.#core.refuse(method);
     if (refused) return refused;
     if (!this.methods.includes(method)) {
       return Promise.reject(
@@ -386,11 +314,11 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
         ),
       );
     }
-    return this.#pending.track(
+    return this.#core.calls.track(
       method,
       options,
       (call) =>
-        this.#worker(call).then((incarnation) => {
+        this.#core.worker(call).then((incarnation) => {
           const target = incarnation.remote.actor as unknown as Record<
             string,
             (...args: unknown[]) => Promise<unknown>
@@ -401,185 +329,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     );
   }
 
-  /**
-   * The worker a call goes to, tagging the call with it: the live one at once, or the next one
-   * once a restart has brought it up (calls past the waiting capacity are refused).
-   */
-  #worker(call: PendingCall): Promise<Incarnation> {
-    const current = this.#current;
-    if (current) {
-      call.tag = current;
-      return Promise.resolve(current);
-    }
-    const next = this.#next;
-    if (!next) return Promise.reject(this.#stoppedError(call.method));
-    const waiting = this.#pending.count((c) => c.tag === undefined) - 1;
-    if (waiting >= this.#waitingCapacity) {
-      this.#context.events.emit('mailbox:full', {
-        actor: this.name,
-        capacity: this.#waitingCapacity,
-        waiting,
-      });
-      return Promise.reject(
-        new MailboxFullError(
-          `mailbox of actor "${this.name}" is full (capacity ${this.#waitingCapacity}, ${waiting} waiting for its restart); ` +
-            `size it with spawnCustom's option mailbox.capacity (default ${DEFAULT_WAITING})`,
-        ),
-      );
-    }
-    return next.promise.then((incarnation) => {
-      call.tag = incarnation;
-      return incarnation;
-    });
-  }
-
-  #awaitNext(): void {
-    if (this.#next) return;
-    let resolve: (i: Incarnation) => void = () => {};
-    let reject: (e: Error) => void = () => {};
-    const promise = new Promise<Incarnation>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => {}); // nobody may be waiting
-    this.#current = undefined;
-    this.#next = { promise, resolve, reject };
-  }
-
-  async #replace(old: Incarnation | undefined, delayMs: number): Promise<void> {
-    if (old) await old.exited;
-    if (this.#stopped) return;
-    let incarnation: Incarnation;
-    this.#launching = true;
-    try {
-      incarnation = await Incarnation.launch(this.name, this.#context, this.#launch);
-    } catch (error) {
-      this.#launching = false;
-      if (this.#stopped) return;
-      this.#onDeath?.({
-        actor: this.name,
-        replica: 0,
-        exitCode: -1,
-        error: error as RoundtableError,
-      });
-      return;
-    }
-    this.#launching = false;
-    if (this.#stopped) {
-      incarnation.ending = true;
-      await incarnation.terminate();
-      return;
-    }
-    this.#restarts++;
-    this.#adopt(incarnation);
-    const next = this.#next;
-    this.#next = undefined;
-    next?.resolve(incarnation);
-    this.#context.events.emit('actor:restarted', {
-      actor: this.name,
-      replica: 0,
-      attempt: this.#restarts,
-      delayMs,
-    });
-  }
-
-  #adopt(incarnation: Incarnation): void {
-    this.#current = incarnation;
-    void incarnation.exited.then((code) => this.#exited(incarnation, code));
-  }
-
-  #stoppedError(method: string): ActorStoppedError {
-    return new ActorStoppedError(
-      `actor "${this.name}": ${method}() refused: the actor has stopped (${this.#stopped?.message ?? 'stopped'})`,
-    );
-  }
-
-  #refuse(method: string): Promise<never> | undefined {
-    const closing = this.#context.admission?.refusal(this.name, `${method}()`);
-    if (closing) return Promise.reject(closing);
-    if (!this.#stopped) return undefined;
-    this.#context.events.emit('dead-letter', { actor: this.name, reason: this.#stopped.message });
-    return Promise.reject(this.#stoppedError(method));
-  }
-
   #methodList(): string {
     return this.methods.length === 0 ? 'none' : this.methods.map((m) => `"${m}"`).join(', ');
-  }
-
-  #stop(reason: RoundtableError): void {
-    if (this.#stopped) return;
-    this.#stopped = reason;
-    clearTimeout(this.#restartTimer);
-    this.#restartTimer = undefined;
-    // Calls waiting for a restart that will not come: they were never delivered.
-    const next = this.#next;
-    this.#next = undefined;
-    if (next) {
-      const waiting = this.#pending.count((call) => call.tag === undefined);
-      for (let i = 0; i < waiting; i++) {
-        this.#context.events.emit('dead-letter', { actor: this.name, reason: reason.message });
-      }
-      this.#pending.failAll(
-        (call) => this.#stoppedError(call.method),
-        (call) => call.tag === undefined,
-      );
-      next.reject(this.#stoppedError('call'));
-    }
-    this.#context.events.emit('actor:stopped', {
-      actor: this.name,
-      reason: serializeError(reason),
-    });
-  }
-
-  #exited(incarnation: Incarnation, code: number): void {
-    const expected = incarnation.ending || this.#closing !== undefined;
-    this.#context.slabs.leave(incarnation.member);
-    if (this.#current === incarnation) this.#current = undefined;
-    const cause = incarnation.error;
-    const why = `exit code ${code}${cause ? `: ${errorText(cause)}` : ''}`;
-    const crash = new ActorCrashedError(`actor "${this.name}" died (${why})`, { cause });
-    const restarting = !expected && this.#onDeath !== undefined && !this.#stopped;
-    if (restarting) this.#awaitNext();
-    else if (!expected && !this.#next) this.#stop(crash);
-    // Replies the worker posted before it died are still queued on the port: deliver them first,
-    // and let their promise chains run, so only calls that truly got no answer count as crashed.
-    incarnation.port.drain();
-    setImmediate(() => {
-      const mine = (call: PendingCall) => call.tag === incarnation;
-      const inFlight = this.#pending.count(mine);
-      const replaced = incarnation.ending && !this.#closing;
-      this.#pending.failAll(
-        (call) =>
-          new ActorCrashedError(
-            replaced
-              ? `actor "${this.name}" was restarted by its supervisor while ${call.method}() (call ${call.id}) was in flight, one of ${inFlight}`
-              : `actor "${this.name}" died (${why}) while ${call.method}() (call ${call.id}) was in ` +
-                  `flight, one of ${inFlight}`,
-            { cause },
-          ),
-        mine,
-      );
-      incarnation.port.close();
-      // Every reply it posted has been taken: what is still journaled was never handed over.
-      const reclaimed = incarnation.holdings.reclaim(this.#context.arena);
-      if (reclaimed.blocks > 0) {
-        this.#context.events.emit('arena:reclaimed', {
-          actor: this.name,
-          replica: 0,
-          ...reclaimed,
-        });
-      }
-      if (restarting) {
-        this.#onDeath?.({ actor: this.name, replica: 0, exitCode: code, error: crash });
-      }
-    });
-    this.#context.events.emit('actor:exited', {
-      actor: this.name,
-      replica: 0,
-      exitCode: code,
-      expected,
-    });
-    this.#onExit(code, expected);
   }
 }
 
