@@ -5,8 +5,8 @@ import {
   type RoundtableError,
   TimeoutError,
 } from '../errors.js';
-import { type LongTimeout, longTimeout } from '../util/long-timeout.js';
 import type { CallOptions } from './call-options.js';
+import { armDeadline, type Deadline, disarmDeadline, timeoutRefusal } from './core/deadline.js';
 import { Mailbox, type MailboxOptions } from './mailbox.js';
 
 /**
@@ -83,7 +83,8 @@ export interface BatchPolicy<Req> {
 
 type State = 'queued' | 'running' | 'settled';
 
-interface Envelope<Req, Res> {
+/** A message in the dispatcher, with its deadline (timeout and abort; see core/deadline.ts). */
+interface Envelope<Req, Res> extends Deadline {
   readonly id: number;
   /** Undefined until {@link prepare} built it: when the message is taken for a runner. */
   request: Req | undefined;
@@ -99,9 +100,6 @@ interface Envelope<Req, Res> {
   /** How it was answered, once it was. */
   outcome: 'resolved' | 'failed' | undefined;
   started: number;
-  timer: LongTimeout | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 /**
@@ -315,39 +313,39 @@ export class Dispatcher<Req, Res> {
   /** Sets the timeout and the abort listener; false if the message is answered already. */
   #arm(envelope: Envelope<Req, Res>, options: CallOptions): boolean {
     const { timeout, signal } = options;
+    // The common ask has neither: nothing to arm, nothing allocated.
+    if (timeout === undefined && !signal) return true;
+    const refusal = timeoutRefusal(`actor "${this.#actor}"`, timeout);
+    if (refusal) {
+      this.#fail(envelope, refusal as never);
+      return false;
+    }
     const where = `actor "${this.#actor}": message ${envelope.id}`;
-    if (timeout !== undefined) {
-      if (!(timeout > 0)) {
-        this.#fail(
-          envelope,
-          new RangeError(`actor "${this.#actor}": timeout must be > 0 ms, got ${timeout}`) as never,
-        );
-        return false;
-      }
-      envelope.timer = longTimeout(timeout, () => {
+    if (signal?.aborted) {
+      this.#fail(envelope, new AbortError(`${where} was aborted before it was sent`));
+      return false;
+    }
+    armDeadline(
+      envelope,
+      timeout,
+      signal,
+      () => {
         const state = envelope.state;
         this.#withdraw(envelope);
         this.#fail(envelope, new TimeoutError(`${where} timed out after ${timeout} ms (${state})`));
-      });
-    }
-    if (signal) {
-      if (signal.aborted) {
-        this.#fail(envelope, new AbortError(`${where} was aborted before it was sent`));
-        return false;
-      }
-      envelope.onAbort = () => {
+      },
+      () => {
         const state = envelope.state;
         this.#withdraw(envelope);
         this.#fail(
           envelope,
           new AbortError(
             `${where} was aborted (${state === 'running' ? 'running; its outputs will be freed' : 'queued'})`,
-            { cause: signal.reason },
+            { cause: signal!.reason },
           ),
         );
-      };
-      signal.addEventListener('abort', envelope.onAbort, { once: true });
-    }
+      },
+    );
     return true;
   }
 
@@ -556,7 +554,6 @@ export class Dispatcher<Req, Res> {
 
   #settle(envelope: Envelope<Req, Res>): void {
     envelope.state = 'settled';
-    envelope.timer?.cancel();
-    if (envelope.onAbort) envelope.signal?.removeEventListener('abort', envelope.onAbort);
+    disarmDeadline(envelope);
   }
 }

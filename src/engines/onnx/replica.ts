@@ -1,5 +1,6 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AnswerTimes, awaitAnswer } from '../../actor/answer-wait.js';
+import { ActorWorker, errorText } from '../../actor/core/actor-worker.js';
 import { NeverStartedError, type Runner } from '../../actor/dispatcher.js';
 import {
   createDoorbell,
@@ -12,7 +13,7 @@ import {
 } from '../../actor/doorbell.js';
 import { DoorbellAnswers } from '../../actor/doorbell-answers.js';
 import { forgetDead } from '../../actor/doorbell-spin.js';
-import { Holdings, type Reclaimed } from '../../actor/holdings.js';
+import type { Reclaimed } from '../../actor/holdings.js';
 import type {
   FromWorker,
   IoMetadata,
@@ -21,7 +22,7 @@ import type {
   ToWorker,
 } from '../../actor/protocol.js';
 import type { SlabExchange } from '../../actor/slab-exchange.js';
-import { createGuard, GUARD, terminateGuarded } from '../../actor/worker-guard.js';
+import { GUARD } from '../../actor/worker-guard.js';
 import {
   ActorCrashedError,
   ModelLoadError,
@@ -29,7 +30,6 @@ import {
   reviveError,
 } from '../../errors.js';
 import type { Arena, TensorDescriptor } from '../../tensor/index.js';
-import { spawnWorker } from '../../util/spawn-worker.js';
 import type { ModelWorkerData, SessionOptions } from './model-worker-data.js';
 
 export interface ReplicaReply {
@@ -84,6 +84,7 @@ export interface ReplicaOptions {
 }
 
 type Reply = Extract<FromWorker, { type: 'result' | 'result-batch' }>;
+type Ready = Extract<FromWorker, { type: 'ready' }>;
 
 interface InFlight {
   readonly id: number;
@@ -106,10 +107,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly actor: string;
   readonly inputs: readonly IoMetadata[];
   readonly outputs: readonly IoMetadata[];
+  /** The worker's life: spawn, handshake, native guard, holdings, exit (see actor-worker.ts). */
+  readonly #life: ActorWorker<Ready>;
   readonly #worker: Worker;
   readonly #options: ReplicaOptions;
-  readonly #guard: Int32Array;
-  readonly #holdings: Holdings;
   readonly #exited: Promise<ReplicaExit>;
   /** Messages on this replica: sent to the worker, or held here until they can be (see #send). */
   readonly #inFlight = new Map<number, InFlight>();
@@ -118,9 +119,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   /** Accepted while the one way they could go was busy; sent in order when it frees. */
   readonly #held: { readonly id: number; readonly feeds: Record<string, TensorDescriptor> }[] = [];
   #alive = true;
-  #ending = false;
   #terminating = false;
-  #error: Error | undefined;
   #onExit: (exit: ReplicaExit) => void = () => {};
   readonly #bell: DoorbellViews | undefined;
   readonly #inputNames: readonly string[];
@@ -134,89 +133,56 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
 
   private constructor(
     index: number,
-    worker: Worker,
+    life: ActorWorker<Ready>,
     options: ReplicaOptions,
-    data: ModelWorkerData,
-    ready: Extract<FromWorker, { type: 'ready' }>,
+    doorbell: SharedArrayBuffer | undefined,
   ) {
     this.index = index;
     this.actor = options.actor;
-    this.#worker = worker;
+    this.#life = life;
+    this.#worker = life.worker;
     this.#options = options;
-    this.#guard = new Int32Array(data.nativeGuard);
-    this.#holdings = new Holdings(data.holdings);
+    const ready = life.ready;
     this.inputs = ready.inputs;
     this.outputs = ready.outputs;
-    this.#bell = data.doorbell ? doorbellViews(data.doorbell) : undefined;
+    this.#bell = doorbell ? doorbellViews(doorbell) : undefined;
     this.#inputNames = ready.inputs.map((input) => input.name);
     this.#outputNames = ready.outputs.map((output) => output.name);
     this.#answerTimes = new AnswerTimes(options.pollForAnswers);
     this.#answers = this.#bell
       ? new DoorbellAnswers(this.#bell, this.#outputNames, (slab) => options.arena.hasSlab(slab))
       : undefined;
-    worker.on('message', (message: FromWorker) => this.#receive(message));
-    worker.on('error', (error) => {
-      this.#error = error; // the 'exit' that follows does the accounting
-    });
-    this.#exited = new Promise((resolve) => worker.on('exit', (code) => resolve(this.#exit(code))));
+    life.listen((message: FromWorker) => this.#receive(message));
+    this.#exited = new Promise((resolve) => life.onExit((code) => resolve(this.#exit(code))));
   }
 
   /** Starts the worker and waits until its session has loaded (or failed to). */
-  static start(index: number, options: ReplicaOptions): Promise<Replica> {
-    const data: ModelWorkerData = {
+  static async start(index: number, options: ReplicaOptions): Promise<Replica> {
+    const doorbell = options.doorbell ? createDoorbell() : undefined;
+    const life = await ActorWorker.start<Ready>({
       actor: options.actor,
-      model: options.model,
-      sessionOptions: options.sessionOptions,
-      arena: options.arena.handle(),
-      nativeGuard: createGuard(),
-      holdings: Holdings.create().buffer,
-      faultInjection: options.faultInjection,
-      nice: options.nice,
-      awake: options.awake,
-      ...(options.doorbell ? { doorbell: createDoorbell() } : {}),
-    };
-    const worker = spawnWorker(new URL('./model-worker.js', import.meta.url), {
-      workerData: data,
-      ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+      entry: new URL('./model-worker.js', import.meta.url),
+      data: (shares): ModelWorkerData => ({
+        actor: options.actor,
+        model: options.model,
+        sessionOptions: options.sessionOptions,
+        arena: options.arena.handle(),
+        nativeGuard: shares.guard,
+        holdings: shares.holdings,
+        faultInjection: options.faultInjection,
+        nice: options.nice,
+        awake: options.awake,
+        ...(doorbell ? { doorbell } : {}),
+      }),
+      resourceLimits: options.resourceLimits,
+      slabs: options.slabs,
+      diedStarting: (code, error) =>
+        new ModelLoadError(
+          `actor "${options.actor}": the model worker exited with code ${code} while starting${error ? `: ${errorText(error)}` : ''}`,
+          { cause: error },
+        ),
     });
-    const slabs = options.slabs;
-    slabs.join(worker);
-    return new Promise<Replica>((resolve, reject) => {
-      let settled = false;
-      let error: Error | undefined;
-      const exited = new Promise<void>((gone) => worker.once('exit', () => gone()));
-      const fail = (failure: RoundtableError) => {
-        if (settled) return;
-        settled = true;
-        slabs.leave(worker);
-        void terminateGuarded(worker, new Int32Array(data.nativeGuard), exited);
-        reject(failure);
-      };
-      const onMessage = (message: FromWorker) => {
-        if (message.type === 'slab') slabs.received(message.slab, message.buffer, worker);
-        else if (message.type === 'load-error') fail(reviveError(message.error));
-        else if (message.type === 'ready' && !settled) {
-          settled = true;
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-          resolve(new Replica(index, worker, options, data, message));
-        }
-      };
-      const onError = (cause: Error) => {
-        error = cause;
-      };
-      const onExit = (code: number) =>
-        fail(
-          new ModelLoadError(
-            `actor "${options.actor}": the model worker exited with code ${code} while starting${error ? `: ${errorText(error)}` : ''}`,
-            { cause: error },
-          ),
-        );
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    });
+    return new Replica(index, life, options, doorbell);
   }
 
   get busy(): boolean {
@@ -370,9 +336,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
    */
   async close(): Promise<void> {
     if (!this.#alive) return;
-    this.#ending = true;
     this.#terminating = true;
-    await terminateGuarded(this.#worker, this.#guard, this.#exited);
+    await this.#life.end();
     await this.#exited;
   }
 
@@ -395,7 +360,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         ),
       );
     }
-    await terminateGuarded(this.#worker, this.#guard, this.#exited);
+    await this.#life.terminate();
     await this.#exited;
   }
 
@@ -427,7 +392,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       case 'result':
       case 'result-batch':
       case 'failure': {
-        if (message.type !== 'failure') this.#holdings.free(message.held);
+        if (message.type !== 'failure') this.#life.holdings.free(message.held);
         this.#viaPort.delete(message.id);
         const flight = this.#inFlight.get(message.id);
         if (!flight) {
@@ -488,33 +453,22 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       forgetDead(this.#options.awake, this.#bell.words);
       Atomics.notify(this.#bell.words, WORD.DONE);
     }
-    this.#options.slabs.leave(this.#worker);
     // Every reply the worker posted was delivered before this event: what is still journaled was
     // never handed over.
-    const reclaimed = this.#holdings.reclaim(this.#options.arena);
-    const exit: ReplicaExit = {
-      exitCode: code,
-      expected: this.#ending,
-      error: this.#error,
-      reclaimed,
-    };
-    const why = this.#error ? `: ${errorText(this.#error)}` : '';
+    const reclaimed = this.#life.reclaim(this.#options.arena);
+    const error = this.#life.error;
+    const exit: ReplicaExit = { exitCode: code, expected: this.#life.ending, error, reclaimed };
+    const why = error ? `: ${errorText(error)}` : '';
     for (const { flight, started } of this.#takeAllInFlight()) {
       const Crashed = started ? ActorCrashedError : NeverStartedError;
       flight.reject(
         new Crashed(
           `actor "${this.actor}": replica ${this.index} died (exit code ${code}${why}) while ${started ? 'running' : 'holding'} message ${flight.id}`,
-          { cause: this.#error },
+          { cause: error },
         ),
       );
     }
     this.#onExit(exit);
     return exit;
   }
-}
-
-/** An error's code (Node's, like ERR_WORKER_OUT_OF_MEMORY) or class name, and its message. */
-export function errorText(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  return `${typeof code === 'string' ? code : error.name}: ${error.message}`;
 }
