@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -13,12 +14,14 @@ describe('a replica that dies mid-batch', () => {
   for (const fault of ['exit', 'exit-holding'] as const) {
     it(`(${fault}) answers every request of the batch once with ActorCrashedError, frees what it wrote, and serves the next batch`, async () => {
       const runtime = await startRuntime();
-      const actor = await runtime.spawnModel('batched', {
-        model: model.bytes,
-        batching: { maxBatch: 4, maxDelayMs: 60_000 },
-        faultInjection: true,
-        restart: { backoffMs: 1 },
-      });
+      const actor = await runtime.spawnModel(
+        'batched',
+        withFaultInjection({
+          model: model.bytes,
+          batching: { maxBatch: 4, maxDelayMs: 60_000 },
+          restart: { backoffMs: 1 },
+        }),
+      );
       const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
       actor.replicas[0]!.injectFault(fault);
       const answers = await Promise.allSettled([1, 2, 3, 4].map((seed) => actor.run(feed(seed))));

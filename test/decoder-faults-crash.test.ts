@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 import { startRuntime } from './support/runtime.js';
@@ -9,11 +10,13 @@ describe('a decoder worker that dies mid-sequence', () => {
     const answers: (string | undefined)[] = [];
     runtime.events.on('actor:message', (event) => answers.push(event.code));
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-    const decoder = await runtime.spawnDecoder('gpt2', {
-      folder: GPT2_DIR,
-      faultInjection: true,
-      restart: { backoffMs: 1 },
-    });
+    const decoder = await runtime.spawnDecoder(
+      'gpt2',
+      withFaultInjection({
+        folder: GPT2_DIR,
+        restart: { backoffMs: 1 },
+      }),
+    );
     const opened = await decoder.open([0, 0, 0, 52]);
     decoder.injectFault(opened.sequence);
     const inFlight = decoder.step(opened.sequence, [5]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { GPT2_DIR, loadGpt2, nextLogprobs } from './support/gpt2-plain-loop.js';
 import { startRuntime } from './support/runtime.js';
@@ -7,11 +8,13 @@ describe('sequences pinned to decoder replicas', () => {
   it('lose their state only with their own replica; the others go on', async () => {
     const session = await loadGpt2();
     const runtime = await startRuntime();
-    const decoder = await runtime.spawnDecoder('gpt2', {
-      folder: GPT2_DIR,
-      replicas: 2,
-      faultInjection: true,
-    });
+    const decoder = await runtime.spawnDecoder(
+      'gpt2',
+      withFaultInjection({
+        folder: GPT2_DIR,
+        replicas: 2,
+      }),
+    );
     // A new sequence goes to the replica holding the fewest: one each.
     const a = await decoder.open([0, 0, 0, 52]);
     const b = await decoder.open([9, 8, 7]);

@@ -9,6 +9,7 @@ import {
   spinWhileEqual,
   Wakefulness,
 } from '../src/actor/doorbell-spin.js';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
@@ -60,11 +61,13 @@ describe('a model worker spinning after an answer', () => {
     const runtime = await startRuntime();
     const count = new Int32Array(runtime.context.awakeWorkers);
     const model = sizedModel({ seed: 4, width: 32, layers: 2 });
-    const actor = await runtime.spawnModel('spinner', {
-      model: model.bytes,
-      faultInjection: true,
-      restart: { backoffMs: 1 },
-    });
+    const actor = await runtime.spawnModel(
+      'spinner',
+      withFaultInjection({
+        model: model.bytes,
+        restart: { backoffMs: 1 },
+      }),
+    );
     const feed = { input: { dtype: 'float32' as const, dims: [1, 32], data: seededFloats(1, 32) } };
     for (let i = 0; i < 20; i++) await actor.run(feed);
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));

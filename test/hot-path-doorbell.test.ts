@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -59,12 +60,14 @@ describe('the doorbell hot path', () => {
   for (const fault of ['exit', 'exit-holding'] as const) {
     it(`a worker dying (${fault}) while the caller waits on the doorbell answers ActorCrashedError once, frees what it wrote, and restarts`, async () => {
       const runtime = await startRuntime();
-      const actor = await runtime.spawnModel('bell', {
-        model: model.bytes,
-        hotPath: 'doorbell',
-        faultInjection: true,
-        restart: { backoffMs: 1 },
-      });
+      const actor = await runtime.spawnModel(
+        'bell',
+        withFaultInjection({
+          model: model.bytes,
+          hotPath: 'doorbell',
+          restart: { backoffMs: 1 },
+        }),
+      );
       await actor.run(feed(1));
       const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
       actor.replicas[0]!.injectFault(fault);

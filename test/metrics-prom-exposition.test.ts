@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { classifier } from '../src/models/index.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -15,11 +16,13 @@ describe('Prometheus metrics', () => {
   it('exposes per-actor queue, run time, restarts and errors by code, and per-plan rounds, in a registry per runtime', async () => {
     const runtime = await startRuntime();
     const model = classifier({ seed: 1, inputSize: 16, hidden: 16, classes: 4 });
-    const m = await runtime.spawnModel('m', {
-      model: model.bytes,
-      faultInjection: true,
-      restart: { backoffMs: 1 },
-    });
+    const m = await runtime.spawnModel(
+      'm',
+      withFaultInjection({
+        model: model.bytes,
+        restart: { backoffMs: 1 },
+      }),
+    );
     await runtime.spawnCustom('flaky', { module: faulty, options: { throwOn: [2] } });
     const plan: RoundsPlan = {
       kind: 'rounds',

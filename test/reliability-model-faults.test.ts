@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import type { ModelActor } from '../src/engines/onnx/model-actor.js';
 import { ActorCrashedError, InferenceError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
@@ -15,13 +16,15 @@ let runtime: Roundtable;
 let actor: ModelActor;
 beforeAll(async () => {
   runtime = await Roundtable.create();
-  actor = await runtime.spawnModel('faulty', {
-    model: model.bytes,
-    faultInjection: true,
-    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
-    restart: { backoffMs: 1, maxRestarts: 20 },
-    sessionOptions: { logSeverityLevel: 4 },
-  });
+  actor = await runtime.spawnModel(
+    'faulty',
+    withFaultInjection({
+      model: model.bytes,
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+      restart: { backoffMs: 1, maxRestarts: 20 },
+      sessionOptions: { logSeverityLevel: 4 },
+    }),
+  );
 });
 afterAll(() => runtime.close(0));
 

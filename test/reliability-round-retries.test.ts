@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { ActorCrashedError, RoundError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
@@ -78,11 +79,13 @@ describe('an interrupted round fails with a typed error, or runs again where ret
   it('a model actor step whose worker exits mid-run runs again on the restarted replica', async () => {
     const runtime = await startRuntime();
     const model = classifier({ seed: 8, inputSize: 16, hidden: 32, classes: 4 });
-    const actor = await runtime.spawnModel('m', {
-      model: model.bytes,
-      faultInjection: true,
-      restart: { backoffMs: 1 },
-    });
+    const actor = await runtime.spawnModel(
+      'm',
+      withFaultInjection({
+        model: model.bytes,
+        restart: { backoffMs: 1 },
+      }),
+    );
     const single: RoundsPlan = {
       kind: 'rounds',
       name: 'single',

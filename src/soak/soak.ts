@@ -5,6 +5,8 @@
  * the fault-free one, or a typed error), nothing is lost or doubled, and the arena is empty at the
  * end.
  */
+
+import { withFaultInjection } from '../engines/onnx/fault-injection.js';
 import type { ModelActor } from '../engines/onnx/model-actor.js';
 import { RoundtableError } from '../errors.js';
 import { classifier } from '../models/index.js';
@@ -116,14 +118,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const control = new SharedArrayBuffer(4);
   const models = await Promise.all(
     MODELS.map((name, k) =>
-      runtime.spawnModel(name, {
-        model: classifier({ seed: 11 + k, inputSize: FEATURES, hidden: 96, classes: 32 }).bytes,
-        replicas: 2,
-        mailbox: { capacity: 16 },
-        faultInjection: true,
-        resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
-        sessionOptions: { logSeverityLevel: 4 },
-      }),
+      runtime.spawnModel(
+        name,
+        withFaultInjection({
+          model: classifier({ seed: 11 + k, inputSize: FEATURES, hidden: 96, classes: 32 }).bytes,
+          replicas: 2,
+          mailbox: { capacity: 16 },
+          resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+          sessionOptions: { logSeverityLevel: 4 },
+        }),
+      ),
     ),
   );
   runtime.supervise('ensemble', { strategy: 'one-for-one', children: MODELS, ...RESTART });

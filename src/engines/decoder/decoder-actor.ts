@@ -13,6 +13,7 @@ import {
 } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
 import type { ActorHealth } from '../../supervision/supervisable.js';
+import { faultInjectionOf } from '../onnx/fault-injection.js';
 import type { SequenceAnswer, ToDecoderWorker } from './decoder-protocol.js';
 import { DecoderReplica } from './decoder-replica.js';
 import { type DecoderFolder, readModelFolder } from './model-folder.js';
@@ -31,8 +32,6 @@ export interface DecoderOptions {
   readonly capacity?: number;
   /** ONNX Runtime threads per session; default ONNX Runtime's own. */
   readonly intraOpNumThreads?: number;
-  /** Obey injected faults (tests only). */
-  readonly faultInjection?: boolean;
 }
 
 /**
@@ -551,7 +550,7 @@ function workerData(
     actor: name,
     folder,
     nice: context.workerNice ?? 0,
-    faultInjection: options.faultInjection ?? false,
+    faultInjection: faultInjectionOf(options),
     ...(options.intraOpNumThreads !== undefined
       ? { intraOpNumThreads: options.intraOpNumThreads }
       : {}),

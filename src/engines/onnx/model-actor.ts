@@ -21,6 +21,7 @@ import type {
 } from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
+import { faultInjectionOf } from './fault-injection.js';
 import { validateFeeds } from './feed-validation.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaExit, type ReplicaReply } from './replica.js';
@@ -56,8 +57,6 @@ export interface ModelActorOptions {
    * Default 'doorbell', which measured faster (docs/architecture.md).
    */
   readonly hotPath?: 'doorbell' | 'message';
-  /** Lets tests and the soak make replicas fail on purpose (Replica.injectFault). Default false. */
-  readonly faultInjection?: boolean;
 }
 
 /** What one run returns when the caller manages arena lifetimes: it must release the outputs. */
@@ -210,7 +209,7 @@ export class ModelActor implements Supervisable {
       arena: context.arena,
       slabs: context.slabs,
       resourceLimits: options.resourceLimits,
-      faultInjection: options.faultInjection ?? false,
+      faultInjection: faultInjectionOf(options),
       doorbell: (options.hotPath ?? 'doorbell') === 'doorbell',
       nice: context.workerNice ?? 0,
       pollForAnswers: context.pollForAnswers ?? false,

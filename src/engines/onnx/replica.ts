@@ -366,12 +366,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
 
   /**
    * Tells the worker to commit `fault` on its next run (see ModelFault). Only a replica of an
-   * actor spawned with `faultInjection` obeys.
+   * actor spawned with fault injection on (see fault-injection.ts) obeys.
    */
   injectFault(fault: ModelFault): void {
     if (!this.#options.faultInjection) {
       throw new TypeError(
-        `actor "${this.actor}": fault injection is off (spawn it with faultInjection: true)`,
+        `actor "${this.actor}": fault injection is off (spawn it with withFaultInjection(options), a test hook in engines/onnx/fault-injection.ts)`,
       );
     }
     if (this.#alive) this.#post({ type: 'fault', fault });
