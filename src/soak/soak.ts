@@ -13,8 +13,9 @@ import { classifier } from '../models/index.js';
 import type { RoundsPlan } from '../plans/plan.js';
 import { Roundtable } from '../runtime/roundtable.js';
 import type { RunOptions } from '../supervisor/run-rounds.js';
-import type { HostTensor } from '../tensor/index.js';
+import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
 import { SeededRandom } from '../util/random.js';
+import { AnswerCount } from './answer-count.js';
 import { SOAK_FAULT } from './soak-actor.js';
 
 export interface SoakOptions {
@@ -42,8 +43,14 @@ export interface SoakReport {
   readonly untyped: number;
   /** Runs never answered. */
   readonly lost: number;
-  /** Results that differ from the fault-free one, plus messages answered with a result twice. */
+  /**
+   * Results that differ from the fault-free one, plus answers doubled, counted per message at the
+   * caller of each actor (model, custom, fusion; see answer-count.ts), plus model messages run
+   * twice.
+   */
   readonly duplicated: number;
+  /** Messages to the actors that were never answered, counted at the caller. */
+  readonly unanswered: number;
   readonly restarts: number;
   readonly faults: Readonly<Record<string, number>>;
   /** Arena bytes still in use once every run settled and every actor is idle. */
@@ -57,7 +64,7 @@ export interface SoakReport {
 export function soakLine(report: SoakReport): string {
   return (
     `soak: rounds ${report.rounds}, settled ${report.settled}, lost ${report.lost}, ` +
-    `duplicated ${report.duplicated}, restarts ${report.restarts}, ` +
+    `duplicated ${report.duplicated}, unanswered ${report.unanswered}, restarts ${report.restarts}, ` +
     `arena leaked ${report.arenaLeaked} bytes, rss growth ${report.rssGrowthPercent.toFixed(1)}%`
   );
 }
@@ -67,6 +74,7 @@ export function soakPassed(report: SoakReport): boolean {
   return (
     report.lost === 0 &&
     report.duplicated === 0 &&
+    report.unanswered === 0 &&
     report.untyped === 0 &&
     report.arenaLeaked === 0 &&
     report.settled === report.rounds
@@ -114,7 +122,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const callers = options.callers ?? 6;
   const faultEveryMs = options.faultEveryMs ?? 400;
 
-  const runtime = await Roundtable.create({ fusionRestart: RESTART });
+  // Every fusion goes to the fusion actor (none inline), so its faults and answers are soaked too.
+  const runtime = await Roundtable.create({ fusionRestart: RESTART, inlineFusionMaxElements: 0 });
   const control = new SharedArrayBuffer(4);
   const models = await Promise.all(
     MODELS.map((name, k) =>
@@ -138,6 +147,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     mailbox: { capacity: 16 },
     resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
   });
+  // Each actor's answers, counted at its caller (the plan runner) per message.
+  const answers = new AnswerCount();
+  const outputsOf = (result: { outputs: Record<string, TensorDescriptor> }) =>
+    Object.values(result.outputs);
+  for (const model of models) answers.watch(model, 'runShared', outputsOf);
+  answers.watch(post, 'runShared', outputsOf);
+  answers.watch(runtime.fusion, 'fuse', (reply: { output: TensorDescriptor }) => [reply.output]);
   let restarts = 0;
   let reclaimed = 0;
   runtime.events.on('actor:restarted', () => restarts++);
@@ -274,7 +290,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   await settle(runtime, models);
   const arenaLeaked = runtime.arena.stats().bytesInUse;
   const rssEnd = process.memoryUsage().rss;
-  const duplicated = wrong + models.reduce((sum, m) => sum + m.stats().duplicates, 0);
+  const tally = answers.tally();
+  // A model message run twice (its second result freed) is counted by the dispatcher, the one
+  // place that sees it.
+  const duplicated =
+    wrong + tally.doubled + models.reduce((sum, m) => sum + m.stats().duplicates, 0);
   await runtime.close(1_000);
   return {
     rounds,
@@ -284,6 +304,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     untyped,
     lost,
     duplicated,
+    unanswered: tally.unanswered,
     restarts,
     faults,
     arenaLeaked,
