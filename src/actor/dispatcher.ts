@@ -315,6 +315,7 @@ export class Dispatcher<Req, Res> {
   /** Sets the timeout and the abort listener; false if the message is answered already. */
   #arm(envelope: Envelope<Req, Res>, options: CallOptions): boolean {
     const { timeout, signal } = options;
+    if (timeout === undefined && !signal) return true;
     const where = `actor "${this.#actor}": message ${envelope.id}`;
     if (timeout !== undefined) {
       if (!(timeout > 0)) {
