@@ -13,8 +13,9 @@
  * Otherwise it waits with `Atomics.waitAsync`. And it polls only when the runtime was asked to
  * (RoundtableOptions.pollForAnswers): with asks spaced as a service receives them, polling made
  * answers later and cost more CPU than parking (docs/benchmarks.md, the ask suite). When an answer arrives and a core frees up, the
- * waits still parked are nudged (notified on their word) to look again, so that the last answer
- * of a round of K asks, the one the round waits for, is polled for.
+ * waits still parked that may poll are nudged (notified on their word) to look again, so that the
+ * last answer of a round of K asks, the one the round waits for, is polled for; those that may
+ * not poll stay parked until their own answer.
  * Measured with `npm run bench -- --only messaging,overhead,decode` (docs/benchmarks.md).
  */
 import { availableParallelism } from 'node:os';
@@ -28,6 +29,8 @@ const CORES = availableParallelism();
 interface Wait {
   readonly words: Int32Array;
   readonly index: number;
+  /** Until when it may poll (performance.now() ms): a nudge after that only re-parks it. */
+  readonly pollUntilMs: number;
 }
 
 /** Answers awaited on this thread, and those of them parked in Atomics.waitAsync. */
@@ -63,6 +66,18 @@ export class AnswerTimes {
 }
 
 /**
+ * Wakes the parked waits that may still poll, so that they do. One that may not would wake only
+ * to park again: a wasted wake-up per answer and per parked wait, K - 1 of them for each answer
+ * of a round of K asks when polling is off.
+ */
+function nudgePollers(): void {
+  const now = performance.now();
+  for (const other of parked) {
+    if (other.pollUntilMs > now) Atomics.notify(other.words, other.index);
+  }
+}
+
+/**
  * Resolves once `answered()` is true. `words[index]` is the word the answering thread notifies
  * (`Atomics.notify`) when it answers, or when the wait must end for another reason.
  */
@@ -72,7 +87,7 @@ export async function awaitAnswer(
   answered: () => boolean,
   pollUntilMs: number,
 ): Promise<void> {
-  const wait: Wait = { words, index };
+  const wait: Wait = { words, index, pollUntilMs };
   awaited.add(wait);
   try {
     for (;;) {
@@ -89,6 +104,6 @@ export async function awaitAnswer(
     }
   } finally {
     awaited.delete(wait);
-    if (awaited.size < CORES) for (const other of parked) Atomics.notify(other.words, other.index);
+    if (awaited.size < CORES && parked.size > 0) nudgePollers();
   }
 }

@@ -39,7 +39,7 @@ export interface RoundtableOptions {
   /**
    * How many nice levels below the process the worker threads of actors run, so that the
    * caller's event loop is scheduled first when it has work (Linux only; see
-   * src/util/thread-priority.ts). Default 10; 0 keeps every thread at the process's priority.
+   * src/util/thread-priority.ts). Default 5; 0 keeps every thread at the process's priority.
    */
   readonly workerNice?: number;
   /**
@@ -59,8 +59,13 @@ export interface RoundtableOptions {
   readonly pollForAnswers?: boolean;
 }
 
-/** See RoundtableOptions.workerNice: measured on the 2-core machine, +5 was already enough. */
-const DEFAULT_WORKER_NICE = 10;
+/**
+ * See RoundtableOptions.workerNice. +5 rather than +10: the caller's event loop still comes first
+ * (the demo's service answered its cheap endpoint as well as at +10), while the workers keep three
+ * times the scheduler weight they had at +10 against every other thread; docs/architecture.md has
+ * the measurement.
+ */
+const DEFAULT_WORKER_NICE = 5;
 
 export interface PlanResult<T> {
   readonly outputs: Record<string, T>;

@@ -60,7 +60,7 @@ function readTable([loop, byHand, ours]: [LoadFigures, LoadFigures, LoadFigures]
     `serve /infer: ${times(byHand.inferPerSecond, loop.inferPerSecond)} the requests per second ` +
     `by hand, ${times(ours.inferPerSecond, loop.inferPerSecond)} with roundtable. Workers ` +
     "written by hand run at the service thread's priority and take its core while they compute " +
-    `(/health p99 ${ms(byHand.healthP99Ms)}); roundtable's run below it (nice +10), so the ` +
+    `(/health p99 ${ms(byHand.healthP99Ms)}); roundtable's run below it (nice +5), so the ` +
     `service answers first (/health p99 ${ms(ours.healthP99Ms)}). Roundtable serves ` +
     `${times(ours.inferPerSecond, byHand.inferPerSecond)} the hand-written workers' requests per ` +
     'second, and adds what they lack: supervision, deadlines, bounded mailboxes and a trace.'

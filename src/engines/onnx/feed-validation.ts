@@ -17,9 +17,9 @@ export function validateFeeds(
   inputs: readonly IoMetadata[],
   feeds: Readonly<Record<string, FeedShape>>,
 ): void {
-  const expected = new Set(inputs.map((input) => input.name));
+  // A scan of the few inputs, not a Set: this runs on every ask, and a Set costs more to build.
   for (const name of Object.keys(feeds)) {
-    if (!expected.has(name)) {
+    if (!inputs.some((input) => input.name === name)) {
       throw new FeedError(
         `actor "${actor}": unknown input "${name}"; the model's inputs are ${list(inputs)}`,
       );
