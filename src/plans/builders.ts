@@ -205,7 +205,12 @@ function readOptions<O>(
   const copy = record(where, 'options', options);
   const strings = (argument: string, value: unknown): string[] => {
     if (!Array.isArray(value)) refuse(argument, 'an array of names', value);
-    const list = Array.from(value as unknown[]);
+    let list: unknown[] = [];
+    try {
+      list = Array.from(value as unknown[]);
+    } catch (error) {
+      refuse(argument, 'an array that can be read', (error as Error).message);
+    }
     list.forEach((item, i) => {
       if (typeof item !== 'string') refuse(`${argument}[${i}]`, 'a name', item);
     });
@@ -226,7 +231,13 @@ function readOptions<O>(
 
   function strings0(value: unknown, each: (item: unknown, i: number) => string[]): string[][] {
     if (!Array.isArray(value)) refuse('options.layers', 'an array of layers', value);
-    return Array.from(value as unknown[]).map(each);
+    let list: unknown[] = [];
+    try {
+      list = Array.from(value as unknown[]);
+    } catch (error) {
+      refuse('options.layers', 'an array that can be read', (error as Error).message);
+    }
+    return list.map(each);
   }
 }
 

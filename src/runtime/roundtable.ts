@@ -163,8 +163,7 @@ export class Roundtable {
       'options.pollForAnswers',
       read('pollForAnswers'),
     );
-    const fusionRestart = read('fusionRestart');
-    checkRestart(where, 'options.fusionRestart', fusionRestart);
+    const fusionRestart = checkRestart(where, 'options.fusionRestart', read('fusionRestart'));
     const arena = createArena(where, read('arena'));
     const events = new EventEmitter<RuntimeEvents>();
     const context: ActorContext = {
@@ -197,7 +196,7 @@ export class Roundtable {
   /** Spawns a model actor. Rejects with ModelLoadError if ONNX Runtime refuses the model. */
   async spawnModel(name: string, options: ModelActorOptions): Promise<ModelActor> {
     this.#claim(name, 'Roundtable.spawnModel');
-    checkModelOptions(`Roundtable.spawnModel("${name}")`, options);
+    options = checkModelOptions(`Roundtable.spawnModel("${name}")`, options);
     const actor = await ModelActor.spawn(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -209,7 +208,7 @@ export class Roundtable {
    */
   async spawnDecoder(name: string, options: DecoderOptions): Promise<DecoderActor> {
     this.#claim(name, 'Roundtable.spawnDecoder');
-    checkDecoderOptions(`Roundtable.spawnDecoder("${name}")`, options);
+    options = checkDecoderOptions(`Roundtable.spawnDecoder("${name}")`, options);
     const decoder = await DecoderActor.spawn(name, this.#context, options);
     if (this.#closing) {
       void decoder.close();
@@ -242,8 +241,9 @@ export class Roundtable {
       const names = typeof decoders === 'string' ? [decoders] : decoders;
       if (!Array.isArray(names) || names.length === 0)
         args.refuse(where, 'decoders', 'a decoder name or a non-empty array of them', decoders);
-      for (const [i, name] of names.entries()) {
-        args.name(where, typeof decoders === 'string' ? 'decoders' : `decoders[${i}]`, name);
+      for (let i = 0; i < names.length; i++) {
+        const argument = typeof decoders === 'string' ? 'decoders' : `decoders[${i}]`;
+        const name = args.name(where, argument, args.field(where, argument, names, String(i)));
         const decoder = this.#decoders.get(name);
         if (!decoder) throw new PlanError(`no decoder named "${name}"`);
         actors.push(decoder);
@@ -266,7 +266,7 @@ export class Roundtable {
     options: CustomActorOptions,
   ): Promise<CustomActor<T>> {
     this.#claim(name, 'Roundtable.spawnCustom');
-    checkCustomOptions(`Roundtable.spawnCustom("${name}")`, options);
+    options = checkCustomOptions(`Roundtable.spawnCustom("${name}")`, options);
     const actor = await CustomActor.spawn<T>(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -279,7 +279,7 @@ export class Roundtable {
    */
   async addRemoteModel(name: string, options: RemoteModelOptions): Promise<RemoteModel> {
     this.#claim(name, 'Roundtable.addRemoteModel');
-    checkRemoteOptions(`Roundtable.addRemoteModel("${name}")`, options);
+    options = checkRemoteOptions(`Roundtable.addRemoteModel("${name}")`, options);
     const actor = await RemoteModel.connect(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -303,7 +303,7 @@ export class Roundtable {
    */
   async addNatsActor(name: string, options: NatsActorOptions): Promise<NatsActor> {
     this.#claim(name, 'Roundtable.addNatsActor');
-    checkNatsOptions(`Roundtable.addNatsActor("${name}")`, options);
+    options = checkNatsOptions(`Roundtable.addNatsActor("${name}")`, options);
     const actor = await NatsActor.connect(
       name,
       this.arena,
@@ -332,7 +332,8 @@ export class Roundtable {
     if (this.#supervisors.has(name)) {
       throw new RoundtableError(`a supervisor named "${name}" already exists`);
     }
-    const names = checkSupervisorOptions(`Roundtable.supervise("${name}")`, options);
+    const checked = checkSupervisorOptions(`Roundtable.supervise("${name}")`, options);
+    const names = checked.children;
     const children = names.map((child) => {
       const actor = this.#actors.get(child);
       if (!actor) throw new RoundtableError(`supervisor "${name}": no actor named "${child}"`);
@@ -352,7 +353,7 @@ export class Roundtable {
     if (new Set(names).size !== names.length) {
       throw new RoundtableError(`supervisor "${name}": an actor is listed twice`);
     }
-    const supervisor = new Supervisor(name, children, { ...options, children: names }, this.events);
+    const supervisor = new Supervisor(name, children, checked, this.events);
     for (const child of names) this.#supervised.add(child);
     this.#supervisors.set(name, supervisor);
     return supervisor;
@@ -612,7 +613,7 @@ function isSupervisable(actor: OwnedActor): actor is OwnedActor & Supervisable {
 
 /** The arena of `Roundtable.create`, its options refused as that method's argument. */
 function createArena(where: string, options: unknown): Arena {
-  const given = args.options(where, 'options.arena', options);
+  const given = args.record(where, 'options.arena', args.options(where, 'options.arena', options));
   try {
     return Arena.create(given);
   } catch (error) {
