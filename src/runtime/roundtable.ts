@@ -572,6 +572,8 @@ export class Roundtable {
       throw new PlanError(`${where}: plan could not be read: ${(error as Error).message}`);
     }
     this.#valid.set(plan, valid);
+    // run() hands the copy on to runShared(): found at once there too.
+    this.#valid.set(valid, valid);
     return valid;
   }
 
