@@ -186,6 +186,20 @@ export class RemoteError extends RoundtableError {
   }
 }
 
+/**
+ * A wrong argument to a public method, refused at the door: `argument` names it as the caller wrote
+ * it (`options.timeout`, `prompt[2]`) and the message says what was expected and what came.
+ */
+export class ArgumentError extends RoundtableError {
+  override readonly code = 'ERR_ARGUMENT';
+  override name = 'ArgumentError';
+  readonly argument: string;
+  constructor(message: string, argument = '') {
+    super(message);
+    this.argument = argument;
+  }
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -222,6 +236,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   PayloadTooLargeError,
   RemoteUnavailableError,
   RemoteError,
+  ArgumentError,
 };
 
 export function serializeError(error: unknown): SerializedError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchingError } from '../src/errors.js';
+import { ArgumentError, BatchingError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { GraphBuilder } from '../src/onnx/graph-builder.js';
 import { startRuntime } from './support/runtime.js';
@@ -30,14 +30,14 @@ describe('dynamic batching is refused where it cannot work', () => {
     expect(plain.inputs[0]!.shape).toEqual([2, 4]);
   });
 
-  it('rejects out-of-range batching options with RangeError', async () => {
+  it('rejects out-of-range batching options with ArgumentError naming the option', async () => {
     const runtime = await startRuntime();
     const model = sizedModel({ seed: 1, width: 8, layers: 1 }).bytes;
     await expect(
       runtime.spawnModel('zero', { model, batching: { maxBatch: 0, maxDelayMs: 1 } }),
-    ).rejects.toThrow(RangeError);
+    ).rejects.toThrow(ArgumentError);
     await expect(
       runtime.spawnModel('negative', { model, batching: { maxBatch: 4, maxDelayMs: -1 } }),
-    ).rejects.toThrow(/maxDelayMs must be a finite number ≥ 0, got -1/);
+    ).rejects.toThrow(/options.batching.maxDelayMs must be a finite number ≥ 0, got -1/);
   });
 });

@@ -49,7 +49,7 @@ describe("a plan's small fusions run on the calling thread", () => {
   });
 
   for (const bad of [-1, 2.5, Number.NaN]) {
-    it(`refuses inlineFusionMaxElements ${bad} with a RangeError`, async () => {
+    it(`refuses inlineFusionMaxElements ${bad} with an ArgumentError`, async () => {
       await expect(Roundtable.create({ inlineFusionMaxElements: bad })).rejects.toThrow(
         /inlineFusionMaxElements must be an integer ≥ 0/,
       );

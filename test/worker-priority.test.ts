@@ -51,7 +51,7 @@ describe.runIf(process.platform === 'linux')('worker thread priority', () => {
 
 describe('the workerNice option', () => {
   for (const bad of [-1, 20, 1.5, Number.NaN]) {
-    it(`refuses ${bad} with a RangeError before starting anything`, async () => {
+    it(`refuses ${bad} with an ArgumentError before starting anything`, async () => {
       await expect(Roundtable.create({ workerNice: bad })).rejects.toThrow(
         /workerNice must be an integer from 0 to 19/,
       );

@@ -1,13 +1,17 @@
+import { PlanError, RoundtableError } from '../errors.js';
+import { describe, record } from '../util/arguments.js';
 import type {
   DecodePlan,
   Fusion,
   FusionInputKind,
   FusionStrategy,
+  Plan,
   Round,
   RoundsPlan,
   Step,
   TensorName,
 } from './plan.js';
+import { parsePlan } from './schema.js';
 
 export interface FusionChoice {
   readonly strategy: FusionStrategy;
@@ -34,6 +38,11 @@ export function ensemble(options: {
   readonly deadlineMs?: number;
   readonly quorum?: number;
 }): RoundsPlan {
+  options = readOptions('ensemble', options, {
+    names: ['name', 'input', 'output'],
+    lists: ['models'],
+    objects: ['fusion'],
+  });
   const outputs = options.models.map((model) => `${model}.${options.output}`);
   const steps: Step[] = options.models.map((model, k) => ({
     actor: model,
@@ -47,13 +56,13 @@ export function ensemble(options: {
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.quorum !== undefined ? { quorum: options.quorum } : {}),
   };
-  return {
+  return checked('ensemble', {
     kind: 'rounds',
     name: options.name,
     inputs: [options.input],
     outputs: ['fused'],
     rounds: [round],
-  };
+  });
 }
 
 /**
@@ -73,6 +82,10 @@ export function refine(options: {
   /** Stop when every row's confidence is at least this. Omit to run every round. */
   readonly threshold?: number;
 }): RoundsPlan {
+  options = readOptions('refine', options, {
+    names: ['name', 'sourceInput', 'previousInput', 'output', 'confidence'],
+    lists: ['models'],
+  });
   const sourceInput = options.sourceInput ?? 'source';
   const previousInput = options.previousInput ?? 'previous';
   const output = options.output ?? 'refined';
@@ -91,13 +104,13 @@ export function refine(options: {
       ? { stop: { tensor: 'confidence', atLeast: options.threshold } }
       : {}),
   }));
-  return {
+  return checked('refine', {
     kind: 'rounds',
     name: options.name,
     inputs: ['source', 'previous'],
     outputs: ['refined', 'confidence'],
     rounds,
-  };
+  });
 }
 
 /**
@@ -117,6 +130,10 @@ export function layers(options: {
   readonly previousInputs: readonly string[];
   readonly output?: string;
 }): RoundsPlan {
+  options = readOptions('layers', options, {
+    names: ['name', 'aggregator', 'sourceInput', 'output'],
+    lists: ['layers', 'previousInputs'],
+  });
   const sourceInput = options.sourceInput ?? 'source';
   const output = options.output ?? 'refined';
   const k = options.previousInputs.length;
@@ -130,9 +147,9 @@ export function layers(options: {
     return inputs;
   };
   const rounds: Round[] = options.layers.map((proposers, l) => {
-    if (proposers.length !== k) {
-      throw new RangeError(
-        `plan "${options.name}": layer ${l} has ${proposers.length} proposers, expected ${k} (one per previous input)`,
+    if (!Array.isArray(proposers) || proposers.length !== k) {
+      throw new PlanError(
+        `layers("${options.name}"): options.layers[${l}] has ${describe(proposers)} proposers, expected ${k} (one per previous input)`,
       );
     }
     return {
@@ -154,16 +171,82 @@ export function layers(options: {
       },
     ],
   });
-  return {
+  return checked('layers', {
     kind: 'rounds',
     name: options.name,
     inputs: ['source', 'previous'],
     outputs: ['aggregated'],
     rounds,
-  };
+  });
 }
 
 /** Step-synchronous ensemble decoding: one round per output token, the K models' scores fused each step. */
 export function decode(options: Omit<DecodePlan, 'kind'>): DecodePlan {
-  return { kind: 'decode', ...options };
+  options = readOptions('decode', options, { names: ['name'] });
+  return checked('decode', { kind: 'decode', ...options });
+}
+
+/**
+ * The builders' options, read once into a copy before anything is built from them: an object;
+ * `names` are strings, `lists` arrays of strings (`layers`: of such arrays), `objects` plain
+ * objects copied too. Everything else is checked on the plan built, by the plan schema.
+ */
+function readOptions<O>(
+  builder: string,
+  options: O,
+  spec: { names?: string[]; lists?: string[]; objects?: string[] },
+): O {
+  const where = `${builder}()`;
+  const refuse = (argument: string, expected: string, value: unknown): never => {
+    throw new PlanError(`${where}: ${argument} must be ${expected}, got ${describe(value)}`);
+  };
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    refuse('options', 'an object', options);
+  const copy = record(where, 'options', options);
+  const strings = (argument: string, value: unknown): string[] => {
+    if (!Array.isArray(value)) refuse(argument, 'an array of names', value);
+    let list: unknown[] = [];
+    try {
+      list = Array.from(value as unknown[]);
+    } catch (error) {
+      refuse(argument, 'an array that can be read', (error as Error).message);
+    }
+    list.forEach((item, i) => {
+      if (typeof item !== 'string') refuse(`${argument}[${i}]`, 'a name', item);
+    });
+    return list as string[];
+  };
+  for (const key of spec.names ?? [])
+    if (copy[key] !== undefined && typeof copy[key] !== 'string')
+      refuse(`options.${key}`, 'a name', copy[key]);
+  for (const key of spec.lists ?? []) {
+    copy[key] =
+      key === 'layers'
+        ? strings0(copy[key], (layer, l) => strings(`options.layers[${l}]`, layer))
+        : strings(`options.${key}`, copy[key]);
+  }
+  for (const key of spec.objects ?? [])
+    if (copy[key] !== undefined) copy[key] = record(where, `options.${key}`, copy[key]);
+  return copy as O;
+
+  function strings0(value: unknown, each: (item: unknown, i: number) => string[]): string[][] {
+    if (!Array.isArray(value)) refuse('options.layers', 'an array of layers', value);
+    let list: unknown[] = [];
+    try {
+      list = Array.from(value as unknown[]);
+    } catch (error) {
+      refuse('options.layers', 'an array that can be read', (error as Error).message);
+    }
+    return list.map(each);
+  }
+}
+
+/** The plan built, as the schema reads it: a plan the runtime would refuse is refused here. */
+function checked<P extends Plan>(builder: string, plan: P): P {
+  try {
+    return parsePlan(plan, `${builder}(): the plan`) as P;
+  } catch (error) {
+    if (error instanceof RoundtableError) throw error;
+    throw new PlanError(`${builder}(): the options could not be read: ${(error as Error).message}`);
+  }
 }

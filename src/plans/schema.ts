@@ -105,7 +105,13 @@ const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan]);
  * the field, e.g. `rounds[0].steps[1].actor: expected string, received number`.
  */
 export function parsePlan(value: unknown, source = 'plan'): Plan {
-  const parsed = planSchema.safeParse(value);
+  let parsed: ReturnType<typeof planSchema.safeParse>;
+  try {
+    parsed = planSchema.safeParse(value);
+  } catch (error) {
+    // A getter or a proxy of the caller's that throws while the plan is read.
+    throw new PlanError(`${source} could not be read: ${(error as Error)?.message}`);
+  }
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  ${pathText(issue.path)}: ${issue.message}`,

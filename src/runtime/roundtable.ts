@@ -6,13 +6,19 @@ import { SlabExchange } from '../actor/slab-exchange.js';
 import { DecoderActor, type DecoderOptions } from '../engines/decoder/decoder-actor.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
-import { ActorStoppedError, PlanError, RoundtableError, type SerializedError } from '../errors.js';
+import {
+  ActorStoppedError,
+  ArgumentError,
+  PlanError,
+  RoundtableError,
+  type SerializedError,
+} from '../errors.js';
 import { FusionActor } from '../fusion/fusion-actor.js';
 import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
 import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
-import { checkConsistency } from '../plans/schema.js';
+import { parsePlan } from '../plans/schema.js';
 import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
 import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
@@ -28,7 +34,19 @@ import {
   type HostTensor,
   type TensorDescriptor,
 } from '../tensor/index.js';
+import * as args from '../util/arguments.js';
 import { Admission } from './admission.js';
+import {
+  checkCustomOptions,
+  checkDecoderOptions,
+  checkGenerateOptions,
+  checkModelOptions,
+  checkNatsOptions,
+  checkRemoteOptions,
+  checkRestart,
+  checkRunOptions,
+  checkSupervisorOptions,
+} from './check-options.js';
 import type { ActorContext } from './context.js';
 import type { RuntimeEvents } from './events.js';
 
@@ -105,8 +123,11 @@ export class Roundtable {
   readonly #metrics: RuntimeMetrics;
   /** Plan runs in flight, so close() can give them their grace. */
   readonly #inFlight = new Set<Promise<unknown>>();
-  /** Plans already found consistent: a plan is data the runtime never changes, checked once. */
-  readonly #consistent = new WeakSet<Plan>();
+  /**
+   * Plans already found valid, each to the copy that was checked and is what runs: a plan is data
+   * the runtime never changes, checked once.
+   */
+  readonly #valid = new WeakMap<object, Plan>();
   #runs = 0;
   #closing: Promise<void> | undefined;
 
@@ -129,28 +150,41 @@ export class Roundtable {
   }
 
   static async create(options: RoundtableOptions = {}): Promise<Roundtable> {
-    const workerNice = options.workerNice ?? DEFAULT_WORKER_NICE;
-    if (!Number.isInteger(workerNice) || workerNice < 0 || workerNice > 19) {
-      throw new RangeError(`workerNice must be an integer from 0 to 19, got ${workerNice}`);
-    }
-    const inlineFusion = options.inlineFusionMaxElements ?? INLINE_FUSION_MAX_ELEMENTS;
-    if (!Number.isInteger(inlineFusion) || inlineFusion < 0) {
-      throw new RangeError(
-        `inlineFusionMaxElements must be an integer ≥ 0, got ${options.inlineFusionMaxElements}`,
-      );
-    }
-    const arena = Arena.create(options.arena);
+    const where = 'Roundtable.create';
+    const given = args.options(where, 'options', options);
+    const read = (key: string) => args.field(where, `options.${key}`, given, key);
+    const workerNice =
+      args.optionalInteger(where, 'options.workerNice', read('workerNice'), 0, 19) ??
+      DEFAULT_WORKER_NICE;
+    const inlineFusion =
+      args.optionalInteger(
+        where,
+        'options.inlineFusionMaxElements',
+        read('inlineFusionMaxElements'),
+        0,
+      ) ?? INLINE_FUSION_MAX_ELEMENTS;
+    const pollForAnswers = args.optionalBoolean(
+      where,
+      'options.pollForAnswers',
+      read('pollForAnswers'),
+    );
+    const fusionRestart = checkRestart(where, 'options.fusionRestart', read('fusionRestart'));
+    const arena = createArena(where, read('arena'));
     const events = new EventEmitter<RuntimeEvents>();
     const context: ActorContext = {
       arena,
       slabs: new SlabExchange(arena),
       events,
       workerNice,
-      pollForAnswers: options.pollForAnswers ?? false,
+      pollForAnswers: pollForAnswers ?? false,
       awakeWorkers: createAwakeCount(),
       admission: new Admission(),
     };
-    const fusion = await FusionActor.spawn('fusion', context, options.fusionRestart);
+    const fusion = await FusionActor.spawn(
+      'fusion',
+      context,
+      fusionRestart as RestartOptions | undefined,
+    );
     return new Roundtable(arena, context, fusion, inlineFusion);
   }
 
@@ -166,7 +200,8 @@ export class Roundtable {
 
   /** Spawns a model actor. Rejects with ModelLoadError if ONNX Runtime refuses the model. */
   async spawnModel(name: string, options: ModelActorOptions): Promise<ModelActor> {
-    this.#claim(name);
+    this.#claim(name, 'Roundtable.spawnModel');
+    options = checkModelOptions(`Roundtable.spawnModel("${name}")`, options);
     const actor = await ModelActor.spawn(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -177,7 +212,8 @@ export class Roundtable {
    * with ModelFolderError if the folder matches no layout, ModelLoadError if a model will not load.
    */
   async spawnDecoder(name: string, options: DecoderOptions): Promise<DecoderActor> {
-    this.#claim(name);
+    this.#claim(name, 'Roundtable.spawnDecoder');
+    options = checkDecoderOptions(`Roundtable.spawnDecoder("${name}")`, options);
     const decoder = await DecoderActor.spawn(name, this.#context, options);
     if (this.#closing) {
       void decoder.close();
@@ -202,14 +238,28 @@ export class Roundtable {
   ): Promise<GeneratedSequence[]> {
     const closed = this.#refuse();
     if (closed) return closed;
-    const names = typeof decoders === 'string' ? [decoders] : decoders;
+    const where = 'Roundtable.generate';
     const actors: DecoderActor[] = [];
-    for (const name of names) {
-      const decoder = this.#decoders.get(name);
-      if (!decoder) return Promise.reject(new PlanError(`no decoder named "${name}"`));
-      actors.push(decoder);
+    let ids: number[];
+    let checked: GenerateOptions;
+    try {
+      const names = typeof decoders === 'string' ? [decoders] : decoders;
+      if (!Array.isArray(names) || names.length === 0)
+        args.refuse(where, 'decoders', 'a decoder name or a non-empty array of them', decoders);
+      for (let i = 0; i < names.length; i++) {
+        const argument = typeof decoders === 'string' ? 'decoders' : `decoders[${i}]`;
+        const name = args.name(where, argument, args.field(where, argument, names, String(i)));
+        const decoder = this.#decoders.get(name);
+        if (!decoder) throw new PlanError(`no decoder named "${name}"`);
+        actors.push(decoder);
+      }
+      ids = args.tokenIds(where, 'prompt', prompt);
+      if (ids.length === 0) args.refuse(where, 'prompt', 'a non-empty array of token ids', prompt);
+      checked = checkGenerateOptions(where, options);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.#track(() => generate(actors, prompt, options));
+    return this.#track(() => generate(actors, ids, checked));
   }
 
   /**
@@ -220,7 +270,8 @@ export class Roundtable {
     name: string,
     options: CustomActorOptions,
   ): Promise<CustomActor<T>> {
-    this.#claim(name);
+    this.#claim(name, 'Roundtable.spawnCustom');
+    options = checkCustomOptions(`Roundtable.spawnCustom("${name}")`, options);
     const actor = await CustomActor.spawn<T>(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -232,7 +283,8 @@ export class Roundtable {
    * not ready, RemoteError if the server refuses (an unknown model is HTTP 404).
    */
   async addRemoteModel(name: string, options: RemoteModelOptions): Promise<RemoteModel> {
-    this.#claim(name);
+    this.#claim(name, 'Roundtable.addRemoteModel');
+    options = checkRemoteOptions(`Roundtable.addRemoteModel("${name}")`, options);
     const actor = await RemoteModel.connect(name, this.#context, options);
     return this.#own(name, actor);
   }
@@ -242,7 +294,7 @@ export class Roundtable {
    * on close().
    */
   register<A extends OwnedActor>(actor: A): A {
-    this.#claim(actor.name);
+    this.#claim(actor.name, 'Roundtable.register');
     this.#actors.set(actor.name, actor);
     return actor;
   }
@@ -255,8 +307,15 @@ export class Roundtable {
    * @example runtime.addNatsActor('m1', { connection: await connect({ servers: url }) })
    */
   async addNatsActor(name: string, options: NatsActorOptions): Promise<NatsActor> {
-    this.#claim(name);
-    const actor = await NatsActor.connect(name, this.arena, options, this.events);
+    this.#claim(name, 'Roundtable.addNatsActor');
+    options = checkNatsOptions(`Roundtable.addNatsActor("${name}")`, options);
+    const actor = await NatsActor.connect(
+      name,
+      this.arena,
+      options,
+      this.events,
+      this.#context.admission,
+    );
     return this.#own(name, actor);
   }
 
@@ -274,17 +333,20 @@ export class Roundtable {
    */
   supervise(name: string, options: SupervisorOptions): Supervisor {
     this.#assertOpen();
+    args.name('Roundtable.supervise', 'name', name);
     if (this.#supervisors.has(name)) {
       throw new RoundtableError(`a supervisor named "${name}" already exists`);
     }
-    if (!Array.isArray(options.children)) {
-      throw new TypeError(`supervisor "${name}": children must be an array of actor names`);
-    }
-    const children = options.children.map((child) => {
+    const checked = checkSupervisorOptions(`Roundtable.supervise("${name}")`, options);
+    const names = checked.children;
+    const children = names.map((child) => {
       const actor = this.#actors.get(child);
       if (!actor) throw new RoundtableError(`supervisor "${name}": no actor named "${child}"`);
       if (!isSupervisable(actor)) {
-        throw new TypeError(`supervisor "${name}": actor "${child}" cannot be supervised`);
+        throw new ArgumentError(
+          `supervisor "${name}": actor "${child}" cannot be supervised`,
+          'options.children',
+        );
       }
       if (this.#supervised.has(child)) {
         throw new RoundtableError(
@@ -293,11 +355,11 @@ export class Roundtable {
       }
       return actor;
     });
-    if (new Set(options.children).size !== options.children.length) {
+    if (new Set(names).size !== names.length) {
       throw new RoundtableError(`supervisor "${name}": an actor is listed twice`);
     }
-    const supervisor = new Supervisor(name, children, options, this.events);
-    for (const child of options.children) this.#supervised.add(child);
+    const supervisor = new Supervisor(name, children, checked, this.events);
+    for (const child of names) this.#supervised.add(child);
     this.#supervisors.set(name, supervisor);
     return supervisor;
   }
@@ -308,6 +370,9 @@ export class Roundtable {
    * Returns a function that cancels the watch.
    */
   watch(name: string, listener: (event: ActorStopped) => void): () => void {
+    args.name('Roundtable.watch', 'name', name);
+    if (typeof listener !== 'function')
+      args.refuse('Roundtable.watch', 'listener', 'a function', listener);
     const stopped = this.#stopped.get(name);
     if (stopped) {
       const timer = setImmediate(() => listener(stopped));
@@ -349,13 +414,17 @@ export class Roundtable {
     options: RunOptions = {},
   ): Promise<PlanResult<HostTensor>> {
     this.#assertOpen();
+    const where = `Roundtable.run`;
+    const valid = this.#validated(plan, where);
+    const hostFeeds = args.hostFeeds(where, feeds);
+    const checked = checkRunOptions(where, options);
     const shared: Record<string, TensorDescriptor> = {};
     try {
-      for (const name in feeds) {
-        const feed = feeds[name]!;
+      for (const name in hostFeeds) {
+        const feed = hostFeeds[name]!;
         shared[name] = this.arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
       }
-      const result = await this.runShared(plan, shared, options);
+      const result = await this.runShared(valid as RoundsPlan, shared, checked);
       const outputs: Record<string, HostTensor> = {};
       const released = new Set<TensorDescriptor>();
       try {
@@ -387,15 +456,24 @@ export class Roundtable {
   ): Promise<PlanResult<TensorDescriptor>> {
     const closed = this.#refuse();
     if (closed) return closed;
-    if (plan.kind !== 'rounds')
-      return Promise.reject(
-        new PlanError(
-          `plan "${(plan as Plan).name}" is a ${(plan as Plan).kind} plan: use decode()`,
-        ),
-      );
-    const invalid = this.#check(plan);
-    if (invalid) return invalid;
-    return this.#track(() => runRounds(plan, feeds, this.#roundsContext(), options));
+    const where = 'Roundtable.runShared';
+    let valid: Plan;
+    let shared: Record<string, TensorDescriptor>;
+    let checked: RunOptions;
+    try {
+      valid = this.#validated(plan, where);
+      if (valid.kind !== 'rounds')
+        throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use decode()`);
+      shared = {};
+      const given = args.record(where, 'feeds', feeds);
+      for (const name in given) shared[name] = this.arena.check(given[name] as TensorDescriptor);
+      checked = checkRunOptions(where, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#track(() =>
+      runRounds(valid as RoundsPlan, shared, this.#roundsContext(), checked),
+    );
   }
 
   /** Step-synchronous ensemble decoding from a prompt of token ids. */
@@ -406,9 +484,20 @@ export class Roundtable {
   ): Promise<DecodeResult> {
     const closed = this.#refuse();
     if (closed) return closed;
-    const invalid = this.#check(plan);
-    if (invalid) return invalid;
-    return this.#track(() => runDecode(plan, prompt, this.#roundsContext(), options));
+    const where = 'Roundtable.decode';
+    let valid: Plan;
+    let ids: number[];
+    let checked: CallOptions;
+    try {
+      valid = this.#validated(plan, where);
+      if (valid.kind !== 'decode')
+        throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use run()`);
+      ids = args.tokenIds(where, 'prompt', prompt);
+      checked = args.callOptions(where, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#track(() => runDecode(valid as DecodePlan, ids, this.#roundsContext(), checked));
   }
 
   /**
@@ -418,6 +507,11 @@ export class Roundtable {
    * nor inside an arena section). Nothing keeps the process alive afterwards.
    */
   close(graceMs = 5_000): Promise<void> {
+    try {
+      args.optionalDelay('Roundtable.close', 'graceMs', graceMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#context.admission?.close();
     this.#closing ??= (async () => {
       const deadline = Date.now() + graceMs;
@@ -466,19 +560,26 @@ export class Roundtable {
   }
 
   /**
-   * A rejected promise if the plan is inconsistent (a PlanError naming the field), else undefined.
-   * Each plan object is checked on its first run only, not on every request; a plan changed
-   * after it ran is not checked again.
+   * The checked copy of `plan` that runs, or a PlanError naming the field that is wrong. Each plan
+   * object is checked on its first run only, not on every request; what runs is the copy made
+   * then, so a plan changed after it ran (or a getter that answers differently) changes nothing.
    */
-  #check(plan: Plan): Promise<never> | undefined {
-    if (this.#consistent.has(plan)) return undefined;
+  #validated(plan: unknown, where: string): Plan {
+    if (typeof plan !== 'object' || plan === null || Array.isArray(plan))
+      args.refuse(where, 'plan', 'a plan object', plan);
+    const known = this.#valid.get(plan);
+    if (known) return known;
+    let valid: Plan;
     try {
-      checkConsistency(plan);
+      valid = parsePlan(plan, `${where}: plan`);
     } catch (error) {
-      return Promise.reject(error);
+      if (error instanceof RoundtableError) throw error;
+      throw new PlanError(`${where}: plan could not be read: ${(error as Error).message}`);
     }
-    this.#consistent.add(plan);
-    return undefined;
+    this.#valid.set(plan, valid);
+    // run() hands the copy on to runShared(): found at once there too.
+    this.#valid.set(valid, valid);
+    return valid;
   }
 
   #roundsContext(): RoundsContext {
@@ -491,8 +592,9 @@ export class Roundtable {
     };
   }
 
-  #claim(name: string): void {
+  #claim(name: string, where: string): void {
     this.#assertOpen();
+    args.name(where, 'name', name);
     if (this.#actors.has(name) || this.#decoders.has(name) || name === this.#fusion.name)
       throw new RoundtableError(`an actor named "${name}" already exists`);
   }
@@ -514,4 +616,15 @@ function isSupervisable(actor: OwnedActor): actor is OwnedActor & Supervisable {
     typeof candidate.restart === 'function' &&
     typeof candidate.stop === 'function'
   );
+}
+
+/** The arena of `Roundtable.create`, its options refused as that method's argument. */
+function createArena(where: string, options: unknown): Arena {
+  const given = args.record(where, 'options.arena', args.options(where, 'options.arena', options));
+  try {
+    return Arena.create(given);
+  } catch (error) {
+    if (error instanceof RoundtableError) throw error;
+    throw new ArgumentError(`${where}: options.${(error as Error).message}`, 'options.arena');
+  }
 }

@@ -3,7 +3,7 @@ import type {
   DecoderStep,
   SequenceHandle,
 } from '../engines/decoder/decoder-actor.js';
-import { VocabularyMismatchError } from '../errors.js';
+import { ArgumentError, VocabularyMismatchError } from '../errors.js';
 import { createFusionScratch, type FusionScratch, fuse } from '../fusion/kernels/index.js';
 import { BeamHypotheses, type EarlyStopping, type ScoredSequence } from './beam-hypotheses.js';
 
@@ -51,7 +51,7 @@ export async function generate(
   options: GenerateOptions = {},
 ): Promise<GeneratedSequence[]> {
   const first = decoders[0];
-  if (!first) throw new RangeError('generate: needs at least one decoder');
+  if (!first) throw new ArgumentError('generate: needs at least one decoder', 'decoders');
   for (const decoder of decoders) {
     if (decoder.vocab !== first.vocab) {
       throw new VocabularyMismatchError(
@@ -63,26 +63,32 @@ export async function generate(
   const maxLength = options.maxLength ?? search.maxLength ?? DEFAULT_MAX_LENGTH;
   const numBeams = options.numBeams ?? search.numBeams ?? 1;
   const numReturn = options.numReturnSequences ?? 1;
-  if (prompt.length === 0) throw new RangeError('generate: the prompt is empty');
+  if (prompt.length === 0) throw new ArgumentError('generate: the prompt is empty', 'prompt');
   if (!Number.isInteger(maxLength) || maxLength <= prompt.length) {
-    throw new RangeError(
-      `generate: maxLength (${maxLength}) counts the prompt and must exceed its ${prompt.length} tokens`,
+    throw new ArgumentError(
+      `generate: options.maxLength (${maxLength}) counts the prompt and must exceed its ${prompt.length} tokens`,
+      'options.maxLength',
     );
   }
   for (const decoder of decoders) {
     const context = decoder.folder.contextLength;
     if (context !== undefined && maxLength > context) {
-      throw new RangeError(
-        `generate: maxLength ${maxLength} is past decoder "${decoder.name}"'s context length ${context}`,
+      throw new ArgumentError(
+        `generate: options.maxLength ${maxLength} is past decoder "${decoder.name}"'s context length ${context}`,
+        'options.maxLength',
       );
     }
   }
   if (!Number.isInteger(numBeams) || numBeams < 1) {
-    throw new RangeError(`generate: numBeams must be an integer ≥ 1, got ${numBeams}`);
+    throw new ArgumentError(
+      `generate: options.numBeams must be an integer ≥ 1, got ${numBeams}`,
+      'options.numBeams',
+    );
   }
   if (!Number.isInteger(numReturn) || numReturn < 1 || numReturn > numBeams) {
-    throw new RangeError(
-      `generate: numReturnSequences must be an integer from 1 to numBeams (${numBeams}), got ${numReturn}`,
+    throw new ArgumentError(
+      `generate: options.numReturnSequences must be an integer from 1 to numBeams (${numBeams}), got ${numReturn}`,
+      'options.numReturnSequences',
     );
   }
   const eos = new Set(options.eos ?? first.folder.eos);

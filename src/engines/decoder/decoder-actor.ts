@@ -13,6 +13,8 @@ import {
 } from '../../errors.js';
 import type { ActorContext } from '../../runtime/context.js';
 import type { ActorHealth } from '../../supervision/supervisable.js';
+import { field, integer, refuse, tokenIds } from '../../util/arguments.js';
+import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
 import type { SequenceAnswer, ToDecoderWorker } from './decoder-protocol.js';
 import { DecoderReplica } from './decoder-replica.js';
@@ -180,7 +182,17 @@ export class DecoderActor {
       readonly source?: readonly number[] | readonly (readonly number[])[];
     } = {},
   ): Promise<DecoderStep> {
-    const rows = asRows(prompt);
+    this.#admit('open()');
+    const where = `decoder "${this.name}": open()`;
+    const rows = tokenRows(where, 'prompt', prompt, 'row');
+    const given = stepOptions(where, options);
+    const source = field(where, 'options.source', options ?? {}, 'source');
+    options = {
+      ...given,
+      ...(source !== undefined
+        ? { source: tokenRows(where, 'options.source', source, 'row') }
+        : {}),
+    };
     this.#checkIds('prompt', rows);
     this.#checkContext(0, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'open');
@@ -220,9 +232,11 @@ export class DecoderActor {
     tokens: readonly number[] | readonly (readonly number[])[],
     options: StepOptions = {},
   ): Promise<DecoderStep> {
-    const rows = Array.isArray(tokens[0])
-      ? (tokens as readonly (readonly number[])[])
-      : (tokens as readonly number[]).map((token) => [token]);
+    this.#admit('step()');
+    const where = `decoder "${this.name}": step()`;
+    handle = sequenceHandle(where, handle);
+    const rows = tokenRows(where, 'tokens', tokens, 'column');
+    options = stepOptions(where, options);
     const record = this.#usable(handle);
     this.#checkIds('tokens', rows);
     this.#checkContext(record.length, rows[0]?.length ?? 0);
@@ -239,6 +253,11 @@ export class DecoderActor {
 
   /** Beams: row i of the result is row `rows[i]` now; repeating an index forks that row. */
   async reorder(handle: SequenceHandle, rows: readonly number[]): Promise<SequenceHandle> {
+    this.#admit('reorder()');
+    const where = `decoder "${this.name}": reorder()`;
+    handle = sequenceHandle(where, handle);
+    rows = tokenIds(where, 'rows', rows);
+    if (rows.length === 0) refuse(where, 'rows', 'a non-empty array of row indices', rows);
     const record = this.#usable(handle);
     const added = rows.length - record.rows;
     if (added > 0) this.#checkBudget(added * record.length * this.bytesPerToken, 'reorder');
@@ -254,6 +273,10 @@ export class DecoderActor {
 
   /** Drops the last `count` positions of every row. */
   async rewind(handle: SequenceHandle, count: number): Promise<SequenceHandle> {
+    this.#admit('rewind()');
+    const where = `decoder "${this.name}": rewind()`;
+    handle = sequenceHandle(where, handle);
+    count = integer(where, 'count', count, 0);
     const record = this.#usable(handle);
     const step = await this.#ask(record, {
       type: 'rewind',
@@ -371,6 +394,12 @@ export class DecoderActor {
   }
 
   /** The record behind a handle, if the sequence can still take a message. */
+  /** Once the runtime's close() began, only the runs it admitted before still step sequences. */
+  #admit(what: string): void {
+    const refused = this.#context.admission?.refusal(this.name, what);
+    if (refused) throw refused;
+  }
+
   #usable(handle: SequenceHandle): SequenceRecord {
     if (this.#stopped) throw this.#stopped;
     if (handle.actor !== this.name) {

@@ -16,6 +16,7 @@ import type {
   Supervisable,
 } from '../../supervision/supervisable.js';
 import type { TensorDescriptor } from '../../tensor/index.js';
+import * as argumentChecks from '../../util/arguments.js';
 import { validateFeeds } from '../onnx/feed-validation.js';
 import { callError } from './call-error.js';
 import type { SharedRunReply } from './custom-protocol.js';
@@ -183,6 +184,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
 
   /** Every method of the actor, with these call options instead of the defaults. */
   with(options: CallOptions): CustomActorRef<T> {
+    options = argumentChecks.callOptions(`actor "${this.name}": with()`, options);
     const merged: CallOptions = { ...this.#defaults, ...options };
     return new Proxy(Object.create(null) as CustomActorRef<T>, {
       get: (_target, property) => {
@@ -200,6 +202,18 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     args: T[K] extends (...args: infer A) => unknown ? A : never,
     options: CallOptions = {},
   ): Promise<T[K] extends (...args: never[]) => infer R ? Awaited<R> : never> {
+    try {
+      options = argumentChecks.callOptions(`actor "${this.name}": call()`, options);
+      if (!Array.isArray(args))
+        argumentChecks.refuse(
+          `actor "${this.name}": call()`,
+          'args',
+          'an array of arguments',
+          args,
+        );
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#call(method, args, { ...this.#defaults, ...options }) as never;
   }
 
@@ -214,6 +228,16 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
   ): Promise<CustomResult> {
     const refused = this.#core.refuse('run');
     if (refused) return refused;
+    try {
+      feeds = argumentChecks.record(
+        `actor "${this.name}": runShared()`,
+        'feeds',
+        feeds,
+      ) as typeof feeds;
+      options = argumentChecks.callOptions(`actor "${this.name}": runShared()`, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (!this.methods.includes('run')) {
       return Promise.reject(
         new TypeError(

@@ -20,6 +20,7 @@ import type {
   Supervisable,
 } from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
+import * as args from '../../util/arguments.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
 import { faultInjectionOf } from './fault-injection.js';
 import { validateFeeds } from './feed-validation.js';
@@ -225,6 +226,12 @@ export class ModelActor implements Supervisable {
   runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
     const refused = this.#context.admission?.refusal(this.name, 'runShared()');
     if (refused) return Promise.reject(refused);
+    try {
+      feeds = args.record(`actor "${this.name}": runShared()`, 'feeds', feeds) as Feeds;
+      options = args.callOptions(`actor "${this.name}": runShared()`, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let checked: Feeds = feeds;
     if (!this.#dispatcher.stopped) {
       try {
@@ -258,6 +265,8 @@ export class ModelActor implements Supervisable {
     const arena = this.#context.arena;
     const refused = this.#context.admission?.refusal(this.name, 'run()');
     if (refused) throw refused;
+    feeds = args.hostFeeds(`actor "${this.name}": run()`, feeds);
+    options = args.callOptions(`actor "${this.name}": run()`, options);
     if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
     const shared: Feeds = {};
     try {

@@ -23,10 +23,12 @@ import {
   TimeoutError,
   WireError,
 } from '../../errors.js';
+import type { Admission } from '../../runtime/admission.js';
 import type { RuntimeEvents } from '../../runtime/events.js';
 import type { ActorHealth } from '../../supervision/supervisable.js';
 import type { StepActor } from '../../supervisor/step-actor.js';
 import type { Arena, HostTensor, TensorDescriptor } from '../../tensor/index.js';
+import * as args from '../../util/arguments.js';
 import { decodeTensors, encodeTensors } from '../wire/tensor-codec.js';
 import {
   type ActorSubjects,
@@ -86,6 +88,7 @@ export class NatsActor implements StepActor {
   readonly outputs: readonly IoMetadata[];
   readonly #arena: Arena;
   readonly #events: EventEmitter<RuntimeEvents> | undefined;
+  readonly #admission: Admission | undefined;
   readonly #nc: NatsConnection;
   readonly #subjects: ActorSubjects;
   readonly #service: string;
@@ -109,8 +112,10 @@ export class NatsActor implements StepActor {
     options: NatsActorOptions,
     subjects: ActorSubjects,
     meta: MetaReply,
+    admission: Admission | undefined,
   ) {
     this.name = name;
+    this.#admission = admission;
     this.inputs = meta.inputs;
     this.outputs = meta.outputs;
     this.#arena = arena;
@@ -139,6 +144,7 @@ export class NatsActor implements StepActor {
     arena: Arena,
     options: NatsActorOptions,
     events?: EventEmitter<RuntimeEvents>,
+    admission?: Admission,
   ): Promise<NatsActor> {
     const remote = options.actor ?? name;
     const subjects = actorSubjects(options.prefix ?? DEFAULT_PREFIX, remote);
@@ -153,7 +159,7 @@ export class NatsActor implements StepActor {
     if (!Array.isArray(meta?.inputs) || !Array.isArray(meta.outputs) || !meta.service) {
       throw new WireError(`actor "${name}": the metadata reply on ${subjects.meta} is malformed`);
     }
-    const actor = new NatsActor(name, arena, events, options, subjects, meta);
+    const actor = new NatsActor(name, arena, events, options, subjects, meta, admission);
     // The reply subscription must be live at the NATS server before the first request.
     await options.connection.flush();
     return actor;
@@ -165,6 +171,7 @@ export class NatsActor implements StepActor {
   ): Promise<{ readonly outputs: Record<string, TensorDescriptor> }> {
     let host: Record<string, HostTensor>;
     try {
+      feeds = args.record(`actor "${this.name}": runShared()`, 'feeds', feeds) as typeof feeds;
       // Views of the arena, not copies: the encoding is the one copy on the way out.
       host = Object.fromEntries(
         Object.entries(feeds).map(([name, d]) => [
@@ -195,6 +202,14 @@ export class NatsActor implements StepActor {
     feeds: Record<string, HostTensor>,
     options: CallOptions = {},
   ): Promise<Record<string, HostTensor>> {
+    const refused = this.#admission?.refusal(this.name, 'run()');
+    if (refused) return Promise.reject(refused);
+    try {
+      feeds = args.hostFeeds(`actor "${this.name}": run()`, feeds);
+      options = args.callOptions(`actor "${this.name}": run()`, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#closed) {
       return Promise.reject(new ActorStoppedError(`actor "${this.name}" is closed`));
     }

@@ -12,6 +12,7 @@ import { dtypeOfDatatype, isOipDatatype } from '../../oip/datatype.js';
 import type { ActorContext } from '../../runtime/context.js';
 import type { ActorHealth } from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
+import * as args from '../../util/arguments.js';
 import { type HttpReply, httpCall } from './http-call.js';
 import { decodeInferResponse, encodeInferRequest } from './infer-codec.js';
 
@@ -116,6 +117,9 @@ export class RemoteModel {
     feeds: Record<string, TensorDescriptor>,
     options: CallOptions = {},
   ): Promise<{ readonly outputs: Record<string, TensorDescriptor> }> {
+    const where = `remote model "${this.name}": runShared()`;
+    feeds = args.record(where, 'feeds', feeds) as typeof feeds;
+    options = args.callOptions(where, options);
     const started = performance.now();
     try {
       const outputs = await this.#run(feeds, options);
@@ -139,6 +143,10 @@ export class RemoteModel {
     feeds: Record<string, HostTensor>,
     options: CallOptions = {},
   ): Promise<Record<string, HostTensor>> {
+    const refused = this.#context.admission?.refusal(this.name, 'run()');
+    if (refused) throw refused;
+    feeds = args.hostFeeds(`remote model "${this.name}": run()`, feeds);
+    options = args.callOptions(`remote model "${this.name}": run()`, options);
     const arena = this.#context.arena;
     const shared: Record<string, TensorDescriptor> = {};
     try {
@@ -196,6 +204,8 @@ export class RemoteModel {
     feeds: Record<string, TensorDescriptor>,
     options: CallOptions,
   ): Promise<Record<string, TensorDescriptor>> {
+    const refused = this.#context.admission?.refusal(this.name, 'run()');
+    if (refused) throw refused;
     if (this.#closed) throw new ActorStoppedError(`${this.#who} is closed`);
     validateFeeds(this.name, this.inputs, feeds);
     const arena = this.#context.arena;

@@ -1,0 +1,76 @@
+/**
+ * The arguments of a decoder actor's public methods, checked at the door (see
+ * src/util/arguments.ts) and read once into copies: token ids, sequence handles, step options.
+ * Whether an id is inside the vocabulary is the actor's own check.
+ */
+
+import {
+  field,
+  integer,
+  optionalInteger,
+  options,
+  refuse,
+  tokenIds,
+} from '../../util/arguments.js';
+import type { SequenceHandle, StepOptions } from './decoder-actor.js';
+
+/**
+ * Rows of token ids, all of one length and not empty. A flat list is one row (`'row'`, a prompt)
+ * or one token for each row (`'column'`, a step).
+ */
+export function tokenRows(
+  where: string,
+  argument: string,
+  value: unknown,
+  flat: 'row' | 'column',
+): number[][] {
+  if (!Array.isArray(value) || value.length === 0)
+    refuse(where, argument, 'a non-empty array of token ids, or of rows of them', value);
+  const first = field(where, `${argument}[0]`, value, '0');
+  let rows: number[][];
+  if (Array.isArray(first)) {
+    rows = [];
+    for (let i = 0; i < value.length; i++)
+      rows.push(
+        tokenIds(where, `${argument}[${i}]`, field(where, `${argument}[${i}]`, value, String(i))),
+      );
+  } else {
+    const ids = tokenIds(where, argument, value);
+    rows = flat === 'row' ? [ids] : ids.map((id) => [id]);
+  }
+  const width = rows[0]!.length;
+  if (width === 0) refuse(where, `${argument}[0]`, 'a non-empty row of token ids', rows[0]);
+  rows.forEach((row, i) => {
+    if (row.length !== width)
+      refuse(where, `${argument}[${i}]`, `a row of ${width} token ids, as row 0`, row);
+  });
+  return rows;
+}
+
+/** A handle as open() or step() returned it, read once into a copy. */
+export function sequenceHandle(where: string, value: unknown): SequenceHandle {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    refuse(where, 'handle', 'a sequence handle from open() or step()', value);
+  const actor = field(where, 'handle.actor', value, 'actor');
+  if (typeof actor !== 'string') refuse(where, 'handle.actor', 'a decoder name', actor);
+  const read = (key: string) =>
+    integer(where, `handle.${key}`, field(where, `handle.${key}`, value, key), 0);
+  return {
+    actor,
+    id: read('id'),
+    generation: read('generation'),
+    rows: read('rows'),
+    length: read('length'),
+  };
+}
+
+export function stepOptions(where: string, value: unknown): StepOptions {
+  const given = options(where, 'options', value);
+  const topK = optionalInteger(
+    where,
+    'options.topK',
+    field(where, 'options.topK', given, 'topK'),
+    1,
+  );
+  return topK === undefined ? {} : { topK };
+}
