@@ -186,6 +186,12 @@ export class RemoteError extends RoundtableError {
   }
 }
 
+/** A speculative generation was asked with an option out of its range (k, its bounds, sampling, lengths). */
+export class SpeculativeOptionError extends RoundtableError {
+  override readonly code = 'ERR_SPECULATIVE_OPTION';
+  override name = 'SpeculativeOptionError';
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -222,6 +228,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   PayloadTooLargeError,
   RemoteUnavailableError,
   RemoteError,
+  SpeculativeOptionError,
 };
 
 export function serializeError(error: unknown): SerializedError {

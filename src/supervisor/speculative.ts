@@ -1,0 +1,274 @@
+import type { DecoderActor, SequenceHandle } from '../engines/decoder/decoder-actor.js';
+import { SpeculativeOptionError, VocabularyMismatchError } from '../errors.js';
+import { seededRandom } from '../util/mulberry32.js';
+import { type AdaptiveKLimits, type AdaptiveKState, nextK, startK } from './adaptive-k.js';
+import type { GeneratedSequence } from './generate.js';
+import {
+  type AcceptanceRule,
+  argmax,
+  type Distribution,
+  draw,
+  greedyAcceptance,
+  probabilities,
+  samplingAcceptance,
+} from './speculative-acceptance.js';
+
+export interface SpeculativeOptions {
+  /** Length of the output, prompt included. Default: the target folder's, else 20. */
+  readonly maxLength?: number;
+  /** End tokens; default the target folder's. */
+  readonly eos?: readonly number[];
+  /** Tokens the draft proposes in the first round (every round when `adaptive` is false). Default 4. */
+  readonly k?: number;
+  /** k follows the measured acceptance rate (see adaptive-k.ts), within [minK, maxK]. Default on, [1, 8]. */
+  readonly adaptive?: boolean | { readonly minK?: number; readonly maxK?: number };
+  /** Absent: greedy (the target's own greedy output). Present: sampling at this temperature from this seed. */
+  readonly sampling?: { readonly temperature?: number; readonly seed: number };
+}
+
+/** What a speculative generation did, returned with its result. */
+export interface SpeculativeTrace {
+  /** Rounds: one verifying call of the target each (plus the open). */
+  readonly rounds: number;
+  /** Tokens the draft proposed, and how many of them the target kept. */
+  readonly proposed: number;
+  readonly accepted: number;
+  /** Accepted over judged: the target judges proposals in order up to the first it rejects. */
+  readonly acceptanceRate: number;
+  /** k of each round, in order. */
+  readonly ks: readonly number[];
+  /** Calls to each decoder, the open included. */
+  readonly targetSteps: number;
+  readonly draftSteps: number;
+  /** Generated tokens per target call: the speed-up over the target alone were the draft free. */
+  readonly tokensPerTargetCall: number;
+}
+
+export interface SpeculativeResult extends GeneratedSequence {
+  readonly trace: SpeculativeTrace;
+}
+
+const DEFAULT_MAX_LENGTH = 20;
+const DEFAULT_K = 4;
+const DEFAULT_LIMITS = { minK: 1, maxK: 8 } as const;
+
+/**
+ * Speculative decoding: the draft proposes k tokens from its own cached state, the target scores
+ * all k in one step over its cache (`positions: 'all'`) and keeps the longest prefix its rule
+ * accepts plus one token of its own; both rewind what was rejected. Greedy gives the target's own
+ * greedy output; sampling gives the target's distribution (speculative-acceptance.ts).
+ *
+ * A token the target chose is fed to it with the next round's proposals, and a draft's last
+ * proposal, when kept, with its next catch-up: neither costs a call of its own.
+ */
+export async function speculate(
+  draft: DecoderActor,
+  target: DecoderActor,
+  prompt: readonly number[],
+  options: SpeculativeOptions = {},
+  rule?: AcceptanceRule,
+): Promise<SpeculativeResult> {
+  const settings = checkOptions(draft, target, prompt, options);
+  const { maxLength, limits, temperature } = settings;
+  const random = options.sampling ? seededRandom(options.sampling.seed) : undefined;
+  const judge = rule ?? (random ? samplingAcceptance(temperature, random) : greedyAcceptance);
+  const propose = (q: Distribution): number =>
+    random ? draw(probabilities(q, temperature), random)! : argmax(q);
+
+  const ids = [...prompt];
+  let logprob = 0;
+  let adaptive: AdaptiveKState = startK(settings.k, limits);
+  const counts = { rounds: 0, proposed: 0, accepted: 0, judged: 0, targetSteps: 0, draftSteps: 0 };
+  const ks: number[] = [];
+  let draftHandle: SequenceHandle | undefined;
+  let targetHandle: SequenceHandle | undefined;
+  try {
+    const [draftOpen, targetOpen] = await Promise.all([draft.open(prompt), target.open(prompt)]);
+    draftHandle = draftOpen.sequence;
+    targetHandle = targetOpen.sequence;
+    counts.draftSteps++;
+    counts.targetSteps++;
+    let draftNext = draftOpen.logprobs!;
+    /** The target's distribution for the next token while nothing waits to be fed to it. */
+    let targetNext: Distribution | undefined = targetOpen.logprobs!;
+    /** How many of `ids` each cache holds; the rest waits to be fed with the next call. */
+    let draftFed = prompt.length;
+    let targetFed = prompt.length;
+
+    for (;;) {
+      const k = Math.min(settings.adaptive ? adaptive.k : settings.k, maxLength - ids.length - 1);
+      const proposals: number[] = [];
+      const draftRows: Distribution[] = [];
+      if (k > 0) {
+        if (draftFed < ids.length) {
+          const step = await draft.step(draftHandle, [ids.slice(draftFed)]);
+          counts.draftSteps++;
+          draftHandle = step.sequence;
+          draftNext = step.logprobs!;
+          draftFed = ids.length;
+        }
+        for (let j = 0; j < k; j++) {
+          proposals.push(propose(draftNext));
+          draftRows.push(draftNext);
+          if (j === k - 1) break;
+          const step = await draft.step(draftHandle, [[proposals[j]!]]);
+          counts.draftSteps++;
+          draftHandle = step.sequence;
+          draftNext = step.logprobs!;
+        }
+      }
+      const feed = [...ids.slice(targetFed), ...proposals];
+      const targetRows: Distribution[] = targetNext ? [targetNext] : [];
+      if (feed.length > 0) {
+        const step = await target.step(targetHandle, [feed], { positions: 'all' });
+        counts.targetSteps++;
+        targetHandle = step.sequence;
+        const vocab = target.vocab;
+        for (let j = 0; j < feed.length; j++) {
+          targetRows.push(step.logprobs!.subarray(j * vocab, (j + 1) * vocab));
+        }
+      }
+      // The rows before any waiting token are no longer wanted: one per proposal, and one after.
+      const rows = targetRows.slice(targetRows.length - k - 1);
+      const verdict = judge(proposals, draftRows, rows);
+      const emitted = [...proposals.slice(0, verdict.accepted), verdict.token];
+
+      counts.rounds++;
+      counts.proposed += k;
+      counts.accepted += verdict.accepted;
+      counts.judged += verdict.accepted + (verdict.accepted < k ? 1 : 0);
+      ks.push(k);
+      adaptive = nextK(adaptive, { proposed: k, accepted: verdict.accepted }, limits);
+
+      let done = false;
+      for (let j = 0; j < emitted.length && !done; j++) {
+        const token = emitted[j]!;
+        ids.push(token);
+        logprob += rows[j]![token]!;
+        done = settings.eos.has(token) || ids.length >= maxLength;
+      }
+      if (done) break;
+
+      // The target holds the waiting token and all k proposals; it keeps the accepted ones.
+      targetFed += feed.length - (k - verdict.accepted);
+      if (k > verdict.accepted)
+        targetHandle = await target.rewind(targetHandle, k - verdict.accepted);
+      targetNext = undefined;
+      // The draft holds the first k − 1 proposals (the last it never fed itself).
+      if (k > 0) {
+        const kept = Math.min(verdict.accepted, k - 1);
+        draftFed += kept;
+        if (k - 1 > kept) draftHandle = await draft.rewind(draftHandle, k - 1 - kept);
+      }
+    }
+  } finally {
+    await Promise.all([
+      draftHandle ? draft.closeSequence(draftHandle) : undefined,
+      targetHandle ? target.closeSequence(targetHandle) : undefined,
+    ]);
+  }
+  const generated = ids.length - prompt.length;
+  return {
+    ids,
+    logprob,
+    score: logprob,
+    trace: {
+      rounds: counts.rounds,
+      proposed: counts.proposed,
+      accepted: counts.accepted,
+      acceptanceRate: counts.judged === 0 ? 0 : counts.accepted / counts.judged,
+      ks,
+      targetSteps: counts.targetSteps,
+      draftSteps: counts.draftSteps,
+      tokensPerTargetCall: generated / counts.targetSteps,
+    },
+  };
+}
+
+interface Settings {
+  readonly maxLength: number;
+  readonly eos: ReadonlySet<number>;
+  readonly k: number;
+  readonly adaptive: boolean;
+  readonly limits: AdaptiveKLimits;
+  readonly temperature: number;
+}
+
+function checkOptions(
+  draft: DecoderActor,
+  target: DecoderActor,
+  prompt: readonly number[],
+  options: SpeculativeOptions,
+): Settings {
+  if (draft.vocab !== target.vocab) {
+    throw new VocabularyMismatchError(
+      `speculate: draft "${draft.name}" has a vocabulary of ${draft.vocab} tokens, target "${target.name}" one of ${target.vocab}`,
+    );
+  }
+  if (draft === target) {
+    throw new SpeculativeOptionError(
+      `speculate: draft and target are one actor ("${draft.name}"); spawn the folder twice to draft with a model itself`,
+    );
+  }
+  if (prompt.length === 0) throw new SpeculativeOptionError('speculate: the prompt is empty');
+  const maxLength = options.maxLength ?? target.folder.search.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (!Number.isInteger(maxLength) || maxLength <= prompt.length) {
+    throw new SpeculativeOptionError(
+      `speculate: maxLength (${maxLength}) counts the prompt and must be an integer above its ${prompt.length} tokens`,
+    );
+  }
+  for (const decoder of [draft, target]) {
+    const context = decoder.folder.contextLength;
+    if (context !== undefined && maxLength > context) {
+      throw new SpeculativeOptionError(
+        `speculate: maxLength ${maxLength} is past decoder "${decoder.name}"'s context length ${context}`,
+      );
+    }
+  }
+  const adaptiveOption = options.adaptive ?? true;
+  const bounds = typeof adaptiveOption === 'object' ? adaptiveOption : {};
+  const limits = {
+    minK: bounds.minK ?? DEFAULT_LIMITS.minK,
+    maxK: bounds.maxK ?? DEFAULT_LIMITS.maxK,
+  };
+  for (const [name, value] of [
+    ['minK', limits.minK],
+    ['maxK', limits.maxK],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new SpeculativeOptionError(
+        `speculate: adaptive.${name} must be an integer ≥ 1, got ${value}`,
+      );
+    }
+  }
+  if (limits.minK > limits.maxK) {
+    throw new SpeculativeOptionError(
+      `speculate: adaptive.minK (${limits.minK}) is above adaptive.maxK (${limits.maxK})`,
+    );
+  }
+  const k = options.k ?? Math.min(Math.max(DEFAULT_K, limits.minK), limits.maxK);
+  if (!Number.isInteger(k) || k < 1) {
+    throw new SpeculativeOptionError(`speculate: k must be an integer ≥ 1, got ${k}`);
+  }
+  const temperature = options.sampling?.temperature ?? 1;
+  if (options.sampling) {
+    if (!Number.isFinite(temperature) || temperature <= 0) {
+      throw new SpeculativeOptionError(
+        `speculate: sampling.temperature must be a finite number > 0, got ${temperature}`,
+      );
+    }
+    if (!Number.isSafeInteger(options.sampling.seed)) {
+      throw new SpeculativeOptionError(
+        `speculate: sampling.seed must be an integer, got ${options.sampling.seed}`,
+      );
+    }
+  }
+  return {
+    maxLength,
+    eos: new Set(options.eos ?? target.folder.eos),
+    k,
+    adaptive: adaptiveOption !== false,
+    limits,
+    temperature,
+  };
+}
