@@ -5,6 +5,7 @@ import type {
   FusionStrategy,
   Round,
   RoundsPlan,
+  SpeculativePlan,
   Step,
   TensorName,
 } from './plan.js';
@@ -166,4 +167,9 @@ export function layers(options: {
 /** Step-synchronous ensemble decoding: one round per output token, the K models' scores fused each step. */
 export function decode(options: Omit<DecodePlan, 'kind'>): DecodePlan {
   return { kind: 'decode', ...options };
+}
+
+/** Speculative decoding: the draft decoder proposes, the target decoder verifies (see SpeculativePlan). */
+export function speculative(options: Omit<SpeculativePlan, 'kind'>): SpeculativePlan {
+  return { kind: 'speculative', ...options };
 }
