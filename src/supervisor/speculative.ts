@@ -80,12 +80,21 @@ export async function speculate(
   let adaptive: AdaptiveKState = startK(settings.k, limits);
   const counts = { rounds: 0, proposed: 0, accepted: 0, judged: 0, targetSteps: 0, draftSteps: 0 };
   const ks: number[] = [];
-  let draftHandle: SequenceHandle | undefined;
-  let targetHandle: SequenceHandle | undefined;
+  /** The sequences opened, closed at the end whatever happens (any generation closes one). */
+  const opened: { draft?: SequenceHandle; target?: SequenceHandle } = {};
   try {
-    const [draftOpen, targetOpen] = await Promise.all([draft.open(prompt), target.open(prompt)]);
-    draftHandle = draftOpen.sequence;
-    targetHandle = targetOpen.sequence;
+    const [draftOpen, targetOpen] = await Promise.all([
+      draft.open(prompt).then((step) => {
+        opened.draft = step.sequence;
+        return step;
+      }),
+      target.open(prompt).then((step) => {
+        opened.target = step.sequence;
+        return step;
+      }),
+    ]);
+    let draftHandle = draftOpen.sequence;
+    let targetHandle = targetOpen.sequence;
     counts.draftSteps++;
     counts.targetSteps++;
     let draftNext = draftOpen.logprobs!;
@@ -95,18 +104,14 @@ export async function speculate(
     let draftFed = prompt.length;
     let targetFed = prompt.length;
 
+    /** Proposals of the next round: k, within the room left (the target adds one token itself). */
+    const roundK = () =>
+      Math.min(settings.adaptive ? adaptive.k : settings.k, maxLength - ids.length - 1);
     for (;;) {
-      const k = Math.min(settings.adaptive ? adaptive.k : settings.k, maxLength - ids.length - 1);
+      const k = roundK();
       const proposals: number[] = [];
       const draftRows: Distribution[] = [];
       if (k > 0) {
-        if (draftFed < ids.length) {
-          const step = await draft.step(draftHandle, [ids.slice(draftFed)]);
-          counts.draftSteps++;
-          draftHandle = step.sequence;
-          draftNext = step.logprobs!;
-          draftFed = ids.length;
-        }
         for (let j = 0; j < k; j++) {
           proposals.push(propose(draftNext));
           draftRows.push(draftNext);
@@ -151,20 +156,29 @@ export async function speculate(
 
       // The target holds the waiting token and all k proposals; it keeps the accepted ones.
       targetFed += feed.length - (k - verdict.accepted);
-      if (k > verdict.accepted)
-        targetHandle = await target.rewind(targetHandle, k - verdict.accepted);
       targetNext = undefined;
-      // The draft holds the first k − 1 proposals (the last it never fed itself).
-      if (k > 0) {
-        const kept = Math.min(verdict.accepted, k - 1);
-        draftFed += kept;
-        if (k - 1 > kept) draftHandle = await draft.rewind(draftHandle, k - 1 - kept);
-      }
+      const rewound: Promise<SequenceHandle> | SequenceHandle =
+        k > verdict.accepted ? target.rewind(targetHandle, k - verdict.accepted) : targetHandle;
+      // Meanwhile the draft, which holds the first k − 1 proposals (the last it never fed
+      // itself), drops the rejected ones and takes in what it has not seen, ready to propose.
+      const kept = Math.min(verdict.accepted, Math.max(0, k - 1));
+      const rejected = Math.max(0, k - 1) - kept;
+      draftFed += kept;
+      const catchUp = async (handle: SequenceHandle): Promise<SequenceHandle> => {
+        const after = rejected > 0 ? await draft.rewind(handle, rejected) : handle;
+        if (roundK() === 0) return after;
+        const step = await draft.step(after, [ids.slice(draftFed)]);
+        counts.draftSteps++;
+        draftNext = step.logprobs!;
+        draftFed = ids.length;
+        return step.sequence;
+      };
+      [targetHandle, draftHandle] = await Promise.all([rewound, catchUp(draftHandle)]);
     }
   } finally {
     await Promise.all([
-      draftHandle ? draft.closeSequence(draftHandle) : undefined,
-      targetHandle ? target.closeSequence(targetHandle) : undefined,
+      opened.draft ? draft.closeSequence(opened.draft) : undefined,
+      opened.target ? target.closeSequence(opened.target) : undefined,
     ]);
   }
   const generated = ids.length - prompt.length;
