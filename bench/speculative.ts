@@ -135,6 +135,9 @@ async function runSpeculative(context: SuiteContext): Promise<SuiteOutcome> {
         },
       ],
       charts: [],
+      samples: {
+        speculative_speedup_vs_target: Math.min(byTarget!.samples, bySpeculation!.samples),
+      },
       figures: {
         speculative_speedup_vs_target: speedup,
         speculative_acceptance_rate: acceptance,
