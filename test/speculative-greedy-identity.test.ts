@@ -59,6 +59,12 @@ describe('speculative decoding, greedy', () => {
           got.trace.accepted + got.trace.rounds,
         );
         expect(got.trace.ks).toHaveLength(got.trace.rounds);
+        // One verifying call per round, after the open.
+        expect(got.trace.targetSteps).toBe(got.trace.rounds + 1);
+        expect(got.trace.tokensPerTargetCall).toBeCloseTo(
+          (got.ids.length - prompt.length) / got.trace.targetSteps,
+          9,
+        );
         accepted += got.trace.accepted;
       }
     }
