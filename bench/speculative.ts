@@ -18,7 +18,7 @@ import { budget, interleaved, median, pairedMedianUs, round } from './timing.js'
 
 const AGREEMENT = 0.85;
 const EXTRA_WIDTH = 2048;
-const EXTRA_LAYERS = 4;
+const EXTRA_LAYERS = 6;
 const GENERATED = 48;
 const PROMPTS = [
   [1, 17, 5],
