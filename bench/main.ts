@@ -34,6 +34,7 @@ const SUITES: Readonly<Record<SuiteName, () => Promise<Suite>>> = {
   batching: async () => (await import('./batching.js')).batching,
   service: async () => (await import('./service.js')).service,
   memory: async () => (await import('./memory.js')).memory,
+  speculative: async () => (await import('./speculative.js')).speculativeSuite,
 };
 const NAMES = Object.keys(SUITES) as SuiteName[];
 

@@ -17,7 +17,8 @@ export type SuiteName =
   | 'kv-decode'
   | 'batching'
   | 'service'
-  | 'memory';
+  | 'memory'
+  | 'speculative';
 
 export interface SuiteContext {
   /** A run of about two minutes in all: shorter time budgets, fewer samples. */

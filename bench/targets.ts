@@ -27,6 +27,7 @@ export const RATIO_KEYS = [
   'kv_step_growth_16_to_512',
   'service_health_p99_vs_direct',
   'batching_throughput_vs_unbatched',
+  'speculative_speedup_vs_target',
 ] as const;
 
 export type RatioKey = (typeof RATIO_KEYS)[number];
@@ -159,6 +160,14 @@ export const TARGETS: readonly Target[] = [
     threshold: 2,
     text: '≥ 2 × unbatched',
     pending: 'dynamic batching is not built yet',
+  },
+  {
+    key: 'speculative_speedup_vs_target',
+    label:
+      'greedy generation, generated draft/target pair: speculative tokens/s / the target alone (acceptance beside it)',
+    goal: 'atLeast',
+    threshold: 2,
+    text: '≥ 2 × the target alone at ≥ 70 % acceptance (issue 14)',
   },
 ];
 

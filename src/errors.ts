@@ -200,6 +200,12 @@ export class ArgumentError extends RoundtableError {
   }
 }
 
+/** A speculative generation was asked with an option out of its range (k, its bounds, sampling, lengths). */
+export class SpeculativeOptionError extends RoundtableError {
+  override readonly code = 'ERR_SPECULATIVE_OPTION';
+  override name = 'SpeculativeOptionError';
+}
+
 /** The shape in which an error crosses a thread boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -237,6 +243,7 @@ const classes: Record<string, new (message: string) => RoundtableError> = {
   RemoteUnavailableError,
   RemoteError,
   ArgumentError,
+  SpeculativeOptionError,
 };
 
 export function serializeError(error: unknown): SerializedError {

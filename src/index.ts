@@ -35,6 +35,8 @@ export { parsePlan, readPlanFile } from './plans/schema.js';
 export type { DecodeResult } from './supervisor/run-decode.js';
 export type { RunOptions } from './supervisor/run-rounds.js';
 export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+export { speculative } from './plans/builders.js';
+export type { SpeculativePlan } from './plans/plan.js';
 
 // Actors: ONNX models and custom JavaScript actors
 export type { CallOptions } from './actor/call-options.js';
@@ -96,6 +98,7 @@ export {
   VocabularyMismatchError,
   WireError,
 } from './errors.js';
+export { SpeculativeOptionError } from './errors.js';
 
 // Decoders: model folders as published, sequences with their key/value cache, generation
 export type {
@@ -113,6 +116,12 @@ export type {
 export { readModelFolder } from './engines/decoder/model-folder.js';
 export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
 export { Tokenizer } from './tokenizer/index.js';
+export type { StepPositions } from './engines/decoder/decoder-protocol.js';
+export type {
+  SpeculativeOptions,
+  SpeculativeResult,
+  SpeculativeTrace,
+} from './supervisor/speculative.js';
 
 // Remote actors, and serving models to other processes and machines (the Open Inference
 // Protocol over HTTP, NATS)

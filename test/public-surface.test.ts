@@ -129,6 +129,14 @@ const ROUNDTABLE = [
   'loadHostedActors',
   'startOipHttpServer',
   'TokenizerError',
+  // Speculative decoding
+  'speculative',
+  'SpeculativePlan',
+  'SpeculativeOptionError',
+  'StepPositions',
+  'SpeculativeOptions',
+  'SpeculativeResult',
+  'SpeculativeTrace',
 ];
 
 const MT = [

@@ -2,8 +2,19 @@ export type { BigramModelOptions } from './bigram-model.js';
 export { bigramModel, bigramTable } from './bigram-model.js';
 export type { ClassifierOptions, ClassifierParams } from './classifier.js';
 export { classifier, classifierParams, classifierWeights } from './classifier.js';
-export type { DecoderFolderOptions, EncoderDecoderFolderOptions } from './decoders/index.js';
-export { SPECIAL_TOKENS, writeDecoderFolder, writeEncoderDecoderFolder } from './decoders/index.js';
+export type {
+  DecoderFolderOptions,
+  DraftTargetOptions,
+  DraftTargetPair,
+  EncoderDecoderFolderOptions,
+} from './decoders/index.js';
+export {
+  SPECIAL_TOKENS,
+  targetDisagrees,
+  writeDecoderFolder,
+  writeDraftTargetPair,
+  writeEncoderDecoderFolder,
+} from './decoders/index.js';
 export type {
   GenerateDemoModelsOptions,
   GeneratedModels,

@@ -8,6 +8,7 @@ import type {
   Plan,
   Round,
   RoundsPlan,
+  SpeculativePlan,
   Step,
   TensorName,
 } from './plan.js';
@@ -249,4 +250,9 @@ function checked<P extends Plan>(builder: string, plan: P): P {
     if (error instanceof RoundtableError) throw error;
     throw new PlanError(`${builder}(): the options could not be read: ${(error as Error).message}`);
   }
+}
+
+/** Speculative decoding: the draft decoder proposes, the target decoder verifies (see SpeculativePlan). */
+export function speculative(options: Omit<SpeculativePlan, 'kind'>): SpeculativePlan {
+  return { kind: 'speculative', ...options };
 }

@@ -165,4 +165,27 @@ export interface DecodePlan {
   readonly maxLength: number;
 }
 
-export type Plan = RoundsPlan | DecodePlan;
+/**
+ * Speculative decoding with two decoder actors spawned by `spawnDecoder`: the draft proposes k
+ * tokens, the target scores them in one step and keeps what it agrees with (greedy: its own
+ * greedy output; sampling: its own distribution). Run with `runtime.speculate(plan, prompt)`.
+ */
+export interface SpeculativePlan {
+  readonly kind: 'speculative';
+  readonly name: string;
+  /** Names of the decoder actors. */
+  readonly draft: string;
+  readonly target: string;
+  /** Proposals in the first round (every round when `adaptive` is false). Default 4. */
+  readonly k?: number;
+  /** k follows the measured acceptance rate within [minK, maxK]. Default on, [1, 8]. */
+  readonly adaptive?: boolean | { readonly minK?: number; readonly maxK?: number };
+  /** Length of the output, prompt included. Default: the target folder's, else 20. */
+  readonly maxLength?: number;
+  /** Absent: greedy. */
+  readonly sampling?: { readonly temperature?: number; readonly seed: number };
+  /** Decoders are spawned by name with `spawnDecoder`, not brought by the plan. */
+  readonly actors?: never;
+}
+
+export type Plan = RoundsPlan | DecodePlan | SpeculativePlan;

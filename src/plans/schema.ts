@@ -98,7 +98,26 @@ const decodePlan = z.strictObject({
   maxLength: z.number().int().positive(),
 });
 
-const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan]);
+const speculativePlan = z.strictObject({
+  kind: z.literal('speculative'),
+  name,
+  draft: name,
+  target: name,
+  k: z.number().int().positive().optional(),
+  adaptive: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        minK: z.number().int().positive().optional(),
+        maxK: z.number().int().positive().optional(),
+      }),
+    ])
+    .optional(),
+  maxLength: z.number().int().positive().optional(),
+  sampling: z.strictObject({ temperature: positive.optional(), seed: z.number().int() }).optional(),
+});
+
+const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan, speculativePlan]);
 
 /**
  * Validates a plan read from JSON. A failure is a PlanError listing every problem with the path of
@@ -157,6 +176,12 @@ export function checkConsistency(plan: Plan, source = `plan "${plan.name}"`): vo
       problems.push(
         `fusion.temperatures: ${plan.fusion.temperatures.length} temperatures for ${k} models`,
       );
+  } else if (plan.kind === 'speculative') {
+    const { minK, maxK } = typeof plan.adaptive === 'object' ? plan.adaptive : {};
+    if (minK !== undefined && maxK !== undefined && minK > maxK)
+      problems.push(`adaptive: minK (${minK}) is above maxK (${maxK})`);
+    if (plan.draft === plan.target)
+      problems.push(`draft and target are one decoder ("${plan.draft}"); spawn it twice`);
   } else {
     const known = new Set(plan.inputs);
     plan.rounds.forEach((round, r) => {

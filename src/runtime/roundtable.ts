@@ -17,7 +17,7 @@ import { FusionActor } from '../fusion/fusion-actor.js';
 import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
+import type { DecodePlan, Plan, RoundsPlan, SpeculativePlan } from '../plans/plan.js';
 import { parsePlan } from '../plans/schema.js';
 import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
 import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
@@ -26,6 +26,11 @@ import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js
 import { type GeneratedSequence, type GenerateOptions, generate } from '../supervisor/generate.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
 import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
+import {
+  type SpeculativeOptions,
+  type SpeculativeResult,
+  speculate,
+} from '../supervisor/speculative.js';
 import type { StepActor } from '../supervisor/step-actor.js';
 import type { Trace } from '../supervisor/trace.js';
 import {
@@ -498,6 +503,42 @@ export class Roundtable {
       return Promise.reject(error);
     }
     return this.#track(() => runDecode(valid as DecodePlan, ids, this.#roundsContext(), checked));
+  }
+
+  /**
+   * Speculative decoding (a `speculative` plan): the plan's draft decoder proposes tokens, its
+   * target decoder verifies them in one step each round. `options` override the plan's settings.
+   * The result carries the trace: proposed, accepted, acceptance rate, k per round, calls.
+   */
+  speculate(
+    plan: SpeculativePlan,
+    prompt: readonly number[],
+    options: SpeculativeOptions = {},
+  ): Promise<SpeculativeResult> {
+    const closed = this.#refuse();
+    if (closed) return closed;
+    let valid: Plan;
+    try {
+      valid = this.#validated(plan, 'Roundtable.speculate');
+      if (valid.kind !== 'speculative')
+        throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use run()`);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    plan = valid;
+    const draft = this.#decoders.get(plan.draft);
+    const target = this.#decoders.get(plan.target);
+    for (const [role, name, decoder] of [
+      ['draft', plan.draft, draft],
+      ['target', plan.target, target],
+    ] as const) {
+      if (!decoder)
+        return Promise.reject(
+          new PlanError(`plan "${plan.name}": no decoder named "${name}" (its ${role})`),
+        );
+    }
+    const { kind: _kind, name: _name, draft: _draft, target: _target, ...settings } = plan;
+    return this.#track(() => speculate(draft!, target!, prompt, { ...settings, ...options }));
   }
 
   /**

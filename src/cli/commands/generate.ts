@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { readModelFolder } from '../../engines/decoder/model-folder.js';
+import { speculative } from '../../plans/builders.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { Tokenizer } from '../../tokenizer/index.js';
 import { cliAction, usageError } from '../cli-error.js';
@@ -11,6 +12,8 @@ interface GenerateCliOptions {
   readonly beams?: number;
   readonly returns?: number;
   readonly lengthPenalty?: number;
+  readonly draft?: string;
+  readonly k?: number;
   readonly json: boolean;
 }
 
@@ -43,7 +46,8 @@ function finiteNumber(name: string): (value: string) => number {
 /**
  * `roundtable generate <model-dir>… (--prompt TEXT | --prompt-ids 1,2,3) [--max-length N]
  * [--beams K] [--json]`: generates with a model folder as published; several folders are an
- * ensemble whose log-probabilities are fused at every token.
+ * ensemble whose log-probabilities are fused at every token. `--draft <dir>` with one folder:
+ * speculative decoding, the draft folder proposing and the target verifying (greedy).
  */
 export function registerGenerate(program: Command): void {
   program
@@ -62,6 +66,12 @@ export function registerGenerate(program: Command): void {
       '--length-penalty <x>',
       'beam score = logprob / length^x',
       finiteNumber('--length-penalty'),
+    )
+    .option('--draft <dir>', 'speculative decoding: this folder drafts for the one target folder')
+    .option(
+      '--k <n>',
+      'tokens the draft proposes in the first round (default 4)',
+      positiveInt('--k'),
     )
     .option('--json', 'print {"sequences":[{"ids","text","logprob"}]}', false)
     .action(
@@ -89,6 +99,8 @@ async function runGenerate(
       `generate: --prompt needs a tokenizer.json in ${dirs[0]}; give --prompt-ids instead`,
     );
   }
+  if (options.draft !== undefined) return runSpeculative(dirs, options, prompt, command);
+  if (options.k !== undefined) throw usageError('generate: --k needs --draft');
   const runtime = await Roundtable.create();
   try {
     const names = await Promise.all(
@@ -124,6 +136,58 @@ async function runGenerate(
       for (const sequence of shown) {
         out(`${sequence.logprob.toFixed(4)}\t${sequence.text ?? sequence.ids.join(' ')}\n`);
       }
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** `--draft`: one target folder, greedy; the trace is printed with the sequence. */
+async function runSpeculative(
+  dirs: readonly string[],
+  options: GenerateCliOptions,
+  prompt: number[],
+  command: Command,
+): Promise<void> {
+  if (dirs.length !== 1) {
+    throw usageError(`generate: --draft takes one target folder, got ${dirs.length}`);
+  }
+  if ((options.beams ?? 1) !== 1)
+    throw usageError('generate: --draft decodes greedily, not with --beams');
+  const target = readModelFolder(dirs[0]!);
+  if (target.encoder !== undefined) {
+    throw usageError('generate: --draft works with decoder-only folders, not an encoder–decoder');
+  }
+  const draft = readModelFolder(options.draft!);
+  const codec = target.tokenizer ? Tokenizer.fromFolder(target.dir) : undefined;
+  const runtime = await Roundtable.create();
+  try {
+    await runtime.spawnDecoder('draft', { folder: draft });
+    await runtime.spawnDecoder('target', { folder: target });
+    const result = await runtime.speculate(
+      speculative({ name: 'generate', draft: 'draft', target: 'target' }),
+      prompt,
+      {
+        ...(options.maxLength !== undefined ? { maxLength: options.maxLength } : {}),
+        ...(options.k !== undefined ? { k: options.k } : {}),
+      },
+    );
+    const out =
+      command.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
+    const text = codec ? codec.decode(result.ids) : undefined;
+    if (options.json) {
+      const sequence = {
+        ids: result.ids,
+        ...(text !== undefined ? { text } : {}),
+        logprob: result.logprob,
+      };
+      out(`${JSON.stringify({ sequences: [sequence], speculative: result.trace })}\n`);
+    } else {
+      const trace = result.trace;
+      out(`${result.logprob.toFixed(4)}\t${text ?? result.ids.join(' ')}\n`);
+      out(
+        `accepted ${trace.accepted} of ${trace.proposed} proposed (rate ${trace.acceptanceRate.toFixed(2)}), ${trace.targetSteps} target calls, ${trace.tokensPerTargetCall.toFixed(2)} tokens per target call\n`,
+      );
     }
   } finally {
     await runtime.close();

@@ -76,8 +76,10 @@ function planStrategy(plan: Plan): 'log-linear' | 'mean' | undefined {
   const strategy =
     plan.kind === 'decode'
       ? plan.fusion.strategy
-      : plan.rounds.find((round) => round.fusion && round.fusion.strategy !== 'rerank')?.fusion
-          ?.strategy;
+      : plan.kind === 'rounds'
+        ? plan.rounds.find((round) => round.fusion && round.fusion.strategy !== 'rerank')?.fusion
+            ?.strategy
+        : undefined;
   return strategy === 'mean' || strategy === 'log-linear' ? strategy : undefined;
 }
 

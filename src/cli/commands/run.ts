@@ -16,6 +16,7 @@ import {
   failureOf,
   inputError,
   parsePositiveInt,
+  usageError,
 } from '../cli-error.js';
 import { checkReadable, openForWriting, readInputLines } from '../input-files.js';
 import { readPlanArgument } from '../plan-file.js';
@@ -68,6 +69,12 @@ export function registerRun(program: Command): void {
 
 async function runPlanFile(planPath: string, options: RunOptions, command: Command): Promise<void> {
   const read = readPlanArgument(planPath);
+  if (read.kind === 'speculative') {
+    // Its decoders are model folders, not actors a plan file brings.
+    throw usageError(
+      `run: plan "${read.name}" is speculative; run it with roundtable generate --draft <dir> <target-dir>`,
+    );
+  }
   const plan = options.weights ? await withWeights(read, options.weights) : read;
   const total = checkReadable(options.input, 'input');
   const out = createWriteStream('', { fd: openForWriting(options.out, 'output') });
@@ -136,6 +143,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
 /** The strategy of every fusion of a plan, in order: what `--weights` must not change. */
 function fusionStrategies(plan: Plan): string[] {
   if (plan.kind === 'decode') return [plan.fusion.strategy];
+  if (plan.kind === 'speculative') return [];
   return plan.rounds.flatMap((round) => (round.fusion ? [round.fusion.strategy] : []));
 }
 
@@ -202,6 +210,7 @@ async function runLine(
       throw inputError({ ...place, field: name }, (error as Error).message, error);
     }
   }
+  if (plan.kind === 'speculative') throw new Error('unreachable: refused when the plan was read');
   const result = await runtime.run(plan, feeds);
   const outputs: Record<string, unknown> = {};
   for (const [name, tensor] of Object.entries(result.outputs)) outputs[name] = tensorToJson(tensor);

@@ -16,7 +16,7 @@ import type { ActorHealth } from '../../supervision/supervisable.js';
 import { field, integer, refuse, tokenIds } from '../../util/arguments.js';
 import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
-import type { SequenceAnswer, ToDecoderWorker } from './decoder-protocol.js';
+import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';
 import { DecoderReplica } from './decoder-replica.js';
 import { type DecoderFolder, readModelFolder } from './model-folder.js';
 
@@ -52,9 +52,12 @@ export interface SequenceHandle {
 
 export interface DecoderStep {
   readonly sequence: SequenceHandle;
-  /** rows × vocabulary log-probabilities of the next token (absent when `topK` was asked). */
+  /**
+   * rows × vocabulary log-probabilities of the next token (absent when `topK` was asked); with
+   * `positions: 'all'`, rows × appended tokens × vocabulary: the distribution after each of them.
+   */
   readonly logprobs?: Float32Array;
-  /** With `topK`: rows × k token ids and their log-probabilities, best first. */
+  /** With `topK`: rows (× appended tokens) × k token ids and their log-probabilities, best first. */
   readonly topIds?: Int32Array;
   readonly topLogprobs?: Float32Array;
 }
@@ -62,6 +65,11 @@ export interface DecoderStep {
 export interface StepOptions {
   /** Return only the k most likely tokens of each row. */
   readonly topK?: number;
+  /**
+   * 'last' (default): the distribution after the last appended token. 'all': one after each
+   * appended token, so that k proposed tokens are scored in one run (speculative decoding).
+   */
+  readonly positions?: StepPositions;
 }
 
 type SequenceState = 'open' | 'closed' | 'evicted' | 'crashed';
@@ -216,7 +224,7 @@ export class DecoderActor {
       seq: id,
       rows,
       ...(options.source ? { source: asRows(options.source) } : {}),
-      ...(options.topK !== undefined ? { topK: options.topK } : {}),
+      ...stepFields(this.name, options),
     };
     try {
       return await this.#ask(record, message);
@@ -247,7 +255,7 @@ export class DecoderActor {
       seq: record.id,
       generation: handle.generation,
       tokens: rows,
-      ...(options.topK !== undefined ? { topK: options.topK } : {}),
+      ...stepFields(this.name, options),
     });
   }
 
@@ -583,6 +591,23 @@ function workerData(
     ...(options.intraOpNumThreads !== undefined
       ? { intraOpNumThreads: options.intraOpNumThreads }
       : {}),
+  };
+}
+
+/** The options of an open or step as the worker takes them; a bad `positions` is refused here. */
+function stepFields(
+  actor: string,
+  options: StepOptions,
+): { topK?: number; positions?: StepPositions } {
+  const { topK, positions } = options;
+  if (positions !== undefined && positions !== 'last' && positions !== 'all') {
+    throw new RangeError(
+      `decoder "${actor}": positions must be 'last' or 'all', got ${JSON.stringify(positions)}`,
+    );
+  }
+  return {
+    ...(topK !== undefined ? { topK } : {}),
+    ...(positions !== undefined ? { positions } : {}),
   };
 }
 

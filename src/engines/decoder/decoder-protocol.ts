@@ -1,7 +1,7 @@
 /**
  * The conversation between a decoder actor and one of its workers. A step carries token ids in and
- * the last position's log-probabilities out (a transferred Float32Array, rows × vocabulary), never
- * the window and never every position's logits; the caches stay in the worker.
+ * the last position's log-probabilities out (a transferred Float32Array, rows × vocabulary), or every
+ * appended position's when asked, never the window; the caches stay in the worker.
  */
 import type { IoMetadata } from '../../actor/protocol.js';
 import type { SerializedError } from '../../errors.js';
@@ -15,6 +15,12 @@ export interface DecoderWorkerData {
   readonly faultInjection: boolean;
   readonly intraOpNumThreads?: number;
 }
+
+/**
+ * Which positions of a run are answered: the last (the next token's distribution), or every
+ * appended one (a speculative verifier scores k proposed tokens in one run).
+ */
+export type StepPositions = 'last' | 'all';
 
 /** What every sequence message names: the sequence, and the state generation the caller saw. */
 interface SequenceMessage {
@@ -33,11 +39,13 @@ export type ToDecoderWorker =
       /** Encoder–decoder: the source ids of each row, encoded once and kept with the state. */
       readonly source?: readonly (readonly number[])[];
       readonly topK?: number;
+      readonly positions?: StepPositions;
     }
   | (SequenceMessage & {
       readonly type: 'step';
       readonly tokens: readonly (readonly number[])[];
       readonly topK?: number;
+      readonly positions?: StepPositions;
     })
   | (SequenceMessage & { readonly type: 'reorder'; readonly rows: readonly number[] })
   | (SequenceMessage & { readonly type: 'rewind'; readonly count: number })
@@ -53,9 +61,12 @@ export interface SequenceAnswer {
   readonly length: number;
   /** Bytes of this sequence's caches (and encoder output) in the worker now. */
   readonly bytes: number;
-  /** rows × vocabulary log-probabilities of the last position (open and step without topK). */
+  /**
+   * rows × vocabulary log-probabilities of the last position (open and step without topK); with
+   * positions 'all', rows × positions × vocabulary, one distribution after each appended token.
+   */
   readonly logprobs?: Float32Array;
-  /** With topK: rows × k token ids and their log-probabilities, best first. */
+  /** With topK: rows (× positions) × k token ids and their log-probabilities, best first. */
   readonly topIds?: Int32Array;
   readonly topLogprobs?: Float32Array;
 }

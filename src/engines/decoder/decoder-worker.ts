@@ -110,13 +110,25 @@ async function handle(store: SequenceStore, message: ToDecoderWorker): Promise<v
       case 'open':
         answer(
           message.id,
-          await store.open(message.seq, message.rows, message.source, message.topK),
+          await store.open(
+            message.seq,
+            message.rows,
+            message.source,
+            message.topK,
+            message.positions,
+          ),
         );
         break;
       case 'step':
         answer(
           message.id,
-          await store.step(message.seq, message.generation, message.tokens, message.topK),
+          await store.step(
+            message.seq,
+            message.generation,
+            message.tokens,
+            message.topK,
+            message.positions,
+          ),
         );
         break;
       case 'reorder':

@@ -11,7 +11,7 @@ import {
   StaleSequenceError,
 } from '../../errors.js';
 import type { CacheEntry, DecoderIo, IdInput } from './decoder-io.js';
-import type { SequenceAnswer } from './decoder-protocol.js';
+import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
 import { type TensorData, takeAlong } from './take-along.js';
 
 /** The sessions of one decoder folder, with what their metadata said. */
@@ -60,6 +60,7 @@ export class SequenceStore {
     rows: readonly (readonly number[])[],
     source: readonly (readonly number[])[] | undefined,
     topK: number | undefined,
+    positions: StepPositions = 'last',
   ): Promise<SequenceAnswer | undefined> {
     const width = rows[0]?.length ?? 0;
     if (rows.length === 0 || width === 0 || rows.some((row) => row.length !== width)) {
@@ -84,7 +85,7 @@ export class SequenceStore {
       if (!encoded) return undefined;
       sequence.encoder = encoded;
     }
-    const answer = await this.#extend(seq, sequence, rows, topK);
+    const answer = await this.#extend(seq, sequence, rows, topK, positions);
     if (answer) this.#sequences.set(seq, sequence);
     return answer;
   }
@@ -94,6 +95,7 @@ export class SequenceStore {
     generation: number,
     tokens: readonly (readonly number[])[],
     topK: number | undefined,
+    positions: StepPositions = 'last',
   ): Promise<SequenceAnswer | undefined> {
     const sequence = this.#current(seq, generation);
     const width = tokens[0]?.length ?? 0;
@@ -102,7 +104,7 @@ export class SequenceStore {
         `decoder "${this.#actor}": sequence ${seq} has ${sequence.rows} rows; step needs as many token lists of one non-zero length, got lengths [${tokens.map((t) => t.length).join(', ')}]`,
       );
     }
-    return this.#extend(seq, sequence, tokens, topK);
+    return this.#extend(seq, sequence, tokens, topK, positions);
   }
 
   /** Beams: the new rows are old rows by index; an index may repeat (a fork) or be left out. */
@@ -206,6 +208,7 @@ export class SequenceStore {
     sequence: Sequence,
     tokens: readonly (readonly number[])[],
     topK: number | undefined,
+    positions: StepPositions,
   ): Promise<SequenceAnswer | undefined> {
     const first = sequence.length === 0;
     const { session, io } =
@@ -260,6 +263,14 @@ export class SequenceStore {
       );
     }
     if (!out) return undefined;
+    const logits = out[io.logits]!;
+    if ((logits.data as Float32Array).length !== rows * n * io.vocab) {
+      // Some exports return the last position only; every position is what 'all' needs and what
+      // the reading below assumes.
+      throw new ModelFolderError(
+        `decoder "${this.#actor}": output "${io.logits}" has shape [${logits.dims.join(', ')}], expected [${rows}, ${n}, ${io.vocab}] (rows, appended positions, vocabulary)`,
+      );
+    }
     // The decoder with past is the one whose cache entries name every layer; the split layout's
     // first decoder returns the same present names.
     for (const entry of this.#sessions.decoderIo.cache) {
@@ -274,9 +285,12 @@ export class SequenceStore {
     }
     sequence.length = total;
     sequence.generation++;
-    const logits = out[io.logits]!;
-    const lastLogprobs = lastPositionLogprobs(logits.data as Float32Array, rows, n, io.vocab);
-    return { ...this.#answer(seq, sequence), ...selectTop(lastLogprobs, rows, io.vocab, topK) };
+    const answered = positions === 'all' ? n : 1;
+    const logprobs = positionLogprobs(logits.data as Float32Array, rows, n, io.vocab, positions);
+    return {
+      ...this.#answer(seq, sequence),
+      ...selectTop(logprobs, rows * answered, io.vocab, topK),
+    };
   }
 
   #answer(seq: number, sequence: Sequence): SequenceAnswer {
@@ -368,22 +382,31 @@ function take(tensor: ort.Tensor, axis: number, indices: readonly number[]): ort
   return new ort.Tensor(tensor.type as 'float32', taken.data as Float32Array, taken.dims);
 }
 
-/** Log-softmax of each row's last position, summed in float64 for a stable normaliser. */
-export function lastPositionLogprobs(
+/**
+ * Log-softmax of each row's last position, or of every position with 'all' (rows × positions ×
+ * vocabulary, row-major), summed in float64 for a stable normaliser.
+ */
+export function positionLogprobs(
   logits: Float32Array,
   rows: number,
   positions: number,
   vocab: number,
+  which: StepPositions,
 ): Float32Array {
-  const out = new Float32Array(rows * vocab);
+  const answered = which === 'all' ? positions : 1;
+  const skipped = positions - answered;
+  const out = new Float32Array(rows * answered * vocab);
   for (let r = 0; r < rows; r++) {
-    const from = (r * positions + positions - 1) * vocab;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let v = 0; v < vocab; v++) max = Math.max(max, logits[from + v]!);
-    let sum = 0;
-    for (let v = 0; v < vocab; v++) sum += Math.exp(logits[from + v]! - max);
-    const norm = max + Math.log(sum);
-    for (let v = 0; v < vocab; v++) out[r * vocab + v] = logits[from + v]! - norm;
+    for (let j = 0; j < answered; j++) {
+      const from = (r * positions + skipped + j) * vocab;
+      const to = (r * answered + j) * vocab;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let v = 0; v < vocab; v++) max = Math.max(max, logits[from + v]!);
+      let sum = 0;
+      for (let v = 0; v < vocab; v++) sum += Math.exp(logits[from + v]! - max);
+      const norm = max + Math.log(sum);
+      for (let v = 0; v < vocab; v++) out[to + v] = logits[from + v]! - norm;
+    }
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decoderFileNames, decoderGraph } from './decoder-graphs.js';
+import { decoderFileNames, decoderGraph, type LogitsHead } from './decoder-graphs.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
 import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
 
@@ -13,10 +13,12 @@ export interface DecoderFolderOptions extends TransformerOptions {
  * Writes a decoder-only model folder laid out as Hugging Face Optimum exports one:
  * `config.json`, `generation_config.json`, the ONNX decoder file(s), and a word-level
  * `tokenizer.json` over the vocabulary (see {@link wordTokenizerJson}). Returns the files written.
+ * A `head` changes the logits of every file alike (the target of a draft/target pair).
  */
 export async function writeDecoderFolder(
   dir: string,
   options: DecoderFolderOptions,
+  head?: LogitsHead,
 ): Promise<string[]> {
   const params = transformerParams(options);
   const form = options.form ?? 'both';
@@ -29,7 +31,7 @@ export async function writeDecoderFolder(
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const kind of kinds) {
-    await writeFile(join(dir, decoderFileNames[kind]), decoderGraph(params, kind));
+    await writeFile(join(dir, decoderFileNames[kind]), decoderGraph(params, kind, head));
     written.push(decoderFileNames[kind]);
   }
   const config = {

@@ -31,6 +31,21 @@ interface DecoderWeights {
   readonly head: Linear;
 }
 
+/**
+ * A change to a decoder's logits before they are output (the target of a generated draft/target
+ * pair, see draft-target-pair.ts). Its weights are declared once, in the outermost graph, so both
+ * branches of a merged model's `If` share them; `apply` runs in each body.
+ */
+export interface LogitsHead {
+  declare(graph: GraphBuilder): void;
+  /** Writes `output` from the plain decoder's `logits` and its token+position embedding. */
+  apply(
+    ops: GraphOps,
+    values: { readonly logits: string; readonly embedded: string },
+    output: string,
+  ): void;
+}
+
 export const pastName = (layer: number, part: 'key' | 'value'): string =>
   `past_key_values.${layer}.${part}`;
 export const presentName = (layer: number, part: 'key' | 'value'): string =>
@@ -43,7 +58,11 @@ export const presentName = (layer: number, part: 'key' | 'value'): string =>
  * The merged form adds a bool [1] `use_cache_branch` that picks, through an `If`, the cached
  * computation or the one that ignores the past. The same seed gives the same weights in all three.
  */
-export function decoderGraph(params: TransformerParams, kind: DecoderGraphKind): Uint8Array {
+export function decoderGraph(
+  params: TransformerParams,
+  kind: DecoderGraphKind,
+  head?: LogitsHead,
+): Uint8Array {
   const graph = new GraphBuilder(`optimum-decoder-s${params.seed}`, {
     docString: `roundtable generated decoder (${kind}), seed ${params.seed}`,
   });
@@ -77,8 +96,9 @@ export function decoderGraph(params: TransformerParams, kind: DecoderGraphKind):
     }
   }
   const weights = makeWeights(graph, params);
+  head?.declare(graph);
   if (kind !== 'merged') {
-    addDecoder(new GraphOps(graph, ''), params, weights, kind === 'with-past', '');
+    addDecoder(new GraphOps(graph, ''), params, weights, kind === 'with-past', '', head);
     return graph.toBytes();
   }
   const outputs = ['logits'];
@@ -87,7 +107,7 @@ export function decoderGraph(params: TransformerParams, kind: DecoderGraphKind):
   const branch = (withPast: boolean): ReturnType<GraphBuilder['toGraph']> => {
     const prefix = withPast ? 'with_past/' : 'no_past/';
     const sub = new GraphBuilder(withPast ? 'with_past_branch' : 'no_past_branch');
-    addDecoder(new GraphOps(sub, prefix), params, weights, withPast, prefix);
+    addDecoder(new GraphOps(sub, prefix), params, weights, withPast, prefix, head);
     sub.output(`${prefix}logits`, 'float32', ['batch_size', 'sequence_length', vocab]);
     for (const name of outputs.slice(1)) {
       sub.output(`${prefix}${name}`, 'float32', ['batch_size', heads, 'total_length', headDim]);
@@ -129,6 +149,7 @@ function addDecoder(
   weights: DecoderWeights,
   withPast: boolean,
   prefix: string,
+  head: LogitsHead | undefined,
 ): void {
   const x0 = ops.add('Add', [
     ops.add('Gather', [weights.tokens, 'input_ids'], { axis: 0 }),
@@ -147,5 +168,12 @@ function addDecoder(
     };
     x = mlp(ops, selfAttention(ops, x, block, params, allowed, past, present), block);
   });
-  linear(ops, layerNorm(ops, x, weights.finalNorm), weights.head, `${prefix}logits`);
+  const output = `${prefix}logits`;
+  const logits = linear(
+    ops,
+    layerNorm(ops, x, weights.finalNorm),
+    weights.head,
+    head ? undefined : output,
+  );
+  head?.apply(ops, { logits, embedded: x0 }, output);
 }

@@ -13,6 +13,13 @@ export {
   transformerParams,
 } from './decoder-options.js';
 export {
+  type DraftTargetOptions,
+  type DraftTargetPair,
+  targetAlternative,
+  targetDisagrees,
+  writeDraftTargetPair,
+} from './draft-target-pair.js';
+export {
   type EncoderDecoderFolderOptions,
   writeEncoderDecoderFolder,
 } from './encoder-decoder-folder.js';
