@@ -1,4 +1,5 @@
 import type {
+  CascadePlan,
   DecodePlan,
   Fusion,
   FusionInputKind,
@@ -166,4 +167,47 @@ export function layers(options: {
 /** Step-synchronous ensemble decoding: one round per output token, the K models' scores fused each step. */
 export function decode(options: Omit<DecodePlan, 'kind'>): DecodePlan {
   return { kind: 'decode', ...options };
+}
+
+/**
+ * Cascade: the models cheapest first, each row escalating to the next model while its score is
+ * below the stage's threshold (`thresholds[i]` for stage i; the last stage has none).
+ *
+ * @example cascade({ name: 'cheap-first', models: ['small', 'large'], thresholds: [0.9],
+ *   input: 'features', output: 'logits', scorer: { type: 'max-probability' } })
+ */
+export function cascade(options: {
+  readonly name: string;
+  readonly models: readonly string[];
+  /** One fewer than the models. */
+  readonly thresholds: readonly number[];
+  /** Actor input name; the plan feed has the same name. */
+  readonly input: string;
+  /** Actor output name; the plan's output has the same name. */
+  readonly output: string;
+  readonly scorer: CascadePlan['scorer'];
+  /** Declared relative cost of each model, cheapest first. */
+  readonly costs?: readonly number[];
+}): CascadePlan {
+  if (options.thresholds.length !== options.models.length - 1)
+    throw new RangeError(
+      `plan "${options.name}": ${options.thresholds.length} thresholds for ${options.models.length} models, expected ${options.models.length - 1} (none for the last)`,
+    );
+  if (options.costs && options.costs.length !== options.models.length)
+    throw new RangeError(
+      `plan "${options.name}": ${options.costs.length} costs for ${options.models.length} models`,
+    );
+  return {
+    kind: 'cascade',
+    name: options.name,
+    input: options.input,
+    output: options.output,
+    stages: options.models.map((actor, i) => ({
+      actor,
+      output: options.output,
+      ...(i < options.thresholds.length ? { threshold: options.thresholds[i]! } : {}),
+      ...(options.costs ? { cost: options.costs[i]! } : {}),
+    })),
+    scorer: options.scorer,
+  };
 }

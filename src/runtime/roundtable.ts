@@ -11,13 +11,15 @@ import { FusionActor } from '../fusion/fusion-actor.js';
 import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
+import type { CascadePlan, DecodePlan, Plan, RoundsPlan } from '../plans/plan.js';
 import { checkConsistency } from '../plans/schema.js';
 import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
 import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
 import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
+import type { CascadeTrace } from '../supervisor/cascade-trace.js';
 import { type GeneratedSequence, type GenerateOptions, generate } from '../supervisor/generate.js';
+import { runCascade } from '../supervisor/run-cascade.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
 import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
 import type { StepActor } from '../supervisor/step-actor.js';
@@ -404,6 +406,47 @@ export class Roundtable {
     const invalid = this.#check(plan);
     if (invalid) return invalid;
     return this.#track(() => runDecode(plan, prompt, this.#roundsContext(), options));
+  }
+
+  /**
+   * Runs a cascade on host tensors: each row of the plan's input goes to the cheapest model
+   * first and on to the next only while its score is below the stage's threshold. Returns the
+   * answers (host tensors, nothing stays in the arena) and the trace of who answered each row.
+   */
+  async cascade(
+    plan: CascadePlan,
+    feeds: Record<string, HostTensor>,
+    options: RunOptions = {},
+  ): Promise<{ outputs: Record<string, HostTensor>; trace: CascadeTrace }> {
+    const closed = this.#refuse();
+    if (closed) return closed;
+    if (plan.kind !== 'cascade')
+      throw new PlanError(
+        `plan "${(plan as Plan).name}" is a ${(plan as Plan).kind} plan: use run() or decode()`,
+      );
+    const invalid = this.#check(plan);
+    if (invalid) return invalid;
+    const shared: Record<string, TensorDescriptor> = {};
+    try {
+      for (const name in feeds) {
+        const feed = feeds[name]!;
+        shared[name] = this.arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+      }
+      const result = await this.#track(() =>
+        runCascade(plan, shared, this.#roundsContext(), options),
+      );
+      const answer = result.outputs[plan.output]!;
+      try {
+        return {
+          outputs: { [plan.output]: this.arena.readTensor(answer) as HostTensor },
+          trace: result.trace,
+        };
+      } finally {
+        this.arena.release(answer);
+      }
+    } finally {
+      for (const name in shared) this.arena.release(shared[name]!);
+    }
   }
 
   /**

@@ -73,6 +73,7 @@ export function registerLearn(program: Command): void {
 
 /** The plan's first learnable fusion strategy, in `--strategy` words. */
 function planStrategy(plan: Plan): 'log-linear' | 'mean' | undefined {
+  if (plan.kind === 'cascade') return undefined;
   const strategy =
     plan.kind === 'decode'
       ? plan.fusion.strategy

@@ -136,6 +136,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
 /** The strategy of every fusion of a plan, in order: what `--weights` must not change. */
 function fusionStrategies(plan: Plan): string[] {
   if (plan.kind === 'decode') return [plan.fusion.strategy];
+  if (plan.kind === 'cascade') return [];
   return plan.rounds.flatMap((round) => (round.fusion ? [round.fusion.strategy] : []));
 }
 
@@ -201,6 +202,11 @@ async function runLine(
     } catch (error) {
       throw inputError({ ...place, field: name }, (error as Error).message, error);
     }
+  }
+  if (plan.kind === 'cascade') {
+    const answered = await runtime.cascade(plan, feeds);
+    const output = tensorToJson(answered.outputs[plan.output]!);
+    return `${JSON.stringify({ outputs: { [plan.output]: output }, ...(trace ? { trace: answered.trace } : {}) })}\n`;
   }
   const result = await runtime.run(plan, feeds);
   const outputs: Record<string, unknown> = {};
