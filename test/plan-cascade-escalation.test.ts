@@ -15,7 +15,10 @@ describe('a cascade plan', () => {
     const runtime = await startRuntime();
     const stages = await Promise.all(
       [0, 1, 2].map((column) =>
-        runtime.spawnCustom(`s${column}`, { module: stageActor, options: { column } }),
+        runtime.spawnCustom<{ seen(): number[] }>(`s${column}`, {
+          module: stageActor,
+          options: { column },
+        }),
       ),
     );
     // Row = [segment id, logit at stage 0, at stage 1, at stage 2].

@@ -12,7 +12,10 @@ describe('a cascade score that is not a finite number', () => {
     const runtime = await startRuntime();
     await runtime.spawnCustom('small', { module: stageActor, options: { column: 0 } });
     await runtime.spawnCustom('large', { module: stageActor, options: { column: 1 } });
-    const qe = await runtime.spawnCustom('qe', { module: scorerActor, options: { column: 3 } });
+    const qe = await runtime.spawnCustom<{ calls(): number }>('qe', {
+      module: scorerActor,
+      options: { column: 3 },
+    });
     // Row = [id, logit small, logit large, QE score of the small model's answer].
     const threshold = Math.fround(0.5);
     const rows = [
