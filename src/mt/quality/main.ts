@@ -9,8 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createProgress } from '../../cli/progress.js';
-import { runQuality } from './quality-run.js';
 import { writeQualityResults } from './quality-results.js';
+import { runQuality } from './quality-run.js';
 import { formatQualityReport } from './quality-table.js';
 
 const { values } = parseArgs({
