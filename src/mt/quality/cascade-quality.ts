@@ -4,6 +4,7 @@ import {
   cascadeCurve,
   ESCALATE_ALL,
   learnCascadeThresholds,
+  replayCascade,
 } from '../../fusion/learn/index.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/index.js';
@@ -18,8 +19,12 @@ type Sentence = { readonly source: string; readonly target: string };
 export interface CascadeEngineRow {
   readonly name: string;
   readonly chrf: number;
-  /** Mean actor run time per segment of its decode, ms. */
+  /** Mean compute per segment of its decode alone, ms (model runs × its median ms per run). */
   readonly computeMs: number;
+  /** Median run time of one of its model runs in this run, ms. */
+  readonly msPerRun: number;
+  /** Mean model runs per segment (decoding steps). */
+  readonly runs: number;
 }
 
 export interface CascadePoint {
@@ -35,21 +40,26 @@ export interface CascadePoint {
 export interface CascadeQualityReport {
   /** Cheapest first, each alone on the held-out sentences. */
   readonly engines: readonly CascadeEngineRow[];
-  /** Mean run time of one QE batch (the cheap engine's translation), ms per segment. */
-  readonly qeComputeMs: number;
-  /** The cascade over every threshold worth having (cheapest first, each better than the cheaper). */
+  /** Median run time of one QE batch (the cheap engine's translation), ms. */
+  readonly qeMsPerBatch: number;
+  /**
+   * The cascade over every threshold worth having (cheapest first, each better than the cheaper),
+   * compute = model runs × the engine's median ms per run (+ the QE batch): the cost model.
+   */
   readonly curve: readonly CascadePoint[];
   readonly best: CascadeEngineRow;
   /** The cheapest point of the curve within 0.5 chrF of the best single engine. */
   readonly withinHalf: CascadePoint | null;
   /** withinHalf's compute per segment over the best engine's; target ≤ 0.5. */
   readonly cascadeComputeVsBest: number | null;
+  /** The same ratio with each segment's own measured run times instead of the medians. */
+  readonly measuredComputeVsBest: number | null;
   /** Thresholds learnt on dev for the best engine's dev chrF − 0.5, then run for real on the held-out sentences. */
   readonly learnt: {
     readonly target: number;
     readonly threshold: number;
     readonly dev: { readonly chrf: number; readonly computeMs: number };
-    readonly test: CascadePoint & { readonly modelRuns: number };
+    readonly test: CascadePoint & { readonly modelRuns: number; readonly measuredMs: number };
   };
 }
 
@@ -66,7 +76,17 @@ export interface CascadeQualityOptions {
   readonly dev: readonly Sentence[];
   readonly test: readonly Sentence[];
   readonly concurrency: number;
-  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One segment decoded by every engine: what each said and what it cost. */
+interface Decoded {
+  readonly stages: readonly {
+    readonly score: number;
+    readonly stats: readonly number[];
+    readonly runs: number;
+    readonly ms: number;
+    readonly qeMs: number;
+  }[];
 }
 
 /**
@@ -75,6 +95,11 @@ export interface CascadeQualityOptions {
  * both engines once (with each decode's run time measured), so every threshold can be replayed;
  * the thresholds learnt on dev are then run for real, as `Translator`'s `cascade` method, on the
  * held-out sentences.
+ *
+ * Compute is time the actors spent running. On a busy machine one decode's time varies with what
+ * else runs, so the curve prices a segment as its model runs times each engine's median time per
+ * run in this run (plus the QE batch's median); the ratio with each segment's own measured times
+ * is reported beside it.
  */
 export async function measureCascade(
   options: CascadeQualityOptions,
@@ -94,12 +119,8 @@ export async function measureCascade(
       cascade: { engines: names.map((_, k) => k), thresholds },
     });
   const probe = translator(names.slice(1).map(() => ESCALATE_ALL));
-  const total = options.dev.length + 2 * options.test.length;
-  let done = 0;
-  const progress = () => options.onProgress?.(++done, total);
-  const collect = async (split: readonly Sentence[]) => {
-    const examples: CascadeExample[] = new Array(split.length);
-    const qeMs: number[] = new Array(split.length);
+  const collect = async (split: readonly Sentence[]): Promise<Decoded[]> => {
+    const decoded: Decoded[] = new Array(split.length);
     await forEachConcurrently(split, options.concurrency, async (sentence, i) => {
       const alone = await probe.translateEvery(
         sentence.source,
@@ -115,68 +136,101 @@ export async function measureCascade(
             : await options.qe.scoreWithCost(source, [translation.tokens]);
           return {
             score: scored.scores[0]!.mean,
-            cost: translation.computeMs! + scored.runMs,
             stats: chrfStatistics(translation.text, [sentence.target]),
+            runs: translation.modelRuns,
+            ms: translation.computeMs!,
+            qeMs: scored.runMs,
           };
         }),
       );
-      examples[i] = { stages };
-      qeMs[i] = stages[0]!.cost - alone[0]!.computeMs!;
-      progress();
+      decoded[i] = { stages };
     });
-    return { examples, qeMs };
+    return decoded;
   };
+  const dev = await collect(options.dev);
+  const test = await collect(options.test);
+  const all = [...dev, ...test];
+  const msPerRun = names.map((_, k) => median(all.map((d) => d.stages[k]!.ms / d.stages[k]!.runs)));
+  const qeMsPerBatch = median(all.map((d) => d.stages[0]!.qeMs));
+  const last = names.length - 1;
+  const priced = (d: Decoded): CascadeExample => ({
+    stages: d.stages.map((s, k) => ({
+      score: s.score,
+      stats: s.stats,
+      cost: s.runs * msPerRun[k]! + (k < last ? qeMsPerBatch : 0),
+    })),
+  });
+  const measured = (d: Decoded): CascadeExample => ({
+    stages: d.stages.map((s) => ({ score: s.score, stats: s.stats, cost: s.ms + s.qeMs })),
+  });
   const quality = (sums: readonly number[]) => chrfOfStatistics(sums);
-  const point = (s: CascadeSetting, segments: number): CascadePoint => ({
+  const n = options.test.length;
+  const point = (s: CascadeSetting): CascadePoint => ({
     threshold: s.thresholds[0]!,
     chrf: s.quality,
     computeMs: s.cost,
-    escalated: s.reached[1]! / segments,
+    escalated: s.reached[1]! / n,
   });
 
-  const dev = await collect(options.dev);
-  const devBest = Math.max(...names.map((_, k) => chrfOfSingle(dev.examples, k)));
-  const target = devBest - 0.5;
-  const fit = learnCascadeThresholds(dev.examples, { target, quality });
+  const devExamples = dev.map(priced);
+  const target = Math.max(...names.map((_, k) => chrfOfSingle(devExamples, k))) - 0.5;
+  const fit = learnCascadeThresholds(devExamples, { target, quality });
 
-  const test = await collect(options.test);
-  const n = options.test.length;
-  const engines: CascadeEngineRow[] = names.map((name, k) => ({
-    name,
-    chrf: chrfOfSingle(test.examples, k),
-    computeMs:
-      test.examples.reduce(
-        (sum, e, i) => sum + e.stages[k]!.cost - (k === 0 ? test.qeMs[i]! : 0),
-        0,
-      ) / n,
-  }));
-  const best = engines.reduce((a, b) => (b.chrf > a.chrf ? b : a));
-  const curve = cascadeCurve(test.examples, quality).map((s) => point(s, n));
+  const testExamples = test.map(priced);
+  const engines: CascadeEngineRow[] = names.map((name, k) => {
+    const runs = test.reduce((sum, d) => sum + d.stages[k]!.runs, 0) / n;
+    return {
+      name,
+      chrf: chrfOfSingle(testExamples, k),
+      computeMs: runs * msPerRun[k]!,
+      msPerRun: msPerRun[k]!,
+      runs,
+    };
+  });
+  const bestIndex = engines.reduce((b, e, k) => (e.chrf > engines[b]!.chrf ? k : b), 0);
+  const best = engines[bestIndex]!;
+  const curve = cascadeCurve(testExamples, quality).map(point);
   const withinHalf = curve.find((p) => p.chrf >= best.chrf - 0.5) ?? null;
+  const measuredExamples = test.map(measured);
+  const measuredBest = test.reduce((sum, d) => sum + d.stages[bestIndex]!.ms, 0) / n;
+  const measuredWithin = withinHalf
+    ? replayCascade(measuredExamples, [withinHalf.threshold], quality).cost
+    : undefined;
 
   // The learnt thresholds, run for real: escalated segments alone reach the costly engine.
   const cascade = translator(fit.thresholds);
-  const answers: { text: string; computeMs: number; escalated: boolean; modelRuns: number }[] =
-    new Array(n);
+  const answers: {
+    text: string;
+    priced: number;
+    measuredMs: number;
+    escalated: boolean;
+    modelRuns: number;
+  }[] = new Array(n);
   await forEachConcurrently(options.test, options.concurrency, async (sentence, i) => {
     const [t] = await cascade.translateEvery(sentence.source, ['cascade'], { useTm: false });
+    const steps = t!.cascade!;
     answers[i] = {
       text: t!.text,
-      computeMs: t!.computeMs!,
-      escalated: t!.cascade!.length > 1,
+      priced: steps.reduce(
+        (sum, step, k) =>
+          sum + step.decodeRuns * msPerRun[k]! + (step.decision === 'last' ? 0 : qeMsPerBatch),
+        0,
+      ),
+      measuredMs: t!.computeMs!,
+      escalated: steps.length > 1,
       modelRuns: t!.modelRuns,
     };
-    progress();
   });
   const mean = (f: (a: (typeof answers)[number]) => number) =>
     answers.reduce((sum, a) => sum + f(a), 0) / n;
   return {
     engines,
-    qeComputeMs: test.qeMs.reduce((a, b) => a + b, 0) / n,
+    qeMsPerBatch,
     curve,
     best,
     withinHalf,
     cascadeComputeVsBest: withinHalf ? withinHalf.computeMs / best.computeMs : null,
+    measuredComputeVsBest: measuredWithin !== undefined ? measuredWithin / measuredBest : null,
     learnt: {
       target,
       threshold: fit.thresholds[0]!,
@@ -187,12 +241,20 @@ export async function measureCascade(
           answers.map((a) => a.text),
           [options.test.map((s) => s.target)],
         ).score,
-        computeMs: mean((a) => a.computeMs),
+        computeMs: mean((a) => a.priced),
+        measuredMs: mean((a) => a.measuredMs),
         escalated: mean((a) => (a.escalated ? 1 : 0)),
         modelRuns: mean((a) => a.modelRuns),
       },
     },
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function chrfOfSingle(examples: readonly CascadeExample[], k: number): number {

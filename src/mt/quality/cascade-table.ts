@@ -7,13 +7,15 @@ export function formatCascadeReport(report: CascadeQualityReport, points = 12): 
   lines.push(
     `Cascade: ${report.engines.map((e) => e.name).join(' → ')}, QE decides per segment whether ${cheap!.name}'s translation stands.`,
   );
-  lines.push(`  ${'engine'.padEnd(14)} ${'chrF2'.padStart(6)} ${'compute ms/seg'.padStart(15)}`);
+  lines.push(
+    `  ${'engine'.padEnd(14)} ${'chrF2'.padStart(6)} ${'runs/seg'.padStart(9)} ${'ms/run'.padStart(7)} ${'compute ms/seg'.padStart(15)}`,
+  );
   for (const e of report.engines)
     lines.push(
-      `  ${e.name.padEnd(14)} ${e.chrf.toFixed(1).padStart(6)} ${e.computeMs.toFixed(2).padStart(15)}`,
+      `  ${e.name.padEnd(14)} ${e.chrf.toFixed(1).padStart(6)} ${e.runs.toFixed(1).padStart(9)} ${e.msPerRun.toFixed(3).padStart(7)} ${e.computeMs.toFixed(2).padStart(15)}`,
     );
   lines.push(
-    `  QE of ${cheap!.name}'s translation: ${report.qeComputeMs.toFixed(2)} ms per segment; ${costly!.name} costs ${(costly!.computeMs / cheap!.computeMs).toFixed(1)}× ${cheap!.name} per segment.`,
+    `  QE of ${cheap!.name}'s translation: ${report.qeMsPerBatch.toFixed(2)} ms per batch; ${costly!.name} costs ${(costly!.msPerRun / cheap!.msPerRun).toFixed(1)}× ${cheap!.name} per run.`,
   );
   lines.push('');
   lines.push(
@@ -29,16 +31,18 @@ export function formatCascadeReport(report: CascadeQualityReport, points = 12): 
   lines.push(
     report.cascadeComputeVsBest === null
       ? `cascade_compute_vs_best: none (no threshold stays within 0.5 chrF of ${report.best.name})`
-      : `cascade_compute_vs_best: ${report.cascadeComputeVsBest.toFixed(3)} (target ≤ 0.5): compute per segment of the cheapest threshold within 0.5 chrF of ${report.best.name}, over ${report.best.name}'s.`,
+      : `cascade_compute_vs_best: ${report.cascadeComputeVsBest.toFixed(3)} (target ≤ 0.5): compute per segment of the cheapest threshold within 0.5 chrF of ${report.best.name}, over ${report.best.name}'s` +
+          ` (with each segment's own measured run times: ${report.measuredComputeVsBest?.toFixed(3) ?? 'none'}).`,
   );
   const l = report.learnt;
   lines.push(
     `Learnt on dev for chrF ≥ ${l.target.toFixed(1)} (the best engine's dev chrF − 0.5): QE threshold ${l.threshold.toFixed(3)}; ` +
       `run for real on the held-out sentences: chrF ${l.test.chrf.toFixed(1)}, ${l.test.computeMs.toFixed(2)} ms/segment ` +
-      `(${(l.test.computeMs / report.best.computeMs).toFixed(2)} of ${report.best.name}), ${(l.test.escalated * 100).toFixed(0)}% escalated, ${l.test.modelRuns.toFixed(1)} model runs.`,
+      `(${(l.test.computeMs / report.best.computeMs).toFixed(2)} of ${report.best.name}; measured ${l.test.measuredMs.toFixed(2)} ms), ` +
+      `${(l.test.escalated * 100).toFixed(0)}% escalated, ${l.test.modelRuns.toFixed(1)} model runs.`,
   );
   lines.push(
-    'Compute: time the actors spent running (the engines inside session.run, the QE plan), measured in this run; the curve replays each segment decoded once by both engines.',
+    "Compute: model runs × each engine's median time per run in session.run, measured in this run (plus the QE batch's median); the curve replays each segment decoded once by both engines.",
   );
   return lines;
 }

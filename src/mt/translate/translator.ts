@@ -153,6 +153,8 @@ export interface CascadeStep {
   readonly decision: CascadeDecision;
   /** Run time of this engine's decode and of its QE batch. */
   readonly computeMs: number;
+  /** The engine's model runs (one per decoding step); its QE batch, when scored, is one more. */
+  readonly decodeRuns: number;
 }
 
 interface Candidate {
@@ -414,6 +416,7 @@ export class Translator {
           qe: Number.NaN,
           decision: 'last',
           computeMs: decodeMs,
+          decodeRuns: result.trace.rounds.length,
         });
         return { ...this.#asTranslation(tokens), cascade: steps };
       }
@@ -422,7 +425,13 @@ export class Translator {
       tally.computeMs += runMs;
       const qe = scores[0]!.mean;
       const decision = cascadeDecision(qe, threshold);
-      steps.push({ engine: o.engines[engine]!, qe, decision, computeMs: decodeMs + runMs });
+      steps.push({
+        engine: o.engines[engine]!,
+        qe,
+        decision,
+        computeMs: decodeMs + runMs,
+        decodeRuns: result.trace.rounds.length,
+      });
       if (decision === 'stop') return { ...this.#asTranslation(tokens), qe, cascade: steps };
     }
   }
