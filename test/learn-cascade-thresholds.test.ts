@@ -4,7 +4,7 @@ import {
   learnCascadeThresholds,
   replayCascade,
 } from '../src/fusion/learn/index.js';
-import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../src/mt/metrics/index.js';
+import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../src/mt/metrics/chrf.js';
 import { SeededRandom } from '../src/util/random.js';
 
 const WORDS = ['ka', 'lo', 'mishu', 'ten', 'a', 'buro', 'nai', 'sef', 'pel', 'dor', 'uvi', 'zan'];

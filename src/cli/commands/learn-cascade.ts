@@ -4,7 +4,7 @@ import {
   learnCascadeThresholds,
   saveCascadeThresholds,
 } from '../../fusion/learn/index.js';
-import { chrfOfStatistics, chrfStatistics } from '../../mt/metrics/index.js';
+import { chrfOfStatistics, chrfStatistics } from '../../mt/metrics/chrf.js';
 import { CliError, inputError, usageError } from '../cli-error.js';
 import { checkReadable, readInputLines } from '../input-files.js';
 import { parseJsonLine } from './run.js';

@@ -13,13 +13,7 @@ export { computeBleu, corpusBleu, sentenceBleu } from './bleu.js';
 export type { BleuTokenizerName } from './bleu-tokenizers.js';
 export { BLEU_TOKENIZERS, bleuTokenizer } from './bleu-tokenizers.js';
 export type { ChrfOptions, ChrfScore } from './chrf.js';
-export {
-  chrfOfStatistics,
-  chrfPlusPlus,
-  chrfStatistics,
-  corpusChrf,
-  sentenceChrf,
-} from './chrf.js';
+export { chrfPlusPlus, corpusChrf, sentenceChrf } from './chrf.js';
 export { formatFixed } from './format-fixed.js';
 export type { ReferenceStreams } from './references.js';
 export type { MetricScore } from './score-report.js';

@@ -7,7 +7,7 @@ import {
   replayCascade,
 } from '../../fusion/learn/index.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
-import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/index.js';
+import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/chrf.js';
 import type { QualityEstimator } from '../qe/quality-estimator.js';
 import type { Tokenizer } from '../tokenizer/index.js';
 import type { PromptLayout } from '../translate/prompt.js';
