@@ -37,6 +37,15 @@ export type { RunOptions } from './supervisor/run-rounds.js';
 export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
 export { speculative } from './plans/builders.js';
 export type { SpeculativePlan } from './plans/plan.js';
+export { cascade } from './plans/builders.js';
+export type { CascadePlan, CascadeScorer, CascadeStage } from './plans/plan.js';
+export type { CascadeTrace } from './supervisor/cascade-trace.js';
+export type { CascadeThresholds } from './fusion/learn/cascade-thresholds-file.js';
+export {
+  applyCascadeThresholds,
+  loadCascadeThresholds,
+  saveCascadeThresholds,
+} from './fusion/learn/cascade-thresholds-file.js';
 
 // Actors: ONNX models and custom JavaScript actors
 export type { CallOptions } from './actor/call-options.js';
@@ -99,6 +108,7 @@ export {
   WireError,
 } from './errors.js';
 export { SpeculativeOptionError } from './errors.js';
+export { ArgumentError } from './errors.js';
 
 // Decoders: model folders as published, sequences with their key/value cache, generation
 export type {

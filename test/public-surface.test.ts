@@ -137,6 +137,18 @@ const ROUNDTABLE = [
   'SpeculativeOptions',
   'SpeculativeResult',
   'SpeculativeTrace',
+  // Cascades
+  'cascade',
+  'CascadePlan',
+  'CascadeScorer',
+  'CascadeStage',
+  'CascadeTrace',
+  'CascadeThresholds',
+  'applyCascadeThresholds',
+  'loadCascadeThresholds',
+  'saveCascadeThresholds',
+  // Arguments refused at the door
+  'ArgumentError',
 ];
 
 const MT = [

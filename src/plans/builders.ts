@@ -1,6 +1,7 @@
 import { PlanError, RoundtableError } from '../errors.js';
 import { describe, record } from '../util/arguments.js';
 import type {
+  CascadePlan,
   DecodePlan,
   Fusion,
   FusionInputKind,
@@ -255,4 +256,47 @@ function checked<P extends Plan>(builder: string, plan: P): P {
 /** Speculative decoding: the draft decoder proposes, the target decoder verifies (see SpeculativePlan). */
 export function speculative(options: Omit<SpeculativePlan, 'kind'>): SpeculativePlan {
   return { kind: 'speculative', ...options };
+}
+
+/**
+ * Cascade: the models cheapest first, each row escalating to the next model while its score is
+ * below the stage's threshold (`thresholds[i]` for stage i; the last stage has none).
+ *
+ * @example cascade({ name: 'cheap-first', models: ['small', 'large'], thresholds: [0.9],
+ *   input: 'features', output: 'logits', scorer: { type: 'max-probability' } })
+ */
+export function cascade(options: {
+  readonly name: string;
+  readonly models: readonly string[];
+  /** One fewer than the models. */
+  readonly thresholds: readonly number[];
+  /** Actor input name; the plan feed has the same name. */
+  readonly input: string;
+  /** Actor output name; the plan's output has the same name. */
+  readonly output: string;
+  readonly scorer: CascadePlan['scorer'];
+  /** Declared relative cost of each model, cheapest first. */
+  readonly costs?: readonly number[];
+}): CascadePlan {
+  if (options.thresholds.length !== options.models.length - 1)
+    throw new RangeError(
+      `plan "${options.name}": ${options.thresholds.length} thresholds for ${options.models.length} models, expected ${options.models.length - 1} (none for the last)`,
+    );
+  if (options.costs && options.costs.length !== options.models.length)
+    throw new RangeError(
+      `plan "${options.name}": ${options.costs.length} costs for ${options.models.length} models`,
+    );
+  return {
+    kind: 'cascade',
+    name: options.name,
+    input: options.input,
+    output: options.output,
+    stages: options.models.map((actor, i) => ({
+      actor,
+      output: options.output,
+      ...(i < options.thresholds.length ? { threshold: options.thresholds[i]! } : {}),
+      ...(options.costs ? { cost: options.costs[i]! } : {}),
+    })),
+    scorer: options.scorer,
+  };
 }

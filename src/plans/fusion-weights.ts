@@ -42,6 +42,8 @@ export function applyFusionWeights(plan: Plan, learned: FusionWeights): Plan {
   }
   if (plan.kind === 'speculative')
     throw new PlanError(`plan "${plan.name}" is speculative: it fuses nothing to weigh`);
+  if (plan.kind === 'cascade')
+    throw new PlanError(`plan "${plan.name}" is a cascade: it fuses nothing to weigh`);
   const at = plan.rounds.findIndex((round) => round.fusion?.inputs.length === k);
   if (at < 0)
     throw new PlanError(

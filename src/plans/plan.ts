@@ -188,4 +188,62 @@ export interface SpeculativePlan {
   readonly actors?: never;
 }
 
-export type Plan = RoundsPlan | DecodePlan | SpeculativePlan;
+
+/**
+ * One model of a cascade: it answers the rows (segments) that reach it; the scorer then decides,
+ * per row, whether its answer stands or the row escalates to the next stage.
+ */
+export interface CascadeStage {
+  readonly actor: string;
+  /** The actor's input that reads the plan's input rows. Default: the plan's input name. */
+  readonly input?: string;
+  /** The actor's output holding its answer, [rows, …]. Default 'logits'. */
+  readonly output?: string;
+  /**
+   * A row whose score is below this escalates to the next stage; at or above it, this stage's
+   * answer stands. Every stage but the last has one; the last answers every row it gets.
+   */
+  readonly threshold?: number;
+  /** Declared relative cost of one row on this stage (for instance its FLOPs against the others). */
+  readonly cost?: number;
+}
+
+/**
+ * How a stage's answer to one row is scored (higher is better):
+ * - `max-probability`: the probability of the top class, averaged over the row's positions
+ *   (the answer holds distributions on its last axis, as `kind` says; default logits);
+ * - `mean-logprob`: the mean over the row's positions of the top class's log-probability;
+ * - `actor`: a scorer actor (a QE model) reads the answer rows on `input`, and the plan's input
+ *   rows on `source` when given, and writes one score per row on `output`.
+ */
+export type CascadeScorer =
+  | {
+      readonly type: 'max-probability' | 'mean-logprob';
+      readonly kind?: 'logits' | 'logprobs' | 'probs';
+    }
+  | {
+      readonly type: 'actor';
+      readonly actor: string;
+      readonly input: string;
+      readonly output: string;
+      readonly source?: string;
+    };
+
+/**
+ * A cascade: the models ordered cheapest first. Every row of the input goes to the first stage;
+ * a row whose score is below that stage's threshold goes on to the next, and only those rows run
+ * there. A score that is not a finite number (NaN, ±Infinity) escalates too.
+ */
+export interface CascadePlan {
+  readonly kind: 'cascade';
+  readonly name: string;
+  readonly actors?: Readonly<Record<string, ActorSpec>>;
+  /** The feed, [rows, …]: one row per segment. */
+  readonly input: TensorName;
+  /** Where the answers go, [rows, …]: each row from the stage that answered it. */
+  readonly output: TensorName;
+  readonly stages: readonly CascadeStage[];
+  readonly scorer: CascadeScorer;
+}
+
+export type Plan = RoundsPlan | DecodePlan | SpeculativePlan | CascadePlan;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { PlanError } from '../errors.js';
-import type { Plan } from './plan.js';
+import type { CascadePlan, Plan } from './plan.js';
 
 const name = z.string().min(1);
 const nameMap = z.record(z.string().min(1), name);
@@ -117,7 +117,39 @@ const speculativePlan = z.strictObject({
   sampling: z.strictObject({ temperature: positive.optional(), seed: z.number().int() }).optional(),
 });
 
-const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan, speculativePlan]);
+const cascadePlan = z.strictObject({
+  kind: z.literal('cascade'),
+  name,
+  actors,
+  input: name,
+  output: name,
+  stages: z
+    .array(
+      z.strictObject({
+        actor: name,
+        input: name.optional(),
+        output: name.optional(),
+        threshold: z.number().optional(),
+        cost: positive.optional(),
+      }),
+    )
+    .min(1),
+  scorer: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.enum(['max-probability', 'mean-logprob']),
+      kind: z.enum(['logits', 'logprobs', 'probs']).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('actor'),
+      actor: name,
+      input: name,
+      output: name,
+      source: name.optional(),
+    }),
+  ]),
+});
+
+const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan, speculativePlan, cascadePlan]);
 
 /**
  * Validates a plan read from JSON. A failure is a PlanError listing every problem with the path of
@@ -168,7 +200,9 @@ export async function readPlanFile(path: string): Promise<Plan> {
 /** What a schema cannot say: lists whose lengths must agree, tensors read before anything wrote them. */
 export function checkConsistency(plan: Plan, source = `plan "${plan.name}"`): void {
   const problems: string[] = [];
-  if (plan.kind === 'decode') {
+  if (plan.kind === 'cascade') {
+    problems.push(...cascadeProblems(plan));
+  } else if (plan.kind === 'decode') {
     const k = plan.models.length;
     if (plan.fusion.weights && plan.fusion.weights.length !== k)
       problems.push(`fusion.weights: ${plan.fusion.weights.length} weights for ${k} models`);
@@ -235,6 +269,27 @@ export function checkConsistency(plan: Plan, source = `plan "${plan.name}"`): vo
   }
   if (problems.length > 0)
     throw new PlanError(`${source} is not a valid plan:\n  ${problems.join('\n  ')}`);
+}
+
+/** Every stage but the last needs a finite threshold; the last takes every row, so has none. */
+function cascadeProblems(plan: CascadePlan): string[] {
+  const problems: string[] = [];
+  const last = plan.stages.length - 1;
+  plan.stages.forEach((stage, i) => {
+    if (i < last && stage.threshold === undefined)
+      problems.push(
+        `stages[${i}].threshold: stage "${stage.actor}" is not the last, so it needs a threshold (the score below which a row escalates)`,
+      );
+    if (stage.threshold !== undefined && !Number.isFinite(stage.threshold))
+      problems.push(`stages[${i}].threshold: expected a finite number, got ${stage.threshold}`);
+    if (i === last && stage.threshold !== undefined)
+      problems.push(
+        `stages[${i}].threshold: stage "${stage.actor}" is the last, it answers every row it gets; remove its threshold`,
+      );
+    if (stage.cost !== undefined && !(Number.isFinite(stage.cost) && stage.cost > 0))
+      problems.push(`stages[${i}].cost: expected a positive finite number, got ${stage.cost}`);
+  });
+  return problems;
 }
 
 function pathText(path: readonly PropertyKey[]): string {

@@ -55,7 +55,10 @@ export async function spawnPlanActors(
 function actorNames(plan: Plan): Set<string> {
   const names = new Set(Object.keys(plan.actors ?? {}));
   if (plan.kind === 'decode') for (const model of plan.models) names.add(model.actor);
-  else if (plan.kind === 'rounds')
+  else if (plan.kind === 'cascade') {
+    for (const stage of plan.stages) names.add(stage.actor);
+    if (plan.scorer.type === 'actor') names.add(plan.scorer.actor);
+  } else if (plan.kind === 'rounds')
     for (const round of plan.rounds) {
       for (const step of round.steps) names.add(step.actor);
       if (round.fusion?.scorer) names.add(round.fusion.scorer.actor);

@@ -9,7 +9,9 @@ import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.
 import {
   ActorStoppedError,
   ArgumentError,
+  DescriptorError,
   PlanError,
+  RoundError,
   RoundtableError,
   type SerializedError,
 } from '../errors.js';
@@ -17,13 +19,15 @@ import { FusionActor } from '../fusion/fusion-actor.js';
 import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { DecodePlan, Plan, RoundsPlan, SpeculativePlan } from '../plans/plan.js';
+import type { CascadePlan, DecodePlan, Plan, RoundsPlan, SpeculativePlan } from '../plans/plan.js';
 import { parsePlan } from '../plans/schema.js';
 import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
 import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
 import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
 import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
+import type { CascadeTrace } from '../supervisor/cascade-trace.js';
 import { type GeneratedSequence, type GenerateOptions, generate } from '../supervisor/generate.js';
+import { runCascade } from '../supervisor/run-cascade.js';
 import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
 import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
 import {
@@ -471,7 +475,17 @@ export class Roundtable {
         throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use decode()`);
       shared = {};
       const given = args.record(where, 'feeds', feeds);
-      for (const name in given) shared[name] = this.arena.check(given[name] as TensorDescriptor);
+      for (const name in given) {
+        try {
+          shared[name] = this.arena.check(given[name] as TensorDescriptor);
+        } catch (error) {
+          // As when a step meets the bad feed: the plan's RoundError, the typed error its cause.
+          if (!(error instanceof DescriptorError)) throw error;
+          throw new RoundError(`plan "${valid.name}": feed "${name}": ${error.message}`, {
+            cause: error,
+          });
+        }
+      }
       checked = checkRunOptions(where, options);
     } catch (error) {
       return Promise.reject(error);
@@ -539,6 +553,48 @@ export class Roundtable {
     }
     const { kind: _kind, name: _name, draft: _draft, target: _target, ...settings } = plan;
     return this.#track(() => speculate(draft!, target!, prompt, { ...settings, ...options }));
+  }
+
+  /**
+   * Runs a cascade on host tensors: each row of the plan's input goes to the cheapest model
+   * first and on to the next only while its score is below the stage's threshold. Returns the
+   * answers (host tensors, nothing stays in the arena) and the trace of who answered each row.
+   */
+  async cascade(
+    plan: CascadePlan,
+    feeds: Record<string, HostTensor>,
+    options: RunOptions = {},
+  ): Promise<{ outputs: Record<string, HostTensor>; trace: CascadeTrace }> {
+    const closed = this.#refuse();
+    if (closed) return closed;
+    const where = 'Roundtable.cascade';
+    const valid = this.#validated(plan, where);
+    if (valid.kind !== 'cascade')
+      throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use run() or decode()`);
+    plan = valid;
+    const hostFeeds = args.hostFeeds(where, feeds);
+    const checked = checkRunOptions(where, options);
+    const shared: Record<string, TensorDescriptor> = {};
+    try {
+      for (const name in hostFeeds) {
+        const feed = hostFeeds[name]!;
+        shared[name] = this.arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+      }
+      const result = await this.#track(() =>
+        runCascade(plan, shared, this.#roundsContext(), checked),
+      );
+      const answer = result.outputs[plan.output]!;
+      try {
+        return {
+          outputs: { [plan.output]: this.arena.readTensor(answer) as HostTensor },
+          trace: result.trace,
+        };
+      } finally {
+        this.arena.release(answer);
+      }
+    } finally {
+      for (const name in shared) this.arena.release(shared[name]!);
+    }
   }
 
   /**

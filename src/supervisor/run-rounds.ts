@@ -185,7 +185,13 @@ async function runRound(
         }
         env.set(tensor, descriptor);
       }
-      steps.push({ actor: step.actor, status: 'ok', ms: outcome.value.ms });
+      const runMs = (outcome.value.result as { stats?: { runMs?: number } }).stats?.runMs;
+      steps.push({
+        actor: step.actor,
+        status: 'ok',
+        ms: outcome.value.ms,
+        ...(runMs !== undefined ? { runMs } : {}),
+      });
     } else {
       const error = outcome.reason as RoundtableError;
       const timedOut = error.code === 'ERR_TIMEOUT';

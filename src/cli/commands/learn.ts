@@ -23,6 +23,7 @@ import {
 import { checkReadable, readInputLines, readUtf8File } from '../input-files.js';
 import { readPlanArgument } from '../plan-file.js';
 import { tensorFromJson } from '../tensor-json.js';
+import { learnCascade } from './learn-cascade.js';
 import { parseJsonLine } from './run.js';
 
 interface LearnOptions {
@@ -33,6 +34,9 @@ interface LearnOptions {
   readonly models?: string;
   readonly epochs: number;
   readonly seed: number;
+  readonly cascade?: boolean;
+  readonly targetChrf?: string;
+  readonly targetMean?: string;
 }
 
 /**
@@ -68,11 +72,22 @@ export function registerLearn(program: Command): void {
     )
     .option('--epochs <n>', 'most epochs', parsePositiveInt, 500)
     .option('--seed <n>', 'seed of the validation split', parseNonNegativeInt, 1)
-    .action(cliAction((options: LearnOptions, command: Command) => learn(options, command)));
+    .option(
+      '--cascade',
+      'learn cascade thresholds instead: --data holds segments run on every stage (docs/cascades.md)',
+    )
+    .option('--target-chrf <x>', 'with --cascade: the corpus chrF the thresholds must reach')
+    .option('--target-mean <x>', "with --cascade: the mean of the stages' quality to reach")
+    .action(
+      cliAction((options: LearnOptions, command: Command) =>
+        options.cascade ? learnCascade(options, command) : learn(options, command),
+      ),
+    );
 }
 
 /** The plan's first learnable fusion strategy, in `--strategy` words. */
 function planStrategy(plan: Plan): 'log-linear' | 'mean' | undefined {
+  if (plan.kind === 'cascade') return undefined;
   const strategy =
     plan.kind === 'decode'
       ? plan.fusion.strategy

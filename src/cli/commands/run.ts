@@ -144,6 +144,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
 function fusionStrategies(plan: Plan): string[] {
   if (plan.kind === 'decode') return [plan.fusion.strategy];
   if (plan.kind === 'speculative') return [];
+  if (plan.kind === 'cascade') return [];
   return plan.rounds.flatMap((round) => (round.fusion ? [round.fusion.strategy] : []));
 }
 
@@ -211,6 +212,11 @@ async function runLine(
     }
   }
   if (plan.kind === 'speculative') throw new Error('unreachable: refused when the plan was read');
+  if (plan.kind === 'cascade') {
+    const answered = await runtime.cascade(plan, feeds);
+    const output = tensorToJson(answered.outputs[plan.output]!);
+    return `${JSON.stringify({ outputs: { [plan.output]: output }, ...(trace ? { trace: answered.trace } : {}) })}\n`;
+  }
   const result = await runtime.run(plan, feeds);
   const outputs: Record<string, unknown> = {};
   for (const [name, tensor] of Object.entries(result.outputs)) outputs[name] = tensorToJson(tensor);

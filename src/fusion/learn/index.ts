@@ -1,6 +1,12 @@
 export { seededRandom } from '../../util/mulberry32.js';
 export { AdamW, type AdamWOptions } from './adamw.js';
 export {
+  applyCascadeThresholds,
+  type CascadeThresholds,
+  loadCascadeThresholds,
+  saveCascadeThresholds,
+} from './cascade-thresholds-file.js';
+export {
   createObjectiveScratch,
   fusedObjective,
   type LearnableStrategy,
@@ -19,6 +25,15 @@ export {
   parseLabelledSet,
   readLabelledSet,
 } from './labelled-set.js';
+export {
+  type CascadeExample,
+  type CascadeSetting,
+  cascadeCurve,
+  ESCALATE_ALL,
+  learnCascadeThresholds,
+  replayCascade,
+  STOP_ALL,
+} from './learn-cascade.js';
 export {
   evaluateFusion,
   type LearnedFusion,

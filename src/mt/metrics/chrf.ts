@@ -238,3 +238,34 @@ export function sentenceChrf(
     options,
   );
 }
+
+/**
+ * A segment's chrF statistics against its best reference: summed over segments, they give the
+ * corpus chrF ({@link chrfOfStatistics}) without scoring any segment again (cascade learning
+ * replays many choices of one answer per segment).
+ */
+export function chrfStatistics(
+  hyp: string,
+  refs: readonly string[],
+  options: ChrfOptions = {},
+): number[] {
+  const resolved = resolve(options);
+  const prepare = (line: string) => (resolved.lowercase ? line.toLowerCase() : line);
+  const hypNgrams = segmentNgrams(prepare(hyp), resolved);
+  let best: number[] = [];
+  let bestScore = -1.0;
+  for (const ref of refs) {
+    const stats = matchStatistics(hypNgrams, segmentNgrams(prepare(ref), resolved));
+    const score = fScore(stats, resolved);
+    if (score > bestScore) {
+      bestScore = score;
+      best = stats;
+    }
+  }
+  return best;
+}
+
+/** The corpus chrF of summed {@link chrfStatistics}, out of 100. */
+export function chrfOfStatistics(sums: readonly number[], options: ChrfOptions = {}): number {
+  return fScore(sums, resolve(options));
+}

@@ -130,7 +130,18 @@ export class QualityEstimator {
     source: readonly number[],
     candidates: readonly (readonly number[])[],
   ): Promise<QeScore[]> {
-    if (candidates.length === 0) return [];
+    return (await this.scoreWithCost(source, candidates)).scores;
+  }
+
+  /**
+   * {@link score}, and what it cost: the time its actors spent running (the QE model inside
+   * `session.run`, and the scoring actor), for cascades that account for their scorer.
+   */
+  async scoreWithCost(
+    source: readonly number[],
+    candidates: readonly (readonly number[])[],
+  ): Promise<{ scores: QeScore[]; runMs: number }> {
+    if (candidates.length === 0) return { scores: [], runMs: 0 };
     const prompt = buildPrompt(this.#layout, source);
     const lengths = Int32Array.from(candidates, (c) => c.length + 1);
     const rows = lengths.reduce((sum, n) => sum + n, 0);
@@ -145,7 +156,7 @@ export class QualityEstimator {
       labels[at + candidate.length] = BigInt(this.#layout.eos);
       at += candidate.length + 1;
     }
-    const { outputs } = await this.#runtime.run(this.plan, {
+    const { outputs, trace } = await this.#runtime.run(this.plan, {
       windows: { dtype: 'int64', dims: [rows, this.#context], data: windows },
       labels: { dtype: 'int64', dims: [rows], data: labels },
       lengths: { dtype: 'int32', dims: [lengths.length], data: lengths },
@@ -154,7 +165,7 @@ export class QualityEstimator {
     const means = outputs.score!.data as Float32Array;
     const tokens = outputs.token_logprobs!.data as Float32Array;
     let offset = 0;
-    return candidates.map((_, k) => {
+    const scores = candidates.map((_, k) => {
       const length = lengths[k]!;
       const score = {
         mean: means[k]!,
@@ -163,6 +174,10 @@ export class QualityEstimator {
       offset += length;
       return score;
     });
+    const runMs = trace.rounds
+      .flatMap((round) => round.steps)
+      .reduce((sum, step) => sum + (step.runMs ?? step.ms), 0);
+    return { scores, runMs };
   }
 }
 

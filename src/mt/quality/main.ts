@@ -2,10 +2,14 @@
  * `npm run quality`: the honest measure of collaboration on the synthetic language pair (see
  * docs/translation.md). Prints the table on stdout and progress on stderr.
  *
- *   node dist/mt/quality/main.js [--test N] [--train N] [--dev N]
+ *   node dist/mt/quality/main.js [--test N] [--train N] [--dev N] [--json FILE]
+ *
+ * The results (every row, the cascade's curve and the `cascade_compute_vs_best` ratio) go to
+ * `bench/results/quality.json`, beside the benchmark report, or to --json.
  */
 import { parseArgs } from 'node:util';
 import { createProgress } from '../../cli/progress.js';
+import { writeQualityResults } from './quality-results.js';
 import { runQuality } from './quality-run.js';
 import { formatQualityReport } from './quality-table.js';
 
@@ -14,6 +18,7 @@ const { values } = parseArgs({
     test: { type: 'string', default: '300' },
     train: { type: 'string', default: '20000' },
     dev: { type: 'string', default: '200' },
+    json: { type: 'string', default: 'bench/results/quality.json' },
   },
 });
 const count = (name: string, text: string | undefined): number => {
@@ -41,3 +46,5 @@ const report = await runQuality({
 });
 progress.done();
 process.stdout.write(`${formatQualityReport(report)}\n`);
+await writeQualityResults(values.json, report);
+process.stderr.write(`quality: results in ${values.json}\n`);

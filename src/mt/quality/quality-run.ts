@@ -7,6 +7,7 @@ import {
   buildSyntheticModels,
   type ModelSpec,
   SYNTHETIC_ENGINES,
+  SYNTHETIC_LARGE_ENGINE,
   SYNTHETIC_QE,
   SYNTHETIC_SHARED_NOISE,
 } from '../synthetic/synthetic-engines.js';
@@ -17,6 +18,8 @@ import { TmActor } from '../tm-actor/tm-actor-client.js';
 import { promptLayout } from '../translate/prompt.js';
 import { type Translation, type TranslationMethod, Translator } from '../translate/translator.js';
 import { tuneOnDev } from '../translate/tune-on-dev.js';
+import { type CascadeQualityReport, measureCascade } from './cascade-quality.js';
+import { forEachConcurrently } from './for-each-concurrently.js';
 
 export interface QualityOptions {
   /** Seed of the language pair; default 1. */
@@ -45,6 +48,8 @@ export interface QualityOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called as each phase ends, with its duration in seconds. */
   readonly onPhase?: (phase: string, seconds: number) => void;
+  /** Also measure the cascade of the cheap engine and the costly one (engine-large); default true. */
+  readonly cascade?: boolean;
   /** Keep every translation in the report (for inspection); default false. */
   readonly keepTranslations?: boolean;
 }
@@ -97,6 +102,8 @@ export interface QualityReport {
   readonly beamWidth: number;
   readonly hintWeight: number;
   readonly seconds: number;
+  /** The cascade (cascade-quality.ts), unless turned off. */
+  readonly cascade?: CascadeQualityReport;
   readonly translations?: readonly QualitySentence[];
 }
 
@@ -147,6 +154,10 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
     qe: options.qe ?? SYNTHETIC_QE,
     sharedNoise,
   });
+  const withCascade = options.cascade ?? true;
+  const large = withCascade
+    ? buildSyntheticModels(pair, { engines: [SYNTHETIC_LARGE_ENGINE], sharedNoise }).engines[0]!
+    : undefined;
   const context = DEFAULT_CONTEXT;
   const maxLength = SYNTHETIC_MAX_LENGTH;
   const tokenizer = pair.tokenizer;
@@ -164,7 +175,7 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
           })
         : undefined,
       spawnHintActor(runtime, 'hint', { layout, vocab: tokenizer.vocabSize }),
-      ...models.engines.map(({ spec, model }) =>
+      ...[...models.engines, ...(large ? [large] : [])].map(({ spec, model }) =>
         runtime.spawnModel(spec.name, { model: model.bytes }),
       ),
     ]);
@@ -289,6 +300,35 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
     };
     const signatures = score(plainSingle);
     if (tm) await tm.close();
+    let cascade: CascadeQualityReport | undefined;
+    if (large) {
+      // The cheapest engine of the table (all four cost the same; the best on dev is the cheap
+      // stage) against the costly one, each at its temperature calibrated on dev.
+      const largeTuning = await tuneOnDev(runtime, {
+        engines: [large.spec.name],
+        tokenizer,
+        layout,
+        context,
+        dev,
+      });
+      cascade = await measureCascade({
+        runtime,
+        tokenizer,
+        layout,
+        context,
+        maxLength,
+        beamWidth,
+        qe,
+        engines: [
+          { name: engines[0]!.name, temperature: engines[0]!.temperature },
+          { name: large.spec.name, temperature: largeTuning.engines[0]!.temperature },
+        ],
+        dev,
+        test,
+        concurrency: options.concurrency ?? 6,
+      });
+      lap('cascade');
+    }
     return {
       rows,
       engines,
@@ -307,6 +347,7 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
       beamWidth,
       hintWeight,
       seconds: (performance.now() - started) / 1000,
+      ...(cascade ? { cascade } : {}),
       ...(options.keepTranslations
         ? {
             translations: test.map((t, i) => ({
@@ -321,19 +362,4 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
   } finally {
     await runtime.close();
   }
-}
-
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index]!, index);
-    }
-  });
-  await Promise.all(lanes);
 }

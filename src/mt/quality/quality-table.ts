@@ -1,3 +1,4 @@
+import { formatCascadeReport } from './cascade-table.js';
 import type { QualityReport } from './quality-run.js';
 
 /** The report as the text `npm run quality` prints (and docs/translation.md shows). */
@@ -54,6 +55,11 @@ export function formatQualityReport(report: QualityReport): string {
       `(with the memory ${report.refineRounds.tm.toFixed(2)}); beam width ${report.beamWidth} everywhere.`,
   );
   lines.push(`Model runs: per sentence, one per engine per decoding step plus one per QE batch.`);
+  if (report.cascade) {
+    lines.push('');
+    lines.push(...formatCascadeReport(report.cascade));
+    lines.push('');
+  }
   lines.push(`chrF: ${report.signatures.chrf}`);
   lines.push(`BLEU: ${report.signatures.bleu}`);
   lines.push(`Took ${report.seconds.toFixed(1)} s.`);

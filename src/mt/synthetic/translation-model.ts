@@ -27,6 +27,12 @@ export interface TranslationModelOptions {
   readonly noiseRows?: number;
   /** Tables to reuse across models of one pair (they depend only on the pair). */
   readonly tables?: TranslationTables;
+  /**
+   * Extra compute standing for a larger network: a stack of `layers` dense tanh layers of `width`
+   * over the window, whose sum is added to the logits times 0, so it costs real time on every run
+   * and changes no logit. Default none.
+   */
+  readonly capacity?: { readonly width: number; readonly layers: number };
 }
 
 /** What a generated translation model is, to name and rebuild it. */
@@ -83,6 +89,10 @@ export function translationModel(options: TranslationModelOptions): BuiltTransla
   const margin = requireNonNegative('margin', options.margin ?? 1);
   const context = requireInteger('context', options.context ?? DEFAULT_CONTEXT, 4);
   const noiseRows = requireInteger('noiseRows', options.noiseRows ?? 1024, 1);
+  const capacity = options.capacity && {
+    width: requireInteger('capacity.width', options.capacity.width, 1),
+    layers: requireInteger('capacity.layers', options.capacity.layers, 1),
+  };
   const tables = options.tables ?? translationTables(pair);
   const vocab = tables.vocab;
   const { tokenizer } = pair;
@@ -98,6 +108,7 @@ export function translationModel(options: TranslationModelOptions): BuiltTransla
     context,
     noiseRows,
     vocab,
+    ...(capacity ? { capacity } : {}),
   };
   const g = new GraphBuilder(description.name, {
     docString: `roundtable synthetic translation model, pair seed ${pair.seed}, seed ${seed}, noise ${noise}`,
@@ -244,7 +255,7 @@ export function translationModel(options: TranslationModelOptions): BuiltTransla
     .node(
       'Add',
       ['truth', 'output_mask'],
-      noise > 0 || sharedNoise > 0 ? ['clean_logits'] : ['logits'],
+      noise > 0 || sharedNoise > 0 || capacity ? ['clean_logits'] : ['logits'],
     );
   g.initializer('axis_scalar', new BigInt64Array([1n]), []);
 
@@ -268,9 +279,47 @@ export function translationModel(options: TranslationModelOptions): BuiltTransla
       .node('Mod', ['hash_1', 'noise_rows'], ['noise_row_2d'])
       .node('Reshape', ['noise_row_2d', 'flat'], ['noise_row'])
       .node('Gather', ['noise', 'noise_row'], ['noise_here'], { axis: 0 })
-      .node('Add', ['clean_logits', 'noise_here'], ['logits']);
+      .node('Add', ['clean_logits', 'noise_here'], capacity ? ['noisy_logits'] : ['logits']);
   }
+  if (capacity) addCapacity(g, capacity, context, seed, noise > 0 || sharedNoise > 0);
   return { bytes: g.toBytes(), description };
+}
+
+/**
+ * The dense stack of {@link TranslationModelOptions.capacity}, read from the window and added to
+ * the logits times 0: ONNX Runtime computes it on every run (it folds constants, not a product
+ * with an input-dependent tensor), so the model costs what a larger one would and says the same.
+ */
+function addCapacity(
+  g: GraphBuilder,
+  capacity: { readonly width: number; readonly layers: number },
+  context: number,
+  seed: number,
+  noisy: boolean,
+): void {
+  const random = new SeededRandom(deriveSeed(seed, 'translation-capacity'));
+  g.initializer('capacity_zero', new Float32Array([0]), []);
+  g.initializer('capacity_axes', new BigInt64Array([1n]), [1]);
+  g.node('Cast', ['tokens'], ['capacity_0'], { to: 1 });
+  let rows = context;
+  for (let layer = 0; layer < capacity.layers; layer++) {
+    const weights = random.fillNormal(
+      new Float32Array(rows * capacity.width),
+      1 / Math.sqrt(rows * 1000),
+    );
+    g.initializer(`capacity_w${layer}`, weights, [rows, capacity.width]);
+    g.node('MatMul', [`capacity_${layer}`, `capacity_w${layer}`], [`capacity_m${layer}`]).node(
+      'Tanh',
+      [`capacity_m${layer}`],
+      [`capacity_${layer + 1}`],
+    );
+    rows = capacity.width;
+  }
+  g.node('ReduceSum', [`capacity_${capacity.layers}`, 'capacity_axes'], ['capacity_sum'], {
+    keepdims: 1,
+  })
+    .node('Mul', ['capacity_sum', 'capacity_zero'], ['capacity_nothing'])
+    .node('Add', [noisy ? 'noisy_logits' : 'clean_logits', 'capacity_nothing'], ['logits']);
 }
 
 function requireInteger(option: string, value: number, min: number): number {

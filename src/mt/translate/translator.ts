@@ -1,5 +1,7 @@
 import { decode } from '../../plans/builders.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
+import { cascadeDecision } from '../../supervisor/cascade-decision.js';
+import type { CascadeDecision } from '../../supervisor/cascade-trace.js';
 import type { DecodeResult } from '../../supervisor/run-decode.js';
 import { mbrSelect } from '../mbr/mbr.js';
 import type { MbrPool } from '../mbr/mbr-pool.js';
@@ -22,7 +24,10 @@ import { buildPrompt, type PromptLayout } from './prompt.js';
  *   first token QE doubts and re-decode the rest with one engine more than the round before,
  *   keeping the new output only if QE rates it higher, and stopping as soon as QE reaches the
  *   threshold: the cost of more engines is paid only for segments QE finds poor;
- * - `refine-ensemble`: the same with one round at most, of every engine.
+ * - `refine-ensemble`: the same with one round at most, of every engine;
+ * - `cascade`: the cascade's engines cheapest first, each decoding alone; a segment stops at the
+ *   first whose translation QE rates at least that stage's threshold (a QE that is not a finite
+ *   number never stops it), so the costlier engines run only for segments QE finds poor.
  */
 export type TranslationMethod =
   | 'single'
@@ -31,7 +36,8 @@ export type TranslationMethod =
   | 'rerank'
   | 'mbr'
   | 'refine'
-  | 'refine-ensemble';
+  | 'refine-ensemble'
+  | 'cascade';
 
 export const TRANSLATION_METHODS: readonly TranslationMethod[] = [
   'single',
@@ -40,6 +46,7 @@ export const TRANSLATION_METHODS: readonly TranslationMethod[] = [
   'refine-ensemble',
   'rerank',
   'mbr',
+  'cascade',
 ];
 
 export interface TranslatorOptions {
@@ -76,6 +83,11 @@ export interface TranslatorOptions {
     readonly tokenThreshold?: number;
   };
   readonly tm?: TmActor;
+  /** Needed by `cascade`: engines (indices into `engines`) cheapest first, and one QE threshold per engine but the last. */
+  readonly cascade?: {
+    readonly engines: readonly number[];
+    readonly thresholds: readonly number[];
+  };
   /**
    * Where the `mbr` method's selection runs: on this pool (mbr/mbr-pool.ts), off the caller's
    * event loop. Without it, mbrSelect runs on the caller.
@@ -110,6 +122,13 @@ export interface Translation {
   readonly steps?: readonly RefineStep[];
   /** Whether the memory took the translation (storeAtLeast). */
   readonly stored?: boolean;
+  /** `cascade` only: every engine the segment reached, its QE and the decision. */
+  readonly cascade?: readonly CascadeStep[];
+  /**
+   * Time the method's actors spent running (engines inside `session.run`, the QE plan's actors),
+   * summed over its decodes and QE batches; a decode several methods share counts for each.
+   */
+  readonly computeMs?: number;
   /**
    * Model runs the method needed: one per engine per decoding step, one per QE batch (the hint
    * actor is not counted). A decode several methods share counts for each; 0 for a TM answer.
@@ -125,6 +144,17 @@ export interface RefineStep {
   readonly qe: number;
   /** Whether this output replaced the previous one (QE rated it higher). */
   readonly accepted: boolean;
+}
+
+export interface CascadeStep {
+  readonly engine: string;
+  /** QE of this engine's translation; NaN for the last engine, which is not scored. */
+  readonly qe: number;
+  readonly decision: CascadeDecision;
+  /** Run time of this engine's decode and of its QE batch. */
+  readonly computeMs: number;
+  /** The engine's model runs (one per decoding step); its QE batch, when scored, is one more. */
+  readonly decodeRuns: number;
 }
 
 interface Candidate {
@@ -153,6 +183,17 @@ export class Translator {
     if (weights.length !== k || temperatures.length !== k)
       throw new RangeError(
         `translator: ${weights.length} weights and ${temperatures.length} temperatures for ${k} engines`,
+      );
+    const stages = options.cascade;
+    if (
+      stages &&
+      (stages.engines.length === 0 ||
+        stages.thresholds.length !== stages.engines.length - 1 ||
+        stages.engines.some((e) => !Number.isInteger(e) || e < 0 || e >= k) ||
+        stages.thresholds.some((t) => !Number.isFinite(t)))
+    )
+      throw new RangeError(
+        `translator: cascade needs engine indices below ${k}, cheapest first, and one finite threshold per engine but the last; got engines [${stages.engines.join(', ')}], thresholds [${stages.thresholds.join(', ')}]`,
       );
     this.#options = options;
     this.#beam = options.beamWidth ?? 4;
@@ -237,7 +278,7 @@ export class Translator {
   ): Promise<Omit<Translation, 'method' | 'origin'>> {
     const tally = new Tally();
     const done = await this.#runCounted(method, work, tally);
-    return { ...done, modelRuns: tally.runs };
+    return { ...done, modelRuns: tally.runs, computeMs: tally.computeMs };
   }
 
   async #runCounted(
@@ -277,6 +318,8 @@ export class Translator {
         return this.#refine(work, tally, false);
       case 'refine-ensemble':
         return this.#refine(work, tally, true);
+      case 'cascade':
+        return this.#cascade(work, tally);
       default: {
         const k = /^engine:(\d+)$/.exec(method)?.[1];
         if (k !== undefined && Number(k) < this.#options.engines.length)
@@ -353,6 +396,46 @@ export class Translator {
     return { ...this.#asTranslation(current), qe: qe.mean, rounds: steps.length - 1, steps };
   }
 
+  async #cascade(
+    work: SharedWork,
+    tally: Tally,
+  ): Promise<Omit<Translation, 'method' | 'origin' | 'modelRuns'>> {
+    const o = this.#options;
+    if (!o.cascade || !o.qe)
+      throw new TranslationError('translator: the cascade method needs a cascade and a QE model');
+    const steps: CascadeStep[] = [];
+    for (let i = 0; ; i++) {
+      const engine = o.cascade.engines[i]!;
+      const result = tally.decoded(await work.engine(engine), 1);
+      const tokens = this.#best(result);
+      const decodeMs = runTime(result);
+      const threshold = o.cascade.thresholds[i];
+      if (threshold === undefined) {
+        steps.push({
+          engine: o.engines[engine]!,
+          qe: Number.NaN,
+          decision: 'last',
+          computeMs: decodeMs,
+          decodeRuns: result.trace.rounds.length,
+        });
+        return { ...this.#asTranslation(tokens), cascade: steps };
+      }
+      tally.runs++;
+      const { scores, runMs } = await o.qe.scoreWithCost(work.source, [tokens]);
+      tally.computeMs += runMs;
+      const qe = scores[0]!.mean;
+      const decision = cascadeDecision(qe, threshold);
+      steps.push({
+        engine: o.engines[engine]!,
+        qe,
+        decision,
+        computeMs: decodeMs + runMs,
+        decodeRuns: result.trace.rounds.length,
+      });
+      if (decision === 'stop') return { ...this.#asTranslation(tokens), qe, cascade: steps };
+    }
+  }
+
   /**
    * One decode with engines `engines` (indices) fused with their weights renormalised, and the
    * hint actor when a hint is given; the output continues `prefix` (a forced start of the
@@ -402,8 +485,12 @@ export class Translator {
   ): Promise<QeScore[]> {
     if (!this.#options.qe)
       return Promise.reject(new TranslationError('translator: this method needs a QE model'));
-    if (tally) tally.runs++;
-    return this.#options.qe.score(source, candidates);
+    if (!tally) return this.#options.qe.score(source, candidates);
+    tally.runs++;
+    return this.#options.qe.scoreWithCost(source, candidates).then(({ scores, runMs }) => {
+      tally.computeMs += runMs;
+      return scores;
+    });
   }
 
   /** The best hypothesis' tokens without the end token. */
@@ -469,11 +556,21 @@ class SharedWork {
 /** Counts the model runs of one method. */
 class Tally {
   runs = 0;
+  computeMs = 0;
 
   decoded(result: DecodeResult, engines: number): DecodeResult {
     this.runs += result.trace.rounds.length * engines;
+    this.computeMs += runTime(result);
     return result;
   }
+}
+
+/** Time a decode's actors spent running (inside `session.run` for model actors). */
+export function runTime(result: DecodeResult): number {
+  let ms = 0;
+  for (const round of result.trace.rounds)
+    for (const step of round.steps) ms += step.runMs ?? step.ms;
+  return ms;
 }
 
 function stripEnd(tokens: readonly number[], eos: number): number[] {
