@@ -188,7 +188,6 @@ export interface SpeculativePlan {
   readonly actors?: never;
 }
 
-
 /**
  * One model of a cascade: it answers the rows (segments) that reach it; the scorer then decides,
  * per row, whether its answer stands or the row escalates to the next stage.

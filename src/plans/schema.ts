@@ -149,7 +149,12 @@ const cascadePlan = z.strictObject({
   ]),
 });
 
-const planSchema = z.discriminatedUnion('kind', [roundsPlan, decodePlan, speculativePlan, cascadePlan]);
+const planSchema = z.discriminatedUnion('kind', [
+  roundsPlan,
+  decodePlan,
+  speculativePlan,
+  cascadePlan,
+]);
 
 /**
  * Validates a plan read from JSON. A failure is a PlanError listing every problem with the path of

@@ -14,8 +14,8 @@ import {
 import type { ActorContext } from '../../runtime/context.js';
 import type { ActorHealth } from '../../supervision/supervisable.js';
 import { field, integer, refuse, tokenIds } from '../../util/arguments.js';
-import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
+import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';
 import { DecoderReplica } from './decoder-replica.js';
 import { type DecoderFolder, readModelFolder } from './model-folder.js';
