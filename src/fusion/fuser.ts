@@ -1,11 +1,22 @@
 import type { CallOptions } from '../actor/call-options.js';
-import type { FusionInputKind, FusionStrategy } from '../plans/plan.js';
 import type { TensorDescriptor } from '../tensor/index.js';
+
+/**
+ * The strategies a fuser runs, by the names plans use. They are named here, below the plans, so
+ * that the fusion actor knows nothing of plans; a plan adds 'rerank', which its runner does.
+ */
+export type FuseStrategy = 'mean' | 'log-linear' | 'log-mean' | 'vote' | 'max-confidence';
+
+/**
+ * What the fused tensors hold. Distributions ('logits', 'logprobs', 'probs') are fused along their
+ * last axis; 'values' are plain numbers, averaged with the weights (only the 'mean' strategy).
+ */
+export type FuseInputKind = 'logits' | 'logprobs' | 'probs' | 'values';
 
 /** One fusion: K tensors of one shape, combined along their last axis. */
 export interface FuseRequest {
-  readonly strategy: Exclude<FusionStrategy, 'rerank'>;
-  readonly kind: FusionInputKind;
+  readonly strategy: FuseStrategy;
+  readonly kind: FuseInputKind;
   readonly inputs: readonly TensorDescriptor[];
   readonly weights: readonly number[];
   readonly temperatures: readonly number[];

@@ -7,6 +7,7 @@
  * Plans are plain data: the builders in `builders.ts` make them in code, `schema.ts` validates the
  * same shape read from a JSON file.
  */
+import type { FuseInputKind, FuseStrategy } from '../fusion/fuser.js';
 
 /** The name of a tensor in the plan's environment (the feeds, and every output written so far). */
 export type TensorName = string;
@@ -19,19 +20,10 @@ export interface Step {
   readonly outputs: Readonly<Record<string, TensorName>>;
 }
 
-export type FusionStrategy =
-  | 'mean'
-  | 'log-linear'
-  | 'log-mean'
-  | 'vote'
-  | 'max-confidence'
-  | 'rerank';
+/** A fuser's strategies, and 'rerank': each candidate scored by an actor, the best one kept. */
+export type FusionStrategy = FuseStrategy | 'rerank';
 
-/**
- * What the fused tensors hold. Distributions ('logits', 'logprobs', 'probs') are fused along their
- * last axis; 'values' are plain numbers, averaged with the weights (only the 'mean' strategy).
- */
-export type FusionInputKind = 'logits' | 'logprobs' | 'probs' | 'values';
+export type FusionInputKind = FuseInputKind;
 
 export interface Fusion {
   readonly strategy: FusionStrategy;
