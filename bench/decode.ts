@@ -147,7 +147,7 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
             `From the same trace, each round took ${round(traceOverhead)} µs (median) beyond its slowest ` +
             `model's session.run (${round(runUs)} µs): that is the per-step overhead the target ` +
             `counts (fusion of small tensors runs inline on the caller's thread, see ` +
-            `src/fusion/inline-fuser.ts). ` +
+            `src/engines/fusion/inline-fuser.ts). ` +
             `Roundtable and the hand-written workers took turns, one decode each; paired median ` +
             `difference per token ${round(pairedPerTokenUs)} µs (roundtable − by hand). ` +
             `All three produced ${agree ? 'the same tokens' : 'DIFFERENT tokens (float rounding on a near tie?)'}.`,

@@ -7,7 +7,7 @@
  *  - K worker threads written by hand: a session each, the input posted to each, the K outputs
  *    posted back (transferred) and averaged on the main thread;
  *  - roundtable's ensemble plan (K model actors on worker threads; the K × 1024 floats are fused
- *    on the calling thread, see src/fusion/inline-fuser.ts).
+ *    on the calling thread, see src/engines/fusion/inline-fuser.ts).
  * For each: latency p50/p99 with one run in flight, throughput with two runs in flight, and the
  * calling thread's event-loop delay p99 while the latency is measured.
  */
@@ -219,7 +219,7 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
         'thread, K worker threads written by hand (a session each, the input posted to each, the ' +
         "outputs transferred back and averaged), and roundtable's ensemble plan (K model actors, " +
         'one worker each; the K × 1024 floats are fused on the calling thread, see ' +
-        'src/fusion/inline-fuser.ts). Latency with one run in flight, throughput with two in flight.',
+        'src/engines/fusion/inline-fuser.ts). Latency with one run in flight, throughput with two in flight.',
       'The machine has few cores: K single-threaded models can at best run cores-at-a-time, so ' +
         'on 2 cores the ceiling of any parallel ensemble is 2 × one after another.',
     ],

@@ -23,14 +23,14 @@
  */
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { measureAgreement } from '../src/fusion/agreement.js';
+import { measureAgreement } from '../src/engines/fusion/agreement.js';
 import {
   createFusionScratch,
   type FusedRows,
   type FusionInput,
   type FusionStrategy,
   fuse,
-} from '../src/fusion/kernels/index.js';
+} from '../src/engines/fusion/kernels/index.js';
 
 const MODELS = 4;
 const ELEMENTS = 1_024_000;

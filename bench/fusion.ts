@@ -18,7 +18,7 @@ import {
   type FusedRows,
   type FusionInput,
   fuseWeightedMean,
-} from '../src/fusion/kernels/index.js';
+} from '../src/engines/fusion/kernels/index.js';
 import { measureFusionKernels } from './fusion.bench.js';
 import { seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';

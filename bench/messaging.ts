@@ -147,7 +147,7 @@ async function runMessaging(context: SuiteContext): Promise<SuiteOutcome> {
             "the replica's doorbell and 62 wait in its mailbox (ONNX Runtime blocks its thread " +
             'anyway). The Atomics ping-pong has one slot by construction, so it has no in-flight ' +
             'figure. ' +
-            "roundtable's asks take an Atomics doorbell by default (src/actor/doorbell.ts); the " +
+            "roundtable's asks take an Atomics doorbell by default (src/engines/onnx/doorbell/doorbell.ts); the " +
             "postMessage row is the same actor with hotPath: 'message'.",
         },
       ],

@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDraftTargetPair } from '../src/models/decoders/index.js';
+import type { SpeculativeTrace } from '../src/plan-runner/speculative.js';
 import { speculative } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
-import type { SpeculativeTrace } from '../src/supervisor/speculative.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, median, pairedMedianUs, round } from './timing.js';
 

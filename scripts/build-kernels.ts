@@ -9,8 +9,8 @@ import { compileWat } from './compile-wat.js';
  * dist/ (shipped). `npm run build` runs it before tsc, and vitest's global setup before the tests.
  */
 export const KERNEL_SOURCES = [
-  'fusion/kernels/simd/kernels.wat',
-  'fusion/kernels/simd/simd-probe.wat',
+  'engines/fusion/kernels/simd/kernels.wat',
+  'engines/fusion/kernels/simd/simd-probe.wat',
 ] as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));

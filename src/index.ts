@@ -10,7 +10,7 @@
 // biome-ignore-all assist/source/organizeImports: grouped by area, so that additions merge apart.
 
 // The runtime
-export type { RuntimeEvents } from './runtime/events.js';
+export type { RuntimeEvents } from './actor/events.js';
 export type { ActorStopped, PlanResult, RoundtableOptions } from './runtime/roundtable.js';
 export { Roundtable } from './runtime/roundtable.js';
 
@@ -32,20 +32,20 @@ export type {
   StopCondition,
 } from './plans/plan.js';
 export { parsePlan, readPlanFile } from './plans/schema.js';
-export type { DecodeResult } from './supervisor/run-decode.js';
-export type { RunOptions } from './supervisor/run-rounds.js';
-export type { FusionTrace, RoundTrace, StepTrace, Trace } from './supervisor/trace.js';
+export type { DecodeResult } from './plan-runner/run-decode.js';
+export type { RunOptions } from './plan-runner/run-rounds.js';
+export type { FusionTrace, RoundTrace, StepTrace, Trace } from './plan-runner/trace.js';
 export { speculative } from './plans/builders.js';
 export type { SpeculativePlan } from './plans/plan.js';
 export { cascade } from './plans/builders.js';
 export type { CascadePlan, CascadeScorer, CascadeStage } from './plans/plan.js';
-export type { CascadeTrace } from './supervisor/cascade-trace.js';
-export type { CascadeThresholds } from './fusion/learn/cascade-thresholds-file.js';
+export type { CascadeTrace } from './plan-runner/cascade-trace.js';
+export type { CascadeThresholds } from './learn/cascade-thresholds-file.js';
 export {
   applyCascadeThresholds,
   loadCascadeThresholds,
   saveCascadeThresholds,
-} from './fusion/learn/cascade-thresholds-file.js';
+} from './learn/cascade-thresholds-file.js';
 
 // Actors: ONNX models and custom JavaScript actors
 export type { CallOptions } from './actor/call-options.js';
@@ -71,10 +71,10 @@ export type { SessionOptions } from './engines/onnx/model-worker-data.js';
 
 // Supervision and health
 export type { HealthReport } from './observability/health.js';
-export type { Strategy } from './supervision/strategy.js';
-export type { ActorHealth, ActorState } from './supervision/supervisable.js';
-export type { SupervisorOptions } from './supervision/supervisor.js';
-export { Supervisor } from './supervision/supervisor.js';
+export type { Strategy } from './actor/supervision/strategy.js';
+export type { ActorHealth, ActorState } from './actor/supervision/supervisable.js';
+export type { SupervisorOptions } from './actor/supervision/supervisor.js';
+export { Supervisor } from './actor/supervision/supervisor.js';
 
 // Errors: every class has a stable `code`
 export {
@@ -124,24 +124,24 @@ export type {
   SearchDefaults,
 } from './engines/decoder/model-folder.js';
 export { readModelFolder } from './engines/decoder/model-folder.js';
-export type { GeneratedSequence, GenerateOptions } from './supervisor/generate.js';
+export type { GeneratedSequence, GenerateOptions } from './plan-runner/generate.js';
 export { Tokenizer } from './tokenizer/index.js';
 export type { StepPositions } from './engines/decoder/decoder-protocol.js';
 export type {
   SpeculativeOptions,
   SpeculativeResult,
   SpeculativeTrace,
-} from './supervisor/speculative.js';
+} from './plan-runner/speculative.js';
 
 // Remote actors, and serving models to other processes and machines (the Open Inference
 // Protocol over HTTP, NATS)
-export type { RemoteModelOptions } from './remote/oip/remote-model.js';
-export { RemoteModel } from './remote/oip/remote-model.js';
+export type { RemoteModelOptions } from './engines/remote/oip/remote-model.js';
+export { RemoteModel } from './engines/remote/oip/remote-model.js';
 export type { HostedActors, HostedModel, HostedSource } from './serve/hosted-actors.js';
 export { loadHostedActors } from './serve/hosted-actors.js';
 export type { OipHttpServer, OipHttpServerOptions } from './serve/http/oip-http-server.js';
 export { startOipHttpServer } from './serve/http/oip-http-server.js';
-export { NatsActor, type NatsActorOptions } from './remote/nats/nats-actor.js';
+export { NatsActor, type NatsActorOptions } from './engines/remote/nats/nats-actor.js';
 export { NatsActorServer, type NatsServeOptions } from './serve/nats/nats-actor-server.js';
 export type { NatsHostedActor } from './serve/nats/nats-hosted-actor.js';
 

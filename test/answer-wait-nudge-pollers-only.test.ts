@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awaitAnswer } from '../src/actor/answer-wait.js';
+import { awaitAnswer } from '../src/engines/onnx/doorbell/answer-wait.js';
 
 const turns = (n: number) =>
   new Promise<void>((resolve) => {

@@ -1,6 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { AnswerTimes, awaitAnswer, POLL_LIMIT_US } from '../src/actor/answer-wait.js';
+import {
+  AnswerTimes,
+  awaitAnswer,
+  POLL_LIMIT_US,
+} from '../src/engines/onnx/doorbell/answer-wait.js';
 
 const later = (ms: number, action: () => void) => setTimeout(action, ms);
 const answer = (words: Int32Array, notify = true) => {

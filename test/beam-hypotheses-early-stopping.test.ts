@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BeamHypotheses } from '../src/supervisor/beam-hypotheses.js';
+import { BeamHypotheses } from '../src/plan-runner/beam-hypotheses.js';
 
 describe("beam hypotheses with Hugging Face's early stopping", () => {
   it('keeps the numBeams best by logprob / length^penalty and stops by each rule', () => {

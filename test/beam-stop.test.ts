@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beamIsDone, type FinishedHypothesis, normalisedScore } from '../src/supervisor/beam.js';
+import { beamIsDone, type FinishedHypothesis, normalisedScore } from '../src/plan-runner/beam.js';
 
 const done = (logprob: number, length: number, alpha = 1): FinishedHypothesis => ({
   tokens: Array.from({ length }, () => 1),

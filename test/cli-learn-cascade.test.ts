@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerLearn } from '../src/cli/commands/learn.js';
-import { applyCascadeThresholds, loadCascadeThresholds } from '../src/fusion/learn/index.js';
+import { applyCascadeThresholds, loadCascadeThresholds } from '../src/learn/index.js';
 import { corpusChrf } from '../src/mt/metrics/index.js';
 import { cascade } from '../src/plans/builders.js';
 

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/cli/cli-error.js';
-import { saveFusionWeights } from '../src/fusion/learn/index.js';
+import { saveFusionWeights } from '../src/learn/index.js';
 import { classifierFolder, cli, errorLines } from './support/cli.js';
 
 describe('run --weights keeps the strategy the plan fuses by', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RuntimeEvents } from '../src/actor/events.js';
 import { CustomActor } from '../src/engines/js/index.js';
 import { ActorCrashedError, ActorStoppedError } from '../src/errors.js';
-import type { RuntimeEvents } from '../src/runtime/events.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
 import type { Greeter } from './fixtures/custom-greeter.js';
 

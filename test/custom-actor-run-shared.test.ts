@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActorContext } from '../src/actor/context.js';
 import { CustomActor } from '../src/engines/js/index.js';
 import { ActorError, FeedError, TimeoutError } from '../src/errors.js';
-import type { ActorContext } from '../src/runtime/context.js';
 import type { TensorDescriptor } from '../src/tensor/index.js';
 import { SeededRandom } from '../src/util/random.js';
 import { customContext, fixture } from './fixtures/custom-context.js';

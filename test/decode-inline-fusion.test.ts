@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FuseReply, FuseRequest, Fuser } from '../src/fusion/fuser.js';
-import { InlineFuser } from '../src/fusion/inline-fuser.js';
+import type { FuseReply, FuseRequest, Fuser } from '../src/actor/fuser.js';
+import { InlineFuser } from '../src/engines/fusion/inline-fuser.js';
 import { nextTokenModel } from '../src/models/index.js';
 import { decode } from '../src/plans/builders.js';
 import { seededFloats, startRuntime } from './support/runtime.js';

@@ -7,8 +7,8 @@ import {
   slotOf,
   WORD,
   writeResponse,
-} from '../src/actor/doorbell.js';
-import { DoorbellAnswers } from '../src/actor/doorbell-answers.js';
+} from '../src/engines/onnx/doorbell/doorbell.js';
+import { DoorbellAnswers } from '../src/engines/onnx/doorbell/doorbell-answers.js';
 
 const NAMES = ['out'];
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { createDoorbell, doorbellViews, WORD } from '../src/actor/doorbell.js';
+import { createDoorbell, doorbellViews, WORD } from '../src/engines/onnx/doorbell/doorbell.js';
 import {
   createAwakeCount,
   forgetDead,
@@ -8,7 +8,7 @@ import {
   SPIN_US,
   spinWhileEqual,
   Wakefulness,
-} from '../src/actor/doorbell-spin.js';
+} from '../src/engines/onnx/doorbell/doorbell-spin.js';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';

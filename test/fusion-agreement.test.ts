@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { measureAgreement } from '../src/fusion/agreement.js';
+import { measureAgreement } from '../src/engines/fusion/agreement.js';
 import {
   createFusionScratch,
   type FusionStrategy,
   fuse,
   fusedKinds,
-} from '../src/fusion/kernels/index.js';
+} from '../src/engines/fusion/kernels/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import { randomInput, referenceLogProbs } from './fixtures/fusion-reference.js';
 

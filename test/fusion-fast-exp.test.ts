@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fastExp } from '../src/fusion/kernels/index.js';
+import { fastExp } from '../src/engines/fusion/kernels/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 
 describe('fast exp used by the softmax kernels', () => {

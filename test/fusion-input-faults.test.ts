@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FusionError } from '../src/errors.js';
 import {
   createFusionScratch,
   type FusionInput,
   type FusionStrategy,
   fuse,
   fusionStrategies,
-} from '../src/fusion/kernels/index.js';
+} from '../src/engines/fusion/kernels/index.js';
+import { FusionError } from '../src/errors.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import { randomInput } from './fixtures/fusion-reference.js';
 

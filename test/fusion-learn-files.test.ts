@@ -8,7 +8,7 @@ import {
   parseLabelledSet,
   readLabelledSet,
   saveFusionWeights,
-} from '../src/fusion/learn/index.js';
+} from '../src/learn/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 
 let dir = '';

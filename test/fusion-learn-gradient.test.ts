@@ -4,7 +4,7 @@ import {
   type LearnableStrategy,
   labelledSetFrom,
   parameterObjective,
-} from '../src/fusion/learn/index.js';
+} from '../src/learn/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 
 function randomSet(random: () => number, size: number, models: number, classes: number) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFusionScratch, fuse } from '../src/fusion/kernels/index.js';
-import { evaluateFusion, labelledSetFrom } from '../src/fusion/learn/index.js';
+import { createFusionScratch, fuse } from '../src/engines/fusion/kernels/index.js';
+import { evaluateFusion, labelledSetFrom } from '../src/learn/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 
 describe('the learning loss is the fused NLL the kernels compute', () => {

@@ -4,7 +4,7 @@ import {
   type LearnableStrategy,
   labelledSetFrom,
   learnFusionWeights,
-} from '../src/fusion/learn/index.js';
+} from '../src/learn/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 
 const CLASSES = 8;

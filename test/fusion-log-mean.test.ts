@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseLogMean } from '../src/fusion/kernels/index.js';
+import { fuseLogMean } from '../src/engines/fusion/kernels/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import {
   largestError,

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createFusionScratch } from '../src/fusion/kernels/index.js';
-import { simdCapability } from '../src/fusion/kernels/simd/simd-module.js';
+import { createFusionScratch } from '../src/engines/fusion/kernels/index.js';
+import { simdCapability } from '../src/engines/fusion/kernels/simd/simd-module.js';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url);
@@ -12,7 +12,7 @@ const root = new URL('../', import.meta.url);
  * the warning that says so, and what asking for SIMD there does.
  */
 const probe = `
-import { createFusionScratch } from './src/fusion/kernels/index.ts';
+import { createFusionScratch } from './src/engines/fusion/kernels/index.ts';
 const warnings = [];
 process.on('warning', (w) => warnings.push({ code: w.code, message: w.message }));
 const scratch = createFusionScratch(10, 2);

@@ -7,9 +7,9 @@ import {
   fuseMajorityVote,
   fuseMaxConfidence,
   fuseWeightedMean,
-} from '../src/fusion/kernels/index.js';
-import { SIMD_EXP_FLOOR, simdModule } from '../src/fusion/kernels/simd/simd-module.js';
-import { webAssembly } from '../src/fusion/kernels/simd/wasm-api.js';
+} from '../src/engines/fusion/kernels/index.js';
+import { SIMD_EXP_FLOOR, simdModule } from '../src/engines/fusion/kernels/simd/simd-module.js';
+import { webAssembly } from '../src/engines/fusion/kernels/simd/wasm-api.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import { largestError, randomInput, referenceWeightedMean } from './fixtures/fusion-reference.js';
 

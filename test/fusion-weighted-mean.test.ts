@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuseWeightedMean } from '../src/fusion/kernels/index.js';
+import { fuseWeightedMean } from '../src/engines/fusion/kernels/index.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import {
   largestError,

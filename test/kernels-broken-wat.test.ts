@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileWat, KernelBuildError } from '../scripts/compile-wat.js';
-import { webAssembly } from '../src/fusion/kernels/simd/wasm-api.js';
+import { webAssembly } from '../src/engines/fusion/kernels/simd/wasm-api.js';
 
 /** A kernel's source with one mistake in it, each of the kinds the toolchain must stop. */
 const broken = {

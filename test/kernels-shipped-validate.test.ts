@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileKernel, KERNEL_SOURCES } from '../scripts/build-kernels.js';
-import { simdModule } from '../src/fusion/kernels/simd/simd-module.js';
-import { webAssembly } from '../src/fusion/kernels/simd/wasm-api.js';
+import { simdModule } from '../src/engines/fusion/kernels/simd/simd-module.js';
+import { webAssembly } from '../src/engines/fusion/kernels/simd/wasm-api.js';
 
 const root = new URL('../', import.meta.url);
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CascadeExample,
-  learnCascadeThresholds,
-  replayCascade,
-} from '../src/fusion/learn/index.js';
+import { type CascadeExample, learnCascadeThresholds, replayCascade } from '../src/learn/index.js';
 import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../src/mt/metrics/chrf.js';
 import { SeededRandom } from '../src/util/random.js';
 

@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Header } from '../src/remote/nats/nats-protocol.js';
+import { Header } from '../src/engines/remote/nats/nats-protocol.js';
 import { NatsActorServer } from '../src/serve/nats/nats-actor-server.js';
 import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 

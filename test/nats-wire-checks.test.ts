@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { decodeTensors } from '../src/engines/remote/wire/tensor-codec.js';
 import { WireError } from '../src/errors.js';
-import { decodeTensors } from '../src/remote/wire/tensor-codec.js';
 
 /** A message with a header of our choosing and `data` bytes after it (as tensor-codec.ts lays out). */
 function message(header: unknown, data = 0): Uint8Array {

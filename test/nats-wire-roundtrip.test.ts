@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTensors, encodeTensors } from '../src/remote/wire/tensor-codec.js';
+import { decodeTensors, encodeTensors } from '../src/engines/remote/wire/tensor-codec.js';
 import type { HostTensor } from '../src/tensor/index.js';
 
 describe('the wire encoding of tensors', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rowConfidence } from '../src/plan-runner/cascade-confidence.js';
+import { cascadeDecision } from '../src/plan-runner/cascade-decision.js';
 import { cascade } from '../src/plans/builders.js';
-import { rowConfidence } from '../src/supervisor/cascade-confidence.js';
-import { cascadeDecision } from '../src/supervisor/cascade-decision.js';
 import { startRuntime } from './support/runtime.js';
 
 const stageActor = new URL('./fixtures/cascade-stage.ts', import.meta.url);

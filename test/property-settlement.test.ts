@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { Dispatcher, type Runner } from '../src/actor/dispatcher.js';
+import { Dispatcher, type Runner } from '../src/engines/onnx/dispatcher.js';
 import { ActorCrashedError, ActorStoppedError, InferenceError } from '../src/errors.js';
 
 interface Result {

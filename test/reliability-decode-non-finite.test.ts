@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Fuser } from '../src/actor/fuser.js';
 import { RoundError } from '../src/errors.js';
-import type { Fuser } from '../src/fusion/fuser.js';
+import { runDecode } from '../src/plan-runner/run-decode.js';
 import { decode } from '../src/plans/builders.js';
-import { runDecode } from '../src/supervisor/run-decode.js';
 import { startRuntime } from './support/runtime.js';
 
 const fixed = new URL('./fixtures/custom-fixed-logits.ts', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextK, startK } from '../src/supervisor/adaptive-k.js';
+import { nextK, startK } from '../src/plan-runner/adaptive-k.js';
 
 const limits = { minK: 1, maxK: 8 } as const;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpeculativeOptionError, VocabularyMismatchError } from '../src/errors.js';
 import { writeDecoderFolder, writeDraftTargetPair } from '../src/models/decoders/index.js';
-import { speculate } from '../src/supervisor/speculative.js';
+import { speculate } from '../src/plan-runner/speculative.js';
 import { startRuntime } from './support/runtime.js';
 
 // Bad input to a speculative generation is refused before any decoder is asked, with a typed

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDecoderFolder, writeDraftTargetPair } from '../src/models/decoders/index.js';
-import { speculate } from '../src/supervisor/speculative.js';
+import { speculate } from '../src/plan-runner/speculative.js';
 import { GPT2_FOLDER } from './support/gpt2-folder.js';
 import { startRuntime } from './support/runtime.js';
 

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecoderActor } from '../src/engines/decoder/decoder-actor.js';
 import { writeDraftTargetPair } from '../src/models/decoders/index.js';
-import { speculate } from '../src/supervisor/speculative.js';
+import { speculate } from '../src/plan-runner/speculative.js';
 import {
   type AcceptanceRule,
   draw,
   probabilities,
-} from '../src/supervisor/speculative-acceptance.js';
+} from '../src/plan-runner/speculative-acceptance.js';
 import { seededRandom } from '../src/util/mulberry32.js';
 import { startRuntime } from './support/runtime.js';
 

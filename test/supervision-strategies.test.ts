@@ -1,16 +1,16 @@
 import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
-import { ActorCrashedError, ActorStoppedError, type RoundtableError } from '../src/errors.js';
-import type { RuntimeEvents } from '../src/runtime/events.js';
-import { ownPolicy } from '../src/supervision/own-policy.js';
-import { affectedChildren, type Strategy } from '../src/supervision/strategy.js';
+import type { RuntimeEvents } from '../src/actor/events.js';
+import { ownPolicy } from '../src/actor/supervision/own-policy.js';
+import { affectedChildren, type Strategy } from '../src/actor/supervision/strategy.js';
 import type {
   ActorHealth,
   ActorState,
   DeathHandler,
   Supervisable,
-} from '../src/supervision/supervisable.js';
-import { Supervisor } from '../src/supervision/supervisor.js';
+} from '../src/actor/supervision/supervisable.js';
+import { Supervisor } from '../src/actor/supervision/supervisor.js';
+import { ActorCrashedError, ActorStoppedError, type RoundtableError } from '../src/errors.js';
 
 /** A child that records what the supervisor asks of it, and can be made to die. */
 class FakeChild implements Supervisable {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, formatBytes } from '../src/cli/progress.js';
+import { createProgress, formatBytes } from '../src/util/progress.js';
 
 /** A fake stream and clock: the bar's output depends only on what we feed it. */
 function harness(isTTY: boolean) {

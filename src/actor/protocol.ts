@@ -4,8 +4,8 @@
  * conversation at once. Tensors never travel here: only their descriptors into the arena.
  */
 import type { SerializedError } from '../errors.js';
-import type { FuseReply, FuseRequest } from '../fusion/fuser.js';
 import type { TensorDescriptor } from '../tensor/index.js';
+import type { FuseReply, FuseRequest } from './fuser.js';
 
 /** What the runtime knows about one model input or output after the session loaded. */
 export interface IoMetadata {

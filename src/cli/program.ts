@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import type { ProgressStream } from '../util/progress.js';
 import { EXIT_CODES, errorLine, exitCodeOf } from './cli-error.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerLearn } from './commands/learn.js';
@@ -13,7 +14,6 @@ import { registerScore } from './commands/score.js';
 import { registerServe } from './commands/serve.js';
 import { registerTm } from './commands/tm.js';
 import { registerTranslate } from './commands/translate.js';
-import type { ProgressStream } from './progress.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),

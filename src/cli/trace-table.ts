@@ -1,4 +1,4 @@
-import type { Trace } from '../supervisor/trace.js';
+import type { Trace } from '../plan-runner/trace.js';
 
 /** Renders a trace as a plain-text table: one line per step of each round. */
 export function traceTable(trace: Trace): string {

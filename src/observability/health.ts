@@ -1,4 +1,4 @@
-import type { ActorHealth } from '../supervision/supervisable.js';
+import type { ActorHealth } from '../actor/supervision/supervisable.js';
 
 /** What a service's health and readiness endpoints can serve. */
 export interface HealthReport {

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RuntimeEvents } from '../runtime/events.js';
-import type { ActorHealth } from '../supervision/supervisable.js';
+import type { RuntimeEvents } from '../actor/events.js';
+import type { ActorHealth } from '../actor/supervision/supervisable.js';
 import type { ArenaStats } from '../tensor/index.js';
 
 /** What the metrics read when they are scraped. */

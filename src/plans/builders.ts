@@ -1,5 +1,5 @@
+import { describe, record } from '../actor/arguments.js';
 import { PlanError, RoundtableError } from '../errors.js';
-import { describe, record } from '../util/arguments.js';
 import type {
   CascadePlan,
   DecodePlan,

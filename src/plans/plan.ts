@@ -1,5 +1,5 @@
 /**
- * Plans: what the supervisor runs. A plan is a sequence of rounds; a round is a set of steps run
+ * Plans: what the plan runner runs. A plan is a sequence of rounds; a round is a set of steps run
  * in parallel, each an actor with an input map and an output map (as a Triton ensemble step), then
  * an optional fusion, then an optional stop condition. Decoding, whose rounds are generated one per
  * output token, has its own shape.
@@ -7,7 +7,7 @@
  * Plans are plain data: the builders in `builders.ts` make them in code, `schema.ts` validates the
  * same shape read from a JSON file.
  */
-import type { FuseInputKind, FuseStrategy } from '../fusion/fuser.js';
+import type { FuseInputKind, FuseStrategy } from '../actor/fuser.js';
 
 /** The name of a tensor in the plan's environment (the feeds, and every output written so far). */
 export type TensorName = string;

@@ -1,12 +1,9 @@
 /**
- * The options of the runtime's public methods, checked at the door (see src/util/arguments.ts):
+ * The options of the runtime's public methods, checked at the door (see src/actor/arguments.ts):
  * each check reads the fields it knows once and refuses a wrong one with an ArgumentError naming
  * it. Fields it does not know are left to the method, which ignores them.
  */
-import { STRATEGIES } from '../supervision/strategy.js';
-import type { SupervisorOptions } from '../supervision/supervisor.js';
-import type { GenerateOptions } from '../supervisor/generate.js';
-import type { RunOptions } from '../supervisor/run-rounds.js';
+
 import {
   callOptions,
   field,
@@ -22,7 +19,11 @@ import {
   record,
   refuse,
   tokenIds,
-} from '../util/arguments.js';
+} from '../actor/arguments.js';
+import { STRATEGIES } from '../actor/supervision/strategy.js';
+import type { SupervisorOptions } from '../actor/supervision/supervisor.js';
+import type { GenerateOptions } from '../plan-runner/generate.js';
+import type { RunOptions } from '../plan-runner/run-rounds.js';
 
 /**
  * `argument` read once into a copy of its own fields (undefined: no fields), so that what is

@@ -1,11 +1,22 @@
 import { EventEmitter } from 'eventemitter3';
+import { Admission } from '../actor/admission.js';
+import * as args from '../actor/arguments.js';
 import type { CallOptions } from '../actor/call-options.js';
-import { createAwakeCount } from '../actor/doorbell-spin.js';
+import type { ActorContext } from '../actor/context.js';
+import type { RuntimeEvents } from '../actor/events.js';
 import type { RestartOptions } from '../actor/restart-budget.js';
 import { SlabExchange } from '../actor/slab-exchange.js';
+import type { StepActor } from '../actor/step-actor.js';
+import type { ActorHealth, Supervisable } from '../actor/supervision/supervisable.js';
+import { Supervisor, type SupervisorOptions } from '../actor/supervision/supervisor.js';
 import { DecoderActor, type DecoderOptions } from '../engines/decoder/decoder-actor.js';
+import { FusionActor } from '../engines/fusion/fusion-actor.js';
+import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../engines/fusion/inline-fuser.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
+import { createAwakeCount } from '../engines/onnx/doorbell/doorbell-spin.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
+import { NatsActor, type NatsActorOptions } from '../engines/remote/nats/nats-actor.js';
+import { RemoteModel, type RemoteModelOptions } from '../engines/remote/oip/remote-model.js';
 import {
   ActorStoppedError,
   ArgumentError,
@@ -15,36 +26,27 @@ import {
   RoundtableError,
   type SerializedError,
 } from '../errors.js';
-import { FusionActor } from '../fusion/fusion-actor.js';
-import { INLINE_FUSION_MAX_ELEMENTS, InlineFuser } from '../fusion/inline-fuser.js';
 import { type HealthReport, healthReport } from '../observability/health.js';
 import { RuntimeMetrics } from '../observability/metrics.js';
-import type { CascadePlan, DecodePlan, Plan, RoundsPlan, SpeculativePlan } from '../plans/plan.js';
-import { parsePlan } from '../plans/schema.js';
-import { NatsActor, type NatsActorOptions } from '../remote/nats/nats-actor.js';
-import { RemoteModel, type RemoteModelOptions } from '../remote/oip/remote-model.js';
-import type { ActorHealth, Supervisable } from '../supervision/supervisable.js';
-import { Supervisor, type SupervisorOptions } from '../supervision/supervisor.js';
-import type { CascadeTrace } from '../supervisor/cascade-trace.js';
-import { type GeneratedSequence, type GenerateOptions, generate } from '../supervisor/generate.js';
-import { runCascade } from '../supervisor/run-cascade.js';
-import { type DecodeResult, runDecode } from '../supervisor/run-decode.js';
-import { type RoundsContext, type RunOptions, runRounds } from '../supervisor/run-rounds.js';
+import type { CascadeTrace } from '../plan-runner/cascade-trace.js';
+import { type GeneratedSequence, type GenerateOptions, generate } from '../plan-runner/generate.js';
+import { runCascade } from '../plan-runner/run-cascade.js';
+import { type DecodeResult, runDecode } from '../plan-runner/run-decode.js';
+import { type RoundsContext, type RunOptions, runRounds } from '../plan-runner/run-rounds.js';
 import {
   type SpeculativeOptions,
   type SpeculativeResult,
   speculate,
-} from '../supervisor/speculative.js';
-import type { StepActor } from '../supervisor/step-actor.js';
-import type { Trace } from '../supervisor/trace.js';
+} from '../plan-runner/speculative.js';
+import type { Trace } from '../plan-runner/trace.js';
+import type { CascadePlan, DecodePlan, Plan, RoundsPlan, SpeculativePlan } from '../plans/plan.js';
+import { parsePlan } from '../plans/schema.js';
 import {
   Arena,
   type ArenaOptions,
   type HostTensor,
   type TensorDescriptor,
 } from '../tensor/index.js';
-import * as args from '../util/arguments.js';
-import { Admission } from './admission.js';
 import {
   checkCustomOptions,
   checkDecoderOptions,
@@ -56,8 +58,6 @@ import {
   checkRunOptions,
   checkSupervisorOptions,
 } from './check-options.js';
-import type { ActorContext } from './context.js';
-import type { RuntimeEvents } from './events.js';
 
 export interface RoundtableOptions {
   readonly arena?: ArenaOptions;
@@ -73,7 +73,7 @@ export interface RoundtableOptions {
    * Fusions of at most this many elements (K inputs × elements of one) run on the calling thread
    * with the fusion actor's kernels, same results bit for bit; larger ones go to the fusion
    * actor's worker. A thread hop costs more than the arithmetic below it; see
-   * src/fusion/inline-fuser.ts. Default INLINE_FUSION_MAX_ELEMENTS (65 536); 0 sends every
+   * src/engines/fusion/inline-fuser.ts. Default INLINE_FUSION_MAX_ELEMENTS (65 536); 0 sends every
    * fusion to the fusion actor.
    */
   readonly inlineFusionMaxElements?: number;

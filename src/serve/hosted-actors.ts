@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { CallOptions } from '../actor/call-options.js';
+import { validateFeeds } from '../actor/feed-validation.js';
 import type { IoMetadata } from '../actor/protocol.js';
-import { validateFeeds } from '../engines/onnx/feed-validation.js';
+import type { StepActor } from '../actor/step-actor.js';
 import { RoundtableError } from '../errors.js';
 import type { RoundsPlan } from '../plans/plan.js';
 import { readPlanFile } from '../plans/schema.js';
 import { spawnPlanActors } from '../runtime/plan-actors.js';
 import type { Roundtable } from '../runtime/roundtable.js';
-import type { StepActor } from '../supervisor/step-actor.js';
 import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
 
 /** One thing a server offers under a name: an actor, or a plan run as one model. */

@@ -5,13 +5,13 @@ import {
   type RoundtableError,
   serializeError,
 } from '../../errors.js';
-import type { ActorContext } from '../../runtime/context.js';
+import type { ActorContext } from '../context.js';
 import type {
   ActorHealth,
   ActorState,
   DeathHandler,
   Supervisable,
-} from '../../supervision/supervisable.js';
+} from '../supervision/supervisable.js';
 import { type ActorWorker, errorText } from './actor-worker.js';
 import { type Call, CallLedger } from './call-ledger.js';
 

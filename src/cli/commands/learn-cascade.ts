@@ -3,7 +3,7 @@ import {
   type CascadeExample,
   learnCascadeThresholds,
   saveCascadeThresholds,
-} from '../../fusion/learn/index.js';
+} from '../../learn/index.js';
 import { chrfOfStatistics, chrfStatistics } from '../../mt/metrics/chrf.js';
 import { CliError, inputError, usageError } from '../cli-error.js';
 import { checkReadable, readInputLines } from '../input-files.js';

@@ -7,7 +7,7 @@ import {
   learnFusionWeights,
   parseLabelledSet,
   saveFusionWeights,
-} from '../../fusion/learn/index.js';
+} from '../../learn/index.js';
 import type { Plan, RoundsPlan } from '../../plans/plan.js';
 import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';

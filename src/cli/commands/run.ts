@@ -1,14 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { connectNats } from '../../engines/remote/nats/connect-nats.js';
 import { serializeError } from '../../errors.js';
-import { type FusionWeights, loadFusionWeights } from '../../fusion/learn/index.js';
-import { applyFusionWeights } from '../../plans/fusion-weights.js';
+import { applyFusionWeights } from '../../learn/fusion-weights.js';
+import { type FusionWeights, loadFusionWeights } from '../../learn/index.js';
 import type { Plan } from '../../plans/plan.js';
-import { connectNats } from '../../remote/nats/connect-nats.js';
 import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import type { HostTensor } from '../../tensor/index.js';
+import { createProgress, formatBytes } from '../../util/progress.js';
 import {
   CliError,
   type CliFailure,
@@ -20,7 +21,6 @@ import {
 } from '../cli-error.js';
 import { checkReadable, openForWriting, readInputLines } from '../input-files.js';
 import { readPlanArgument } from '../plan-file.js';
-import { createProgress, formatBytes } from '../progress.js';
 import { tensorFromJson, tensorToJson } from '../tensor-json.js';
 
 interface RunOptions {

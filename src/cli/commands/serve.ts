@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { connectNats } from '../../remote/nats/connect-nats.js';
+import { connectNats } from '../../engines/remote/nats/connect-nats.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { loadHostedActors } from '../../serve/hosted-actors.js';
 import { startOipHttpServer } from '../../serve/http/oip-http-server.js';

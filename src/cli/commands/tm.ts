@@ -8,9 +8,9 @@ import {
   TranslationMemory,
 } from '../../mt/tm/index.js';
 import { DEFAULT_MAX_TEXT_LENGTH } from '../../mt/tm/tmx-reader.js';
+import { createProgress, formatBytes, type ProgressStream } from '../../util/progress.js';
 import { cliAction, inputError, parsePositiveInt, usageError } from '../cli-error.js';
 import { checkReadable, readUtf8File } from '../input-files.js';
-import { createProgress, formatBytes, type ProgressStream } from '../progress.js';
 
 export interface TmCommandOptions {
   /** Where the import progress bar goes; default `process.stderr` (drawn only on a terminal). */

@@ -1,4 +1,7 @@
+import { field, integer, refuse, tokenIds } from '../../actor/arguments.js';
+import type { ActorContext } from '../../actor/context.js';
 import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
+import type { ActorHealth } from '../../actor/supervision/supervisable.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
@@ -11,9 +14,6 @@ import {
   StaleSequenceError,
   serializeError,
 } from '../../errors.js';
-import type { ActorContext } from '../../runtime/context.js';
-import type { ActorHealth } from '../../supervision/supervisable.js';
-import { field, integer, refuse, tokenIds } from '../../util/arguments.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
 import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';

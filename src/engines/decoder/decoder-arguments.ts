@@ -1,6 +1,6 @@
 /**
  * The arguments of a decoder actor's public methods, checked at the door (see
- * src/util/arguments.ts) and read once into copies: token ids, sequence handles, step options.
+ * src/actor/arguments.ts) and read once into copies: token ids, sequence handles, step options.
  * Whether an id is inside the vocabulary is the actor's own check.
  */
 
@@ -11,7 +11,7 @@ import {
   options,
   refuse,
   tokenIds,
-} from '../../util/arguments.js';
+} from '../../actor/arguments.js';
 import type { SequenceHandle, StepOptions } from './decoder-actor.js';
 
 /**

@@ -1,23 +1,23 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
+import * as argumentChecks from '../../actor/arguments.js';
 import type { CallOptions } from '../../actor/call-options.js';
+import type { ActorContext } from '../../actor/context.js';
 import { WorkerActorCore } from '../../actor/core/worker-actor-core.js';
+import { validateFeeds } from '../../actor/feed-validation.js';
 import { DEFAULT_MAILBOX_CAPACITY } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
 import type { RestartOptions } from '../../actor/restart-budget.js';
-import { ActorStoppedError, type RoundtableError } from '../../errors.js';
-import type { ActorContext } from '../../runtime/context.js';
-import { ownPolicy } from '../../supervision/own-policy.js';
+import { ownPolicy } from '../../actor/supervision/own-policy.js';
 import type {
   ActorHealth,
   ActorState,
   DeathHandler,
   Supervisable,
-} from '../../supervision/supervisable.js';
+} from '../../actor/supervision/supervisable.js';
+import { ActorStoppedError, type RoundtableError } from '../../errors.js';
 import type { TensorDescriptor } from '../../tensor/index.js';
-import * as argumentChecks from '../../util/arguments.js';
-import { validateFeeds } from '../onnx/feed-validation.js';
 import { callError } from './call-error.js';
 import type { SharedRunReply } from './custom-protocol.js';
 import { Incarnation, type LaunchOptions, type Ready } from './incarnation.js';

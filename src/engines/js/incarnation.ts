@@ -1,10 +1,10 @@
 import { MessageChannel, type ResourceLimits } from 'node:worker_threads';
 import { type Remote, wrap } from 'comlink';
+import type { ActorContext } from '../../actor/context.js';
 import { ActorWorker, errorText } from '../../actor/core/actor-worker.js';
 import type { Tenant } from '../../actor/core/worker-actor-core.js';
 import type { SlabMember } from '../../actor/slab-exchange.js';
 import { ActorError } from '../../errors.js';
-import type { ActorContext } from '../../runtime/context.js';
 import { type ActorPort, actorPort } from './actor-port.js';
 import type { CustomWorkerData, ExposedActor, FromCustomWorker } from './custom-protocol.js';
 

@@ -1,7 +1,7 @@
-import type { BatchPolicy } from '../../actor/dispatcher.js';
 import type { IoMetadata } from '../../actor/protocol.js';
 import { BatchingError } from '../../errors.js';
 import type { TensorDescriptor } from '../../tensor/index.js';
+import type { BatchPolicy } from './dispatcher.js';
 
 /** Dynamic batching of a model actor (see ModelActorOptions.batching). */
 export interface BatchingOptions {

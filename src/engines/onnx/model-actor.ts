@@ -1,9 +1,18 @@
 import type { ResourceLimits } from 'node:worker_threads';
+import * as args from '../../actor/arguments.js';
 import type { CallOptions } from '../../actor/call-options.js';
-import { Dispatcher } from '../../actor/dispatcher.js';
+import type { ActorContext } from '../../actor/context.js';
+import { validateFeeds } from '../../actor/feed-validation.js';
 import type { MailboxOptions } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
 import type { RestartOptions } from '../../actor/restart-budget.js';
+import { ownPolicy } from '../../actor/supervision/own-policy.js';
+import type {
+  ActorHealth,
+  ActorState,
+  DeathHandler,
+  Supervisable,
+} from '../../actor/supervision/supervisable.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
@@ -11,19 +20,10 @@ import {
   type RoundtableError,
   serializeError,
 } from '../../errors.js';
-import type { ActorContext } from '../../runtime/context.js';
-import { ownPolicy } from '../../supervision/own-policy.js';
-import type {
-  ActorHealth,
-  ActorState,
-  DeathHandler,
-  Supervisable,
-} from '../../supervision/supervisable.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
-import * as args from '../../util/arguments.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
+import { Dispatcher } from './dispatcher.js';
 import { faultInjectionOf } from './fault-injection.js';
-import { validateFeeds } from './feed-validation.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaExit, type ReplicaReply } from './replica.js';
 
@@ -53,7 +53,7 @@ export interface ModelActorOptions {
   readonly batching?: BatchingOptions;
   /**
    * How a run reaches a replica's worker: 'doorbell', an Atomics doorbell over a small shared
-   * buffer (the worker sleeps in Atomics.wait between runs; see src/actor/doorbell.ts), or
+   * buffer (the worker sleeps in Atomics.wait between runs; see src/engines/onnx/doorbell/doorbell.ts), or
    * 'message', a postMessage round trip. Batches and control messages always take the port.
    * Default 'doorbell', which measured faster (docs/architecture.md).
    */

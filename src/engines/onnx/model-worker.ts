@@ -9,6 +9,12 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { Holdings } from '../../actor/holdings.js';
+import type { FromWorker, IoMetadata, ModelFault, ToWorker } from '../../actor/protocol.js';
+import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
+import { InferenceError, ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
+import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
+import { lowerThreadPriority } from '../../util/thread-priority.js';
 import {
   ANSWER,
   type DoorbellViews,
@@ -17,14 +23,8 @@ import {
   slotOf,
   WORD,
   writeResponse,
-} from '../../actor/doorbell.js';
-import { IdleGaps, SPIN_US, spinWhileEqual, Wakefulness } from '../../actor/doorbell-spin.js';
-import { Holdings } from '../../actor/holdings.js';
-import type { FromWorker, IoMetadata, ModelFault, ToWorker } from '../../actor/protocol.js';
-import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
-import { InferenceError, ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
-import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
-import { lowerThreadPriority } from '../../util/thread-priority.js';
+} from './doorbell/doorbell.js';
+import { IdleGaps, SPIN_US, spinWhileEqual, Wakefulness } from './doorbell/doorbell-spin.js';
 import type { ModelWorkerData } from './model-worker-data.js';
 
 const port = parentPort;

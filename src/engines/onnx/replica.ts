@@ -1,18 +1,5 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
-import { AnswerTimes, awaitAnswer } from '../../actor/answer-wait.js';
 import { ActorWorker, errorText } from '../../actor/core/actor-worker.js';
-import { NeverStartedError, type Runner } from '../../actor/dispatcher.js';
-import {
-  createDoorbell,
-  type DoorbellViews,
-  doorbellViews,
-  SLOTS,
-  slotOf,
-  WORD,
-  writeRequest,
-} from '../../actor/doorbell.js';
-import { DoorbellAnswers } from '../../actor/doorbell-answers.js';
-import { forgetDead } from '../../actor/doorbell-spin.js';
 import type { Reclaimed } from '../../actor/holdings.js';
 import type {
   FromWorker,
@@ -30,6 +17,19 @@ import {
   reviveError,
 } from '../../errors.js';
 import type { Arena, TensorDescriptor } from '../../tensor/index.js';
+import { NeverStartedError, type Runner } from './dispatcher.js';
+import { AnswerTimes, awaitAnswer } from './doorbell/answer-wait.js';
+import {
+  createDoorbell,
+  type DoorbellViews,
+  doorbellViews,
+  SLOTS,
+  slotOf,
+  WORD,
+  writeRequest,
+} from './doorbell/doorbell.js';
+import { DoorbellAnswers } from './doorbell/doorbell-answers.js';
+import { forgetDead } from './doorbell/doorbell-spin.js';
 import type { ModelWorkerData, SessionOptions } from './model-worker-data.js';
 
 export interface ReplicaReply {

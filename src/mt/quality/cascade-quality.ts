@@ -5,7 +5,7 @@ import {
   ESCALATE_ALL,
   learnCascadeThresholds,
   replayCascade,
-} from '../../fusion/learn/index.js';
+} from '../../learn/index.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/chrf.js';
 import type { QualityEstimator } from '../qe/quality-estimator.js';

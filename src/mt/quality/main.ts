@@ -8,7 +8,7 @@
  * `bench/results/quality.json`, beside the benchmark report, or to --json.
  */
 import { parseArgs } from 'node:util';
-import { createProgress } from '../../cli/progress.js';
+import { createProgress } from '../../util/progress.js';
 import { writeQualityResults } from './quality-results.js';
 import { runQuality } from './quality-run.js';
 import { formatQualityReport } from './quality-table.js';

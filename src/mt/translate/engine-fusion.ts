@@ -1,8 +1,4 @@
-import {
-  type LabelledSet,
-  type LearnedFusion,
-  learnFusionWeights,
-} from '../../fusion/learn/index.js';
+import { type LabelledSet, type LearnedFusion, learnFusionWeights } from '../../learn/index.js';
 import type { RoundsPlan } from '../../plans/plan.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import type { Tokenizer } from '../tokenizer/index.js';
@@ -38,7 +34,7 @@ export interface EngineFusion {
 
 /**
  * Measures each engine on a dev split, calibrates it, and learns the engines' log-linear fusion
- * weights with the runtime's fusion learner (src/fusion/learn): every dev target token is one
+ * weights with the runtime's fusion learner (src/learn): every dev target token is one
  * example, the engines' next-token logits given the source and the true prefix (teacher forcing)
  * its inputs, the true token its label. The engines run through the runtime, as one round of K
  * steps on one batch.

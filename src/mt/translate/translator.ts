@@ -1,8 +1,8 @@
+import { cascadeDecision } from '../../plan-runner/cascade-decision.js';
+import type { CascadeDecision } from '../../plan-runner/cascade-trace.js';
+import type { DecodeResult } from '../../plan-runner/run-decode.js';
 import { decode } from '../../plans/builders.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
-import { cascadeDecision } from '../../supervisor/cascade-decision.js';
-import type { CascadeDecision } from '../../supervisor/cascade-trace.js';
-import type { DecodeResult } from '../../supervisor/run-decode.js';
 import { mbrSelect } from '../mbr/mbr.js';
 import type { MbrPool } from '../mbr/mbr-pool.js';
 import type { QeScore, QualityEstimator } from '../qe/quality-estimator.js';

@@ -5,7 +5,6 @@ import {
   nuid,
   type Subscription,
 } from '@nats-io/transport-node';
-import { AbortError, PayloadTooLargeError, serializeError, TimeoutError } from '../../errors.js';
 import {
   actorSubjects,
   DEFAULT_PREFIX,
@@ -13,8 +12,9 @@ import {
   Header,
   type MetaReply,
   type ReplyStatus,
-} from '../../remote/nats/nats-protocol.js';
-import { decodeTensors, encodeTensors } from '../../remote/wire/tensor-codec.js';
+} from '../../engines/remote/nats/nats-protocol.js';
+import { decodeTensors, encodeTensors } from '../../engines/remote/wire/tensor-codec.js';
+import { AbortError, PayloadTooLargeError, serializeError, TimeoutError } from '../../errors.js';
 import type { NatsHostedActor } from './nats-hosted-actor.js';
 
 export interface NatsServeOptions {
@@ -47,7 +47,7 @@ interface Endpoint {
 /**
  * Hosts actors as a NATS service: per actor a `run` and a `meta` endpoint in the actor's queue
  * group (so several servers share the load and take over from each other) and a `cancel` subject,
- * plus the services protocol's discovery and stats. See src/remote/nats/nats-protocol.ts.
+ * plus the services protocol's discovery and stats. See src/engines/remote/nats/nats-protocol.ts.
  *
  * Every run request is answered exactly once with a result or an error (after an `accepted`);
  * a request whose deadline has passed on arrival is answered with TimeoutError and never run.
