@@ -22,6 +22,7 @@ import {
 } from '../actor/arguments.js';
 import { STRATEGIES } from '../actor/supervision/strategy.js';
 import type { SupervisorOptions } from '../actor/supervision/supervisor.js';
+import { faultInjectionOf, withFaultInjection } from '../engines/onnx/fault-injection.js';
 import type { GenerateOptions } from '../plan-runner/generate.js';
 import type { RunOptions } from '../plan-runner/run-rounds.js';
 
@@ -84,8 +85,7 @@ export function checkModelOptions<T>(where: string, value: T): T {
     copy.batching = batch;
   }
   optionalOneOf(where, 'options.hotPath', copy.hotPath, ['doorbell', 'message']);
-  optionalBoolean(where, 'options.faultInjection', copy.faultInjection);
-  return withoutUndefined(copy) as T;
+  return keepFaultInjection(value, withoutUndefined(copy)) as T;
 }
 
 export function checkDecoderOptions<T>(where: string, value: T): T {
@@ -98,8 +98,7 @@ export function checkDecoderOptions<T>(where: string, value: T): T {
   optionalInteger(where, 'options.capacity', copy.capacity, 1);
   optionalInteger(where, 'options.intraOpNumThreads', copy.intraOpNumThreads, 0);
   copy.restart = checkRestart(where, 'options.restart', copy.restart);
-  optionalBoolean(where, 'options.faultInjection', copy.faultInjection);
-  return withoutUndefined(copy) as T;
+  return keepFaultInjection(value, withoutUndefined(copy)) as T;
 }
 
 export function checkCustomOptions<T>(where: string, value: T): T {
@@ -256,4 +255,9 @@ export function checkGenerateOptions(where: string, value: unknown): GenerateOpt
     );
   }
   return copy as GenerateOptions;
+}
+
+/** The copy keeps the symbol-keyed test hook (engines/onnx/fault-injection.ts) that the original had. */
+function keepFaultInjection(original: unknown, copy: object): object {
+  return faultInjectionOf(original as object) ? withFaultInjection(copy) : copy;
 }

@@ -72,5 +72,11 @@ export function stepOptions(where: string, value: unknown): StepOptions {
     field(where, 'options.topK', given, 'topK'),
     1,
   );
-  return topK === undefined ? {} : { topK };
+  const positions = field(where, 'options.positions', given, 'positions');
+  if (positions !== undefined && positions !== 'last' && positions !== 'all')
+    refuse(where, 'options.positions', "'last' or 'all'", positions);
+  return {
+    ...(topK === undefined ? {} : { topK }),
+    ...(positions === undefined ? {} : { positions: positions as 'last' | 'all' }),
+  };
 }
