@@ -52,20 +52,30 @@ export async function serve(
   infer: () => Promise<number>,
   close: () => Promise<void>,
 ): Promise<void> {
+  // Inferences still running when the load stops: close() must wait for them, since releasing a
+  // session or terminating a worker inside onnxruntime-node's run aborts the process.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((request, response) => {
     if (request.url === '/health') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
     if (request.url === '/infer') {
-      infer().then(
-        (label) =>
-          response
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ label })),
-        (error: unknown) =>
-          response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
-      );
+      inFlight++;
+      infer()
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) drained?.();
+        })
+        .then(
+          (label) =>
+            response
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ label })),
+          (error: unknown) =>
+            response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
+        );
       return;
     }
     response.writeHead(404).end();
@@ -89,6 +99,7 @@ export async function serve(
     };
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
     await close();
     process.send?.({ type: 'stopped', loopDelay }, () => process.exit(0));
   });
