@@ -35,7 +35,8 @@ export interface ActorWorkerSpec {
   readonly resourceLimits?: ResourceLimits | undefined;
   /** The worker imports a user's TypeScript module (see spawn-worker.ts). */
   readonly loadTypeScript?: boolean;
-  readonly slabs: SlabExchange;
+  /** The arena's slab exchange; none for a worker that never touches the arena (a decoder's). */
+  readonly slabs?: SlabExchange;
   /** Who slabs are posted to: the worker itself unless it takes them on another port. */
   readonly member?: (worker: Worker) => SlabMember;
   /** Milliseconds it has to say it is ready; unbounded when undefined. */
@@ -64,11 +65,11 @@ export class ActorWorker<Ready> {
   error: Error | undefined;
   /** Set when the runtime ends the worker on purpose: its exit is expected. */
   ending = false;
-  readonly #slabs: SlabExchange;
+  readonly #slabs: SlabExchange | undefined;
   readonly #exits: ((code: number) => void)[] = [];
   #receive: (message: unknown) => void;
 
-  private constructor(spawned: Spawned, ready: Ready, slabs: SlabExchange) {
+  private constructor(spawned: Spawned, ready: Ready, slabs: SlabExchange | undefined) {
     this.worker = spawned.worker;
     this.ready = ready;
     this.guard = spawned.guard;
@@ -83,7 +84,7 @@ export class ActorWorker<Ready> {
       this.error = error; // the 'exit' that follows does the accounting
     });
     spawned.worker.on('exit', (code) => {
-      this.#slabs.leave(this.member);
+      this.#slabs?.leave(this.member);
       for (const listener of this.#exits) listener(code);
     });
   }
@@ -105,7 +106,7 @@ export class ActorWorker<Ready> {
         (ready) => new ActorWorker<Ready>(spawned, ready, spec.slabs),
       );
     } catch (error) {
-      spec.slabs.leave(spawned.member);
+      spec.slabs?.leave(spawned.member);
       spawned.worker.on('error', () => {}); // the startup error says it all
       await terminateGuarded(spawned.worker, spawned.guard, spawned.exited);
       throw error;
@@ -174,7 +175,7 @@ function spawn(spec: ActorWorkerSpec): Spawned {
   }
   const member = spec.member ? spec.member(worker) : worker;
   // Joined before the worker is ready, so no slab made meanwhile goes unannounced to it.
-  spec.slabs.join(member);
+  spec.slabs?.join(member);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const spawned: Spawned = {
     worker,
@@ -185,7 +186,7 @@ function spawn(spec: ActorWorkerSpec): Spawned {
     error: undefined,
     early: (message) => {
       const slab = message as { type?: string; slab: number; buffer: SharedArrayBuffer };
-      if (slab.type === 'slab') spec.slabs.received(slab.slab, slab.buffer, worker);
+      if (slab.type === 'slab') spec.slabs?.received(slab.slab, slab.buffer, worker);
     },
   };
   return spawned;

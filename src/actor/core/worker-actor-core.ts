@@ -40,10 +40,16 @@ export interface WorkerActorSpec<W extends Tenant> {
   readonly observe?: (call: Call<W>, error: Error | undefined) => void;
   /** The restart policy while no supervisor manages the actor; none: a death stops it. */
   readonly policy?: (actor: Supervisable) => DeathHandler;
+  /**
+   * Set when this core carries one replica of an actor with several (a decoder's): its events and
+   * deaths name the replica, and the actor announces its own stop once, not once per replica.
+   */
+  readonly replica?: number;
 }
 
 /**
- * The life of an actor with one worker that takes every call at once (custom and fusion actors):
+ * The life of an actor with one worker that takes every call at once (custom and fusion actors),
+ * or of one replica of an actor with several, each its own queue (a decoder's; see `replica`):
  * the calls in flight (a {@link CallLedger}, each tagged with the worker it went to), the live
  * worker or the restart under way (calls wait for the next worker, within a capacity), death
  * (the worker's calls are answered with ActorCrashedError, what it wrote and never handed over is
@@ -68,12 +74,14 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
   #closing: Promise<void> | undefined;
   #onDeath: DeathHandler | undefined;
   #restarts = 0;
-  #onExit: (exitCode: number, expected: boolean) => void = () => {};
+  readonly #replica: number;
+  #onExit: (exitCode: number, expected: boolean, tenant: W) => void = () => {};
 
   private constructor(spec: WorkerActorSpec<W>, first: W) {
     this.name = spec.name;
     this.#spec = spec;
     this.#context = spec.context;
+    this.#replica = spec.replica ?? 0;
     this.calls = new CallLedger<W>({ where: spec.where, observe: spec.observe });
     this.#onDeath = spec.policy?.(this);
     this.#adopt(first);
@@ -82,13 +90,21 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
   /** Starts the first worker; rejects with why it could not start. */
   static async start<W extends Tenant>(spec: WorkerActorSpec<W>): Promise<WorkerActorCore<W>> {
     const core = new WorkerActorCore(spec, await spec.launch());
-    spec.context.events.emit('actor:started', { actor: spec.name, replica: 0 });
+    spec.context.events.emit('actor:started', { actor: spec.name, replica: spec.replica ?? 0 });
     return core;
   }
 
   /** The live worker, if any (undefined while a restart is under way or once stopped). */
   get current(): W | undefined {
     return this.#current;
+  }
+
+  /**
+   * While a restart is under way, the next worker (rejected if the actor stops first); undefined
+   * while a worker is live or once stopped.
+   */
+  get upcoming(): Promise<W> | undefined {
+    return this.#next?.promise;
   }
 
   get alive(): boolean {
@@ -158,8 +174,11 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     });
   }
 
-  /** Called once per worker exit; `expected` is true after close or a strategy's restart. */
-  onExit(listener: (exitCode: number, expected: boolean) => void): void {
+  /**
+   * Called once per worker exit, with the worker that exited; `expected` is true after close or a
+   * strategy's restart.
+   */
+  onExit(listener: (exitCode: number, expected: boolean, tenant: W) => void): void {
     this.#onExit = listener;
   }
 
@@ -258,7 +277,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
       if (this.#stopped) return;
       this.#onDeath?.({
         actor: this.name,
-        replica: 0,
+        replica: this.#replica,
         exitCode: -1,
         error: error as RoundtableError,
       });
@@ -276,7 +295,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     next?.resolve(tenant);
     this.#context.events.emit('actor:restarted', {
       actor: this.name,
-      replica: 0,
+      replica: this.#replica,
       attempt: this.#restarts,
       delayMs,
     });
@@ -313,6 +332,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
       );
       next.reject(this.#stoppedError('call'));
     }
+    if (this.#spec.replica !== undefined) return; // the actor announces its own stop
     this.#context.events.emit('actor:stopped', {
       actor: this.name,
       reason: serializeError(reason),
@@ -354,20 +374,25 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
       if (reclaimed.blocks > 0) {
         this.#context.events.emit('arena:reclaimed', {
           actor: this.name,
-          replica: 0,
+          replica: this.#replica,
           ...reclaimed,
         });
       }
       if (restarting) {
-        this.#onDeath?.({ actor: this.name, replica: 0, exitCode: code, error: crash });
+        this.#onDeath?.({
+          actor: this.name,
+          replica: this.#replica,
+          exitCode: code,
+          error: crash,
+        });
       }
     });
     this.#context.events.emit('actor:exited', {
       actor: this.name,
-      replica: 0,
+      replica: this.#replica,
       exitCode: code,
       expected,
     });
-    this.#onExit(code, expected);
+    this.#onExit(code, expected, tenant);
   }
 }

@@ -7,7 +7,7 @@ import type { DeathHandler, Supervisable } from './supervisable.js';
  * restart budget; past the budget the actor stops.
  */
 export function ownPolicy(
-  actor: Supervisable,
+  actor: Pick<Supervisable, 'name' | 'restart' | 'stop'>,
   options: RestartOptions | undefined,
   random?: () => number,
 ): DeathHandler {

@@ -1,7 +1,8 @@
 import { field, integer, refuse, tokenIds } from '../../actor/arguments.js';
 import type { ActorContext } from '../../actor/context.js';
-import { RestartBudget, type RestartOptions } from '../../actor/restart-budget.js';
-import type { ActorHealth } from '../../actor/supervision/supervisable.js';
+import type { RestartOptions } from '../../actor/restart-budget.js';
+import { ownPolicy } from '../../actor/supervision/own-policy.js';
+import type { ActorHealth, DeathHandler } from '../../actor/supervision/supervisable.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
@@ -16,8 +17,14 @@ import {
 } from '../../errors.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
 import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
-import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';
-import { DecoderReplica } from './decoder-replica.js';
+import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
+import {
+  type Asked,
+  ask,
+  type DecoderReplica,
+  type ReplicaCore,
+  startReplica,
+} from './decoder-replica.js';
 import { type DecoderFolder, readModelFolder } from './model-folder.js';
 
 export interface DecoderOptions {
@@ -76,6 +83,7 @@ type SequenceState = 'open' | 'closed' | 'evicted' | 'crashed';
 
 interface SequenceRecord {
   readonly id: number;
+  /** The worker holding its state (not just the slot: a restarted slot holds none of it). */
   readonly replica: DecoderReplica;
   state: SequenceState;
   generation: number;
@@ -92,6 +100,10 @@ interface SequenceRecord {
  * A decoder on worker threads that keeps each open sequence's key/value cache between steps, so a
  * step costs one token's work, not the window's. A sequence is pinned to the replica that opened
  * it; the actor sums the caches against its byte budget and evicts sequences left idle.
+ *
+ * Each replica slot stands on the worker-actor core (decoder-replica.ts): spawn, ready handshake,
+ * exactly-once answers, death, restart, close. What is a decoder's own stays here: pinning,
+ * generations, the byte budget, eviction, and losing a dead worker's sequences.
  */
 export class DecoderActor {
   readonly name: string;
@@ -101,9 +113,10 @@ export class DecoderActor {
   readonly bytesPerToken: number;
   readonly #context: ActorContext;
   readonly #options: DecoderOptions;
-  readonly #replicas: (DecoderReplica | undefined)[];
-  readonly #restarting = new Map<number, Promise<void>>();
-  readonly #budget: RestartBudget;
+  /** One core per replica slot, its index the replica's. */
+  readonly #replicas: readonly ReplicaCore[];
+  /** Where a replica's death goes: one restart budget for all replicas. */
+  readonly #onDeath: DeathHandler;
   /** Open sequences (and those with a message still running). */
   readonly #sequences = new Map<number, SequenceRecord>();
   /**
@@ -113,26 +126,37 @@ export class DecoderActor {
    */
   readonly #tombstones = new Map<number, SequenceRecord>();
   #nextSequence = 1;
-  #nextMessage = 1;
   #stopped: RoundtableError | undefined;
+  #closing: Promise<void> | undefined;
 
   private constructor(
     name: string,
     context: ActorContext,
     options: DecoderOptions,
     folder: DecoderFolder,
-    first: DecoderReplica,
-    replicas: number,
+    replicas: readonly ReplicaCore[],
   ) {
     this.name = name;
     this.#context = context;
     this.#options = options;
     this.folder = folder;
+    const first = replicas[0]!.current!;
     this.vocab = first.ready.vocab;
     this.bytesPerToken = first.ready.bytesPerToken;
-    this.#replicas = Array.from({ length: replicas }, () => undefined);
-    this.#replicas[0] = first;
-    this.#budget = new RestartBudget(options.restart);
+    this.#replicas = replicas;
+    this.#onDeath = ownPolicy(
+      {
+        name,
+        restart: (which, delayMs) => this.#restart(which, delayMs),
+        stop: (reason) => this.#shutdown(reason, 0, true),
+      },
+      options.restart,
+    );
+    for (const core of replicas) {
+      core.onExit((code, expected, replica) => {
+        if (!expected) this.#lost(replica, code);
+      });
+    }
   }
 
   /** Reads the folder and starts the replicas; a folder or model that will not load rejects here. */
@@ -148,22 +172,32 @@ export class DecoderActor {
     const folder =
       typeof options.folder === 'string' ? readModelFolder(options.folder) : options.folder;
     let actor: DecoderActor | undefined;
-    const onDeath = (replica: DecoderReplica, code: number) => {
-      if (actor) actor.#died(replica, code);
-    };
-    const start = (index: number) =>
-      DecoderReplica.start(
-        `decoder "${name}"`,
-        index,
-        workerData(name, context, options, folder),
-        onDeath,
-      );
-    const all = await Promise.all(Array.from({ length: replicas }, (_, i) => start(i)));
-    actor = new DecoderActor(name, context, options, folder, all[0]!, replicas);
-    all.forEach((replica, i) => {
-      actor!.#replicas[i] = replica;
-      context.events.emit('actor:started', { actor: name, replica: i });
-    });
+    const started = await Promise.allSettled(
+      Array.from({ length: replicas }, (_, index) =>
+        startReplica({
+          actor: name,
+          index,
+          context,
+          data: workerData(name, context, options, folder),
+          // A death before the actor exists (its other replicas still loading) is not restarted:
+          // the spawn has not succeeded yet.
+          onDeath: (death) => {
+            if (actor) actor.#onDeath(death);
+          },
+        }),
+      ),
+    );
+    const failed = started.find((result) => result.status === 'rejected');
+    const cores = started.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    if (failed || cores.some((core) => !core.current)) {
+      // One replica could not start: the others are not kept.
+      const reason = new ActorStoppedError(`decoder "${name}" did not start`);
+      await Promise.all(cores.map((core) => core.stop(reason)));
+      throw failed ? failed.reason : reason;
+    }
+    actor = new DecoderActor(name, context, options, folder, cores);
     return actor;
   }
 
@@ -218,16 +252,17 @@ export class DecoderActor {
       timer: undefined,
     };
     this.#sequences.set(id, record);
-    const message: ToDecoderWorker = {
-      type: 'open',
-      id: this.#nextMessage++,
-      seq: id,
-      rows,
-      ...(options.source ? { source: asRows(options.source) } : {}),
-      ...stepFields(this.name, options),
-    };
+    const fields = stepFields(this.name, options);
+    const sourceRows = options.source ? asRows(options.source) : undefined;
     try {
-      return await this.#ask(record, message);
+      return await this.#ask(record, 'open', (message) => ({
+        type: 'open',
+        id: message,
+        seq: id,
+        rows,
+        ...(sourceRows ? { source: sourceRows } : {}),
+        ...fields,
+      }));
     } catch (error) {
       if (record.state === 'open' && record.generation === 0) this.#forget(record);
       throw error;
@@ -249,14 +284,16 @@ export class DecoderActor {
     this.#checkIds('tokens', rows);
     this.#checkContext(record.length, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'step');
-    return this.#ask(record, {
+    const fields = stepFields(this.name, options);
+    const { generation } = handle;
+    return this.#ask(record, 'step', (id) => ({
       type: 'step',
-      id: this.#nextMessage++,
+      id,
       seq: record.id,
-      generation: handle.generation,
+      generation,
       tokens: rows,
-      ...stepFields(this.name, options),
-    });
+      ...fields,
+    }));
   }
 
   /** Beams: row i of the result is row `rows[i]` now; repeating an index forks that row. */
@@ -269,13 +306,15 @@ export class DecoderActor {
     const record = this.#usable(handle);
     const added = rows.length - record.rows;
     if (added > 0) this.#checkBudget(added * record.length * this.bytesPerToken, 'reorder');
-    const step = await this.#ask(record, {
+    const { generation } = handle;
+    const order = [...rows];
+    const step = await this.#ask(record, 'reorder', (id) => ({
       type: 'reorder',
-      id: this.#nextMessage++,
+      id,
       seq: record.id,
-      generation: handle.generation,
-      rows: [...rows],
-    });
+      generation,
+      rows: order,
+    }));
     return step.sequence;
   }
 
@@ -286,13 +325,14 @@ export class DecoderActor {
     handle = sequenceHandle(where, handle);
     count = integer(where, 'count', count, 0);
     const record = this.#usable(handle);
-    const step = await this.#ask(record, {
+    const { generation } = handle;
+    const step = await this.#ask(record, 'rewind', (id) => ({
       type: 'rewind',
-      id: this.#nextMessage++,
+      id,
       seq: record.id,
-      generation: handle.generation,
+      generation,
       count,
-    });
+    }));
     return step.sequence;
   }
 
@@ -301,9 +341,13 @@ export class DecoderActor {
     const record = this.#sequences.get(handle.id);
     if (record?.state !== 'open') return;
     this.#retire(record, 'closed');
-    if (!record.replica.alive) return;
+    if (!this.#holds(record.replica)) return;
     try {
-      await record.replica.ask({ type: 'close', id: this.#nextMessage++, seq: record.id });
+      await this.#send(record.replica, 'closeSequence', (id) => ({
+        type: 'close',
+        id,
+        seq: record.id,
+      }));
     } catch {
       // A worker that died meanwhile took the state with it: closed either way.
     }
@@ -317,41 +361,85 @@ export class DecoderActor {
   /** Tests: the worker holding `handle`'s sequence (or replica 0) exits at its next message. */
   injectFault(where: SequenceHandle | number = 0): void {
     const replica =
-      typeof where === 'number' ? this.#replicas[where] : this.#sequences.get(where.id)?.replica;
-    replica?.fault('exit');
+      typeof where === 'number'
+        ? this.#replicas[where]?.current
+        : this.#sequences.get(where.id)?.replica;
+    if (replica && this.#holds(replica)) replica.fault('exit');
   }
 
   health(): ActorHealth {
-    const alive = this.#replicas.filter((r) => r?.alive).length;
+    const each = this.#replicas.map((core) => core.health());
+    const running = each.every((h) => h.state === 'running');
     return {
       name: this.name,
       kind: 'model',
-      state: this.#stopped ? 'stopped' : alive < this.#replicas.length ? 'restarting' : 'running',
+      state: this.#stopped ? 'stopped' : running ? 'running' : 'restarting',
       replicas: this.#replicas.length,
-      alive,
-      queued: 0,
-      inFlight: this.#replicas.reduce((sum, r) => sum + (r?.alive ? r.inFlight : 0), 0),
+      alive: each.reduce((sum, h) => sum + h.alive, 0),
+      queued: each.reduce((sum, h) => sum + h.queued, 0),
+      inFlight: each.reduce((sum, h) => sum + h.inFlight, 0),
     };
   }
 
-  async close(_graceMs?: number): Promise<void> {
+  /** Starts a fresh worker for replica `which` (or every replica) after `delayMs`. */
+  #restart(which: number | 'all', delayMs: number): void {
     if (this.#stopped) return;
-    this.#stopped = new ActorStoppedError(`decoder "${this.name}" is closed`);
-    for (const record of this.#sequences.values()) this.#retire(record, 'closed');
-    await Promise.all(this.#replicas.map((replica) => replica?.close()));
-    this.#context.events.emit('actor:stopped', { actor: this.name, reason: undefined });
+    for (const [index, core] of this.#replicas.entries()) {
+      if (which === 'all' || which === index) core.restart(index, delayMs);
+    }
+  }
+
+  /**
+   * Closes the decoder: new messages are refused at once, every sequence is closed, messages in
+   * flight get `graceMs` to be answered, then the workers are terminated.
+   */
+  close(graceMs?: number): Promise<void> {
+    return this.#shutdown(
+      new ActorStoppedError(`decoder "${this.name}" is closed`),
+      graceMs,
+      false,
+    );
+  }
+
+  /** Stops every replica once; `failed`: it stopped for a reason (a spent restart budget). */
+  #shutdown(reason: RoundtableError, graceMs: number | undefined, failed: boolean): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stopped = reason;
+      for (const record of [...this.#sequences.values()]) this.#retire(record, 'closed');
+      await Promise.all(
+        this.#replicas.map((core) =>
+          graceMs === 0 ? core.stop(reason) : core.close(graceMs, () => reason),
+        ),
+      );
+      this.#context.events.emit('actor:stopped', {
+        actor: this.name,
+        reason: failed ? serializeError(reason) : undefined,
+      });
+    })();
+    return this.#closing;
+  }
+
+  /** True while `replica` is its slot's live worker (its sequences' state is still there). */
+  #holds(replica: DecoderReplica): boolean {
+    return this.#replicas[replica.index]?.current === replica;
+  }
+
+  #send(replica: DecoderReplica, method: string, build: (id: number) => Asked) {
+    return ask(this.#replicas[replica.index]!, replica, method, build);
   }
 
   async #ask(
     record: SequenceRecord,
-    message: Extract<ToDecoderWorker, { id: number }>,
+    method: string,
+    build: (id: number) => Asked,
   ): Promise<DecoderStep> {
     const capacity = this.#options.capacity ?? 64;
-    if (record.replica.inFlight >= capacity) {
+    const inFlight = this.#replicas[record.replica.index]!.calls.size;
+    if (inFlight >= capacity) {
       this.#context.events.emit('mailbox:full', {
         actor: this.name,
         capacity,
-        waiting: record.replica.inFlight,
+        waiting: inFlight,
       });
       throw new MailboxFullError(
         `decoder "${this.name}": replica ${record.replica.index} has ${capacity} messages in flight, its capacity`,
@@ -359,7 +447,7 @@ export class DecoderActor {
     }
     record.busy++;
     try {
-      const answer = (await record.replica.ask(message)) as SequenceAnswer;
+      const answer = (await this.#send(record.replica, method, build)) as SequenceAnswer;
       this.#context.events.emit('actor:message', { actor: this.name, ms: undefined });
       if (record.state === 'open') {
         record.generation = answer.generation;
@@ -468,8 +556,9 @@ export class DecoderActor {
       if (this.#stopped) throw this.#stopped;
       let best: DecoderReplica | undefined;
       let fewest = Number.POSITIVE_INFINITY;
-      for (const replica of this.#replicas) {
-        if (!replica?.alive) continue;
+      for (const core of this.#replicas) {
+        const replica = core.current;
+        if (!replica) continue;
         let count = 0;
         for (const record of this.#sequences.values()) if (record.replica === replica) count++;
         if (count < fewest) {
@@ -478,7 +567,11 @@ export class DecoderActor {
         }
       }
       if (best) return best;
-      await Promise.race(this.#restarting.values());
+      // Every replica is being restarted: wait for the first back (or for the decoder to stop).
+      const upcoming = this.#replicas.flatMap((core) => (core.upcoming ? [core.upcoming] : []));
+      if (upcoming.length === 0)
+        throw this.#stopped ?? new ActorStoppedError(`decoder "${this.name}" has no replica`);
+      await Promise.race(upcoming).catch(() => undefined);
     }
   }
 
@@ -497,10 +590,12 @@ export class DecoderActor {
           `decoder "${this.name}": sequence ${record.id} was evicted after ${idleMs} ms idle; open it again`,
         ),
       );
-      if (record.replica.alive) {
-        void record.replica
-          .ask({ type: 'close', id: this.#nextMessage++, seq: record.id })
-          .catch(() => undefined);
+      if (this.#holds(record.replica)) {
+        void this.#send(record.replica, 'closeSequence', (id) => ({
+          type: 'close',
+          id,
+          seq: record.id,
+        })).catch(() => undefined);
       }
     }, idleMs);
     record.timer.unref();
@@ -526,51 +621,16 @@ export class DecoderActor {
     this.#sequences.delete(record.id);
   }
 
-  #died(replica: DecoderReplica, exitCode: number): void {
+  /** A worker died unexpectedly: the sequences pinned to it died with it. */
+  #lost(replica: DecoderReplica, exitCode: number): void {
     const error = new ActorCrashedError(
       `decoder "${this.name}": the worker of replica ${replica.index} died (exit code ${exitCode}); the sequences it held are lost`,
     );
-    for (const record of this.#sequences.values()) {
-      if (record.replica === replica && record.state === 'open')
+    for (const record of [...this.#sequences.values()]) {
+      if (record.replica === replica && record.state === 'open') {
         this.#retire(record, 'crashed', error);
+      }
     }
-    this.#context.events.emit('actor:exited', {
-      actor: this.name,
-      replica: replica.index,
-      exitCode,
-      expected: false,
-    });
-    if (this.#stopped) return;
-    const delay = this.#budget.next();
-    if (delay === undefined) {
-      this.#stopped = new ActorStoppedError(
-        `decoder "${this.name}" stopped: ${this.#budget.describe()}`,
-      );
-      void this.close();
-      return;
-    }
-    const restart = new Promise<void>((resolve) => setTimeout(resolve, delay))
-      .then(() =>
-        DecoderReplica.start(
-          `decoder "${this.name}"`,
-          replica.index,
-          workerData(this.name, this.#context, this.#options, this.folder),
-          (dead, code) => this.#died(dead, code),
-        ),
-      )
-      .then((fresh) => {
-        if (this.#stopped) return fresh.close();
-        this.#replicas[replica.index] = fresh;
-        this.#context.events.emit('actor:restarted', {
-          actor: this.name,
-          replica: replica.index,
-          attempt: this.#budget.attempts,
-          delayMs: delay,
-        });
-      })
-      .catch(() => undefined)
-      .finally(() => this.#restarting.delete(replica.index));
-    this.#restarting.set(replica.index, restart);
   }
 }
 
