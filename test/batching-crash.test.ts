@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -23,7 +24,7 @@ describe('a replica that dies mid-batch', () => {
         }),
       );
       const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-      actor.replicas[0]!.injectFault(fault);
+      replicasOf(actor)[0]!.injectFault(fault);
       const answers = await Promise.allSettled([1, 2, 3, 4].map((seed) => actor.run(feed(seed))));
       for (const answer of answers) {
         expect(answer.status).toBe('rejected');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuntimeEvents } from '../src/actor/events.js';
 import { CustomActor } from '../src/engines/js/index.js';
+import { killWorker } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, ActorStoppedError } from '../src/errors.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
 import type { Greeter } from './fixtures/custom-greeter.js';
@@ -83,7 +84,7 @@ describe('when the worker of a custom actor dies, every call in flight rejects',
     });
     const hang = actor.ref.hang();
     expect(await actor.ref.count()).toBe(1);
-    await actor.kill();
+    await killWorker(actor);
     await expect(hang).rejects.toBeInstanceOf(ActorCrashedError);
     await expect(actor.ref.count()).rejects.toBeInstanceOf(ActorStoppedError);
   });

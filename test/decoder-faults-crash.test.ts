@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { injectDecoderFault } from '../src/engines/test-hooks.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 import { startRuntime } from './support/runtime.js';
@@ -18,7 +19,7 @@ describe('a decoder worker that dies mid-sequence', () => {
       }),
     );
     const opened = await decoder.open([0, 0, 0, 52]);
-    decoder.injectFault(opened.sequence);
+    injectDecoderFault(decoder, opened.sequence);
     const inFlight = decoder.step(opened.sequence, [5]);
     await expect(inFlight).rejects.toBeInstanceOf(ActorCrashedError);
     expect(decoder.state(opened.sequence)).toBe('crashed');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { injectDecoderFault } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, ActorStoppedError } from '../src/errors.js';
 import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 import { startRuntime } from './support/runtime.js';
@@ -18,7 +19,7 @@ describe('a decoder past its restart budget', () => {
     );
     const a = await decoder.open([0, 0, 0, 52]);
     const b = await decoder.open([9, 8, 7]);
-    decoder.injectFault(a.sequence);
+    injectDecoderFault(decoder, a.sequence);
     await expect(decoder.step(a.sequence, [5])).rejects.toBeInstanceOf(ActorCrashedError);
 
     const event = await stopped;

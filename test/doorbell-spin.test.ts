@@ -10,6 +10,7 @@ import {
   Wakefulness,
 } from '../src/engines/onnx/doorbell/doorbell-spin.js';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
@@ -71,7 +72,7 @@ describe('a model worker spinning after an answer', () => {
     const feed = { input: { dtype: 'float32' as const, dims: [1, 32], data: seededFloats(1, 32) } };
     for (let i = 0; i < 20; i++) await actor.run(feed);
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-    actor.replicas[0]!.injectFault('exit');
+    replicasOf(actor)[0]!.injectFault('exit');
     await expect(actor.run(feed)).rejects.toMatchObject({ code: 'ERR_ACTOR_CRASHED' });
     await restarted;
     for (let i = 0; i < 5; i++) await actor.run(feed);

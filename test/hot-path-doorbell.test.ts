@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorCrashedError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -70,7 +71,7 @@ describe('the doorbell hot path', () => {
       );
       await actor.run(feed(1));
       const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-      actor.replicas[0]!.injectFault(fault);
+      replicasOf(actor)[0]!.injectFault(fault);
       await expect(actor.run(feed(1))).rejects.toThrow(ActorCrashedError);
       await restarted;
       if (fault === 'exit-holding') expect(actor.stats().reclaimedBytes).toBeGreaterThan(0);
@@ -96,7 +97,7 @@ describe('the doorbell hot path', () => {
       input: { dtype: 'float32', dims: [1, 512], data: data.slice(0, 512) },
     });
     const crashed = expect(running).rejects.toThrow(ActorCrashedError);
-    await actor.replicas[0]!.kill();
+    await replicasOf(actor)[0]!.kill();
     await crashed;
     await restarted;
     await expect(queued).resolves.toMatchObject({ output: { dims: [1, 512] } });

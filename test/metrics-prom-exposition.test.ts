@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { classifier } from '../src/models/index.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -39,7 +40,7 @@ describe('Prometheus metrics', () => {
     };
     for (let i = 0; i < 3; i++) await m.run(features);
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-    m.replicas[0]!.injectFault('exit');
+    replicasOf(m)[0]!.injectFault('exit');
     await expect(m.run(features)).rejects.toThrow('died (exit code 70)');
     await restarted;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { AbortError, ActorStoppedError, MailboxFullError, TimeoutError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -23,7 +24,7 @@ describe('every accepted message is answered exactly once', () => {
         (error: Error) => answers.push(`${i}:${error.name}`),
       ),
     );
-    await actor.replicas[0]!.kill();
+    await replicasOf(actor)[0]!.kill();
     await Promise.all(calls);
     await restarted;
     expect(answers).toHaveLength(5);

@@ -335,3 +335,49 @@ describe('each entry point exports exactly its allow-list, and no test hook', ()
     });
   }
 });
+
+/** Hooks tests and the soak reach through src/engines/test-hooks.ts, never through the actor. */
+const ACTOR_HOOKS = ['replicas', 'kill', 'injectFault'];
+
+/** The public property and method names of a class's instances, as TypeScript sees them. */
+function memberNames(program: ts.Program, entry: string, className: string): string[] {
+  const checker = program.getTypeChecker();
+  const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  let symbol = checker.getExportsOfModule(module).find((s) => s.getName() === className)!;
+  if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return checker
+    .getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))
+    .map((member) => member.getName())
+    .filter((name) => !/^(__)?#/.test(name)); // ES private members (#x) are no one's autocomplete
+}
+
+describe('an actor a user holds shows no test hook', () => {
+  const actors = [
+    ['src/index.ts', 'ModelActor'],
+    ['src/index.ts', 'DecoderActor'],
+    ['src/index.ts', 'CustomActor'],
+    // Not exported by name, but what `runtime.fusion` hands a user.
+    ['src/engines/fusion/fusion-actor.ts', 'FusionActor'],
+  ] as const;
+  const program = ts.createProgram(
+    actors.map(([entry]) => fileURLToPath(new URL(`../${entry}`, import.meta.url))),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2023,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
+    },
+  );
+  for (const [entry, className] of actors) {
+    it(className, () => {
+      const names = memberNames(program, entry, className);
+      expect(names).toContain('health'); // the check reads the real members
+      expect(names.filter((n) => ACTOR_HOOKS.includes(n))).toEqual([]);
+      expect(names.filter((n) => words(n).some((word) => HOOK_WORDS.has(word)))).toEqual([]);
+    });
+  }
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { killWorker } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, MailboxFullError } from '../src/errors.js';
 import type { FaultyActor } from './fixtures/faulty-actor.js';
 import { rejection } from './fixtures/faulty-rejection.js';
@@ -75,7 +76,7 @@ describe('a custom actor with a restart budget comes back after its worker dies'
         if (wait.async) await wait.value;
       }
       const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-      await actor.kill();
+      await killWorker(actor);
       expect(await churning).toBeInstanceOf(ActorCrashedError);
       expect(locks().every((word) => word === 0)).toBe(true);
       // The main thread allocates from the same slab: it would wait forever on a dead holder.

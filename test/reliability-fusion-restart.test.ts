@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { killWorker } from '../src/engines/test-hooks.js';
 import { startRuntime } from './support/runtime.js';
 
 describe('the fusion actor', () => {
@@ -18,7 +19,7 @@ describe('the fusion actor', () => {
     };
     const exited = new Promise((resolve) => runtime.events.once('actor:exited', resolve));
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-    await runtime.fusion.kill();
+    await killWorker(runtime.fusion);
     expect(await exited).toMatchObject({ actor: 'fusion', expected: false });
     expect(runtime.fusion.state).toBe('restarting');
     expect(runtime.health().ready).toBe(false);

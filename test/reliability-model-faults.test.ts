@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import type { ModelActor } from '../src/engines/onnx/model-actor.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, InferenceError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
@@ -29,9 +30,9 @@ beforeAll(async () => {
 afterAll(() => runtime.close(0));
 
 /** Arms `fault` on the actor's one replica, runs once, and waits for the restart if it dies. */
-async function runWith(fault: Parameters<ModelActor['replicas'][number]['injectFault']>[0]) {
+async function runWith(fault: Parameters<ReturnType<typeof replicasOf>[number]['injectFault']>[0]) {
   const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-  actor.replicas[0]!.injectFault(fault);
+  replicasOf(actor)[0]!.injectFault(fault);
   const error = await actor.run(feed(1)).catch((e: unknown) => e as Error);
   return { error, restarted };
 }
@@ -62,13 +63,13 @@ describe('a model actor answers each message exactly once whatever its worker do
 
   it('an exception in the worker code: InferenceError, and the worker lives on', async () => {
     const restarts = actor.stats().restarts;
-    const replica = actor.replicas[0];
-    actor.replicas[0]!.injectFault('throw');
+    const replica = replicasOf(actor)[0];
+    replicasOf(actor)[0]!.injectFault('throw');
     const error = await actor.run(feed(1)).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(InferenceError);
     expect(error.message).toContain('injected fault: the worker code threw mid-run');
     await actor.run(feed(1));
-    expect(actor.replicas[0]).toBe(replica);
+    expect(replicasOf(actor)[0]).toBe(replica);
     expect(actor.stats().restarts).toBe(restarts);
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, RoundError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
@@ -101,7 +102,7 @@ describe('an interrupted round fails with a typed error, or runs again where ret
       features: { dtype: 'float32' as const, dims: [2, 16], data: seededFloats(1, 32) },
     };
     const expected = await runtime.run(single, input);
-    actor.replicas[0]!.injectFault('exit');
+    replicasOf(actor)[0]!.injectFault('exit');
     const again = await runtime.run(single, input, { retries: 2 });
     expect(again.outputs).toEqual(expected.outputs);
     expect(actor.stats()).toMatchObject({ restarts: 1, runs: 2, failures: 1 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorStoppedError } from '../src/errors.js';
 import { classifier } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
@@ -21,7 +22,7 @@ describe('a one-for-all supervisor over model actors', () => {
       backoffMs: 1,
     });
     const expected = await Promise.all(actors.map((actor) => actor.run(feed)));
-    const before = actors.map((actor) => actor.replicas[0]);
+    const before = actors.map((actor) => replicasOf(actor)[0]);
     const restarted: string[] = [];
     const allRestarted = new Promise<void>((resolve) =>
       runtime.events.on('actor:restarted', ({ actor }) => {
@@ -42,11 +43,11 @@ describe('a one-for-all supervisor over model actors', () => {
         ),
       ),
     );
-    await actors[1]!.replicas[0]!.kill();
+    await replicasOf(actors[1]!)[0]!.kill();
     const settled = await Promise.all(answers);
     await allRestarted;
     expect(restarted.sort()).toEqual(['a', 'b', 'c']);
-    actors.forEach((actor, k) => expect(actor.replicas[0]).not.toBe(before[k]));
+    actors.forEach((actor, k) => expect(replicasOf(actor)[0]).not.toBe(before[k]));
     // Only a message b's dead worker was running may fail; a's and c's all run (again if need be).
     expect(settled.filter((x) => !x.endsWith(':ok'))).toEqual(
       settled.filter((x) => x === 'b:ActorCrashedError'),
@@ -63,7 +64,7 @@ describe('a one-for-all supervisor over model actors', () => {
     const gaveUp = new Promise<string>((resolve) =>
       runtime.events.once('supervisor:gave-up', ({ reason }) => resolve(reason)),
     );
-    await actors[2]!.replicas[0]!.kill();
+    await replicasOf(actors[2]!)[0]!.kill();
     expect(await gaveUp).toMatch(
       /^supervisor "group" gave up: more than 1 restarts within 60000 ms \(last: actor "c": replica 0 died/,
     );

@@ -8,6 +8,7 @@
 
 import { withFaultInjection } from '../engines/onnx/fault-injection.js';
 import type { ModelActor } from '../engines/onnx/model-actor.js';
+import { killWorker, replicasOf } from '../engines/test-hooks.js';
 import { RoundtableError } from '../errors.js';
 import { classifier } from '../models/index.js';
 import type { RunOptions } from '../plan-runner/run-rounds.js';
@@ -241,7 +242,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const kind = pick(random, FAULTS);
       faults[kind] = (faults[kind] ?? 0) + 1;
       const model = models[random.int(models.length)]!;
-      const replica = model.replicas[random.int(Math.max(1, model.replicas.length))];
+      const live = replicasOf(model);
+      const replica = live[random.int(Math.max(1, live.length))];
       switch (kind) {
         case 'kill-replica':
           void replica?.kill();
@@ -262,10 +264,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           Atomics.store(new Int32Array(control), 0, SOAK_FAULT.OOM);
           break;
         case 'post-kill':
-          void post.kill();
+          void killWorker(post);
           break;
         case 'fusion-kill':
-          void runtime.fusion.kill();
+          void killWorker(runtime.fusion);
           break;
         case 'overload':
           // A burst past every mailbox's capacity: most of it is refused with MailboxFullError.

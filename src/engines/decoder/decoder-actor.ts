@@ -16,6 +16,7 @@ import {
   serializeError,
 } from '../../errors.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
+import { registerTestHooks } from '../test-hooks.js';
 import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
 import {
@@ -152,6 +153,7 @@ export class DecoderActor {
       },
       options.restart,
     );
+    registerTestHooks(this, { injectFault: (where) => this.#injectFault(where) });
     for (const core of replicas) {
       core.onExit((code, expected, replica) => {
         if (!expected) this.#lost(replica, code);
@@ -358,8 +360,8 @@ export class DecoderActor {
     return (this.#sequences.get(handle.id) ?? this.#tombstones.get(handle.id))?.state ?? 'closed';
   }
 
-  /** Tests: the worker holding `handle`'s sequence (or replica 0) exits at its next message. */
-  injectFault(where: SequenceHandle | number = 0): void {
+  /** Tests (test-hooks.ts): the worker holding `where`'s sequence, or replica `where`, exits at its next message. */
+  #injectFault(where: SequenceHandle | number): void {
     const replica =
       typeof where === 'number'
         ? this.#replicas[where]?.current

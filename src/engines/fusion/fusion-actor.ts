@@ -14,6 +14,7 @@ import {
   type RoundtableError,
   reviveError,
 } from '../../errors.js';
+import { registerTestHooks } from '../test-hooks.js';
 import type { FusionWorkerData } from './fusion-worker.js';
 
 type Ready = Extract<FromFusionWorker, { type: 'ready' }>;
@@ -41,6 +42,7 @@ export class FusionActor implements Fuser {
     this.name = name;
     this.#context = context;
     this.#core = core;
+    registerTestHooks(this, { kill: () => core.kill() });
   }
 
   static async spawn(
@@ -114,11 +116,6 @@ export class FusionActor implements Fuser {
         (error: Error) => this.#core.calls.fail(call, error),
       );
     });
-  }
-
-  /** Kills the worker as a fault would (tests and fault injection). */
-  kill(): Promise<void> {
-    return this.#core.kill();
   }
 
   /**

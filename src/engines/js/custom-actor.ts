@@ -18,6 +18,7 @@ import type {
 } from '../../actor/supervision/supervisable.js';
 import { ActorStoppedError, type RoundtableError } from '../../errors.js';
 import type { TensorDescriptor } from '../../tensor/index.js';
+import { registerTestHooks } from '../test-hooks.js';
 import { callError } from './call-error.js';
 import type { SharedRunReply } from './custom-protocol.js';
 import { Incarnation, type LaunchOptions, type Ready } from './incarnation.js';
@@ -122,6 +123,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     this.name = name;
     this.#context = context;
     this.#core = core;
+    registerTestHooks(this, { kill: () => core.kill() });
     const ready: Ready = core.current!.ready;
     this.inputs = ready.signature?.inputs;
     this.outputs = ready.signature?.outputs;
@@ -321,11 +323,6 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
             `(it had ${graceMs} ms to finish)`,
         ),
     );
-  }
-
-  /** Terminates the worker as a fault would (tests and fault injection). */
-  kill(): Promise<void> {
-    return this.#core.kill();
   }
 
   #call(method: string, args: unknown[], options: CallOptions): Promise<unknown> {

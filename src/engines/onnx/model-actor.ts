@@ -21,6 +21,7 @@ import {
   serializeError,
 } from '../../errors.js';
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
+import { registerTestHooks } from '../test-hooks.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
 import { Dispatcher } from './dispatcher.js';
 import { faultInjectionOf } from './fault-injection.js';
@@ -161,6 +162,7 @@ export class ModelActor implements Supervisable {
     }));
     this.#onDeath = ownPolicy(this, options.restart);
     for (const replica of replicas) this.#adopt(replica);
+    registerTestHooks(this, { replicas: () => this.#live() });
   }
 
   /** Starts the replicas; rejects with ModelLoadError (carrying ONNX Runtime's reason) if the model does not load. */
@@ -315,8 +317,8 @@ export class ModelActor implements Supervisable {
     };
   }
 
-  /** Replicas currently running (tests and fault injection reach them through this). */
-  get replicas(): readonly Replica[] {
+  /** Replicas currently running (tests and the soak reach them through test-hooks.ts). */
+  #live(): readonly Replica[] {
     return this.#slots.flatMap((slot) => (slot.replica?.alive ? [slot.replica] : []));
   }
 
@@ -332,7 +334,7 @@ export class ModelActor implements Supervisable {
       kind: 'model',
       state: this.state,
       replicas: this.#slots.length,
-      alive: this.replicas.length,
+      alive: this.#live().length,
       queued: d.queued,
       inFlight: d.inFlight,
     };
