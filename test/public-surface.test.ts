@@ -335,3 +335,25 @@ describe('each entry point exports exactly its allow-list, and no test hook', ()
     });
   }
 });
+
+describe("the runtime's public class carries no test hook", () => {
+  it('Roundtable has no fusion member (tests reach it through src/runtime/fusion-access.ts)', () => {
+    const file = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+    const program = ts.createProgram([file], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2023,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
+    });
+    const checker = program.getTypeChecker();
+    const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+    const symbol = checker.getExportsOfModule(module).find((s) => s.getName() === 'Roundtable')!;
+    const instance = checker.getDeclaredTypeOfSymbol(checker.getAliasedSymbol(symbol));
+    const members = instance.getProperties().map((p) => p.getName());
+    expect(members).toContain('run');
+    expect(members).not.toContain('fusion');
+  });
+});

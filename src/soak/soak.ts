@@ -12,6 +12,7 @@ import { RoundtableError } from '../errors.js';
 import { classifier } from '../models/index.js';
 import type { RunOptions } from '../plan-runner/run-rounds.js';
 import type { RoundsPlan } from '../plans/plan.js';
+import { fusionOf } from '../runtime/fusion-access.js';
 import { Roundtable } from '../runtime/roundtable.js';
 import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
 import { SeededRandom } from '../util/random.js';
@@ -153,7 +154,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     Object.values(result.outputs);
   for (const model of models) answers.watch(model, 'runShared', outputsOf);
   answers.watch(post, 'runShared', outputsOf);
-  answers.watch(runtime.fusion, 'fuse', (reply: { output: TensorDescriptor }) => [reply.output]);
+  answers.watch(fusionOf(runtime), 'fuse', (reply: { output: TensorDescriptor }) => [reply.output]);
   let restarts = 0;
   let reclaimed = 0;
   runtime.events.on('actor:restarted', () => restarts++);
@@ -265,7 +266,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           void post.kill();
           break;
         case 'fusion-kill':
-          void runtime.fusion.kill();
+          void fusionOf(runtime).kill();
           break;
         case 'overload':
           // A burst past every mailbox's capacity: most of it is refused with MailboxFullError.
