@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import * as args from '../../actor/arguments.js';
-import { RoundtableError } from '../../errors.js';
+import { ArgumentError, RoundtableError } from '../../errors.js';
 import { type AnalysisReport, analyze, splitText, type TextSplit } from './analysis.js';
 import { TmClosedError, TmDatabaseError } from './errors.js';
 import { type LookupOptions, type LookupTrace, lookup } from './fuzzy-lookup.js';
@@ -85,11 +85,7 @@ export class TranslationMemory {
     const store = this.#live();
     const o = args.optionsCopy(where, 'options', options, ['batchSize']);
     const batchSize = args.optionalInteger(where, 'options.batchSize', o.batchSize, 1) ?? 2000;
-    if (
-      typeof segments !== 'object' ||
-      segments === null ||
-      typeof (segments as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
-    )
+    if (!hasMethods(segments, [Symbol.iterator]))
       args.refuse(where, 'segments', 'an iterable of segments', segments);
     let added = 0;
     let duplicates = 0;
@@ -159,12 +155,7 @@ export class TranslationMemory {
     try {
       const where = 'TranslationMemory.exportTmx';
       if (typeof output === 'string') args.name(where, 'output', output);
-      else if (
-        typeof output !== 'object' ||
-        output === null ||
-        typeof (output as { write?: unknown }).write !== 'function' ||
-        typeof (output as { on?: unknown }).on !== 'function'
-      )
+      else if (!hasMethods(output, ['write', 'on']))
         args.refuse(where, 'output', 'a path or a writable stream', output);
       filter = exportFilter(where, filter);
       if (typeof output === 'string' && this.path !== ':memory:' && sameFile(output, this.path))
@@ -227,6 +218,18 @@ export class TranslationMemory {
   }
 }
 
+/** Whether `value` is an object with these methods; one whose reading throws has none. */
+function hasMethods(value: unknown, keys: readonly (string | symbol)[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return keys.every(
+      (key) => typeof (value as Record<string | symbol, unknown>)[key] === 'function',
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** A filter of language ranges, read once: both canonical, `*` when not given. */
 function exportFilter(where: string, filter: unknown): { from: string; to: string } {
   const o = args.optionsCopy(where, 'filter', filter, ['from', 'to']);
@@ -239,13 +242,23 @@ function exportFilter(where: string, filter: unknown): { from: string; to: strin
 /** A TMX file's path, or a stream (any iterable of chunks) to import from. */
 function importSource(input: unknown): ImportSource {
   const where = 'TranslationMemory.importTmx';
-  if (typeof input === 'string') return args.name(where, 'input', input);
-  const iterable =
-    typeof input === 'object' &&
-    input !== null &&
-    (typeof (input as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function' ||
-      typeof (input as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function');
-  if (!iterable) args.refuse(where, 'input', 'a path or a stream of the file', input);
+  if (typeof input === 'string') {
+    args.name(where, 'input', input);
+    // A path that names no file is the caller's wrong argument, not a fault of the memory.
+    let file: boolean;
+    try {
+      file = statSync(input).isFile();
+    } catch (error) {
+      throw new ArgumentError(
+        `${where}: input ${JSON.stringify(input)} cannot be read: ${(error as Error).message}`,
+        'input',
+      );
+    }
+    if (!file) args.refuse(where, 'input', 'the path of a TMX file', input);
+    return input;
+  }
+  if (!hasMethods(input, [Symbol.asyncIterator]) && !hasMethods(input, [Symbol.iterator]))
+    args.refuse(where, 'input', 'a path or a stream of the file', input);
   return input as ImportSource;
 }
 
