@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { type ActorOf, CustomActor } from '../src/engines/js/index.js';
+import { ArgumentError } from '../src/errors.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
 import type * as CounterModule from './fixtures/custom-counter.js';
 import type { Greeter } from './fixtures/custom-greeter.js';
@@ -69,7 +70,15 @@ describe('a custom actor answers typed calls from its worker', () => {
     await expect(loose.call('missing', [])).rejects.toThrow(
       /actor "greeter" has no method "missing"; its methods are .*"greet"/,
     );
-    await expect(loose.ref.missing!(1, 'two')).rejects.toBeInstanceOf(TypeError);
+    // A typed error naming the argument, the same through call() and through the reference.
+    for (const refused of [loose.call('missing', []), loose.ref.missing!(1, 'two')]) {
+      const error = await refused.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ArgumentError);
+      expect(error).toMatchObject({ code: 'ERR_ARGUMENT', argument: 'method' });
+      expect((error as Error).message).toMatch(
+        /has no method "missing"; its methods are .*"greet"/,
+      );
+    }
   });
 
   it('can be awaited without being taken for a promise', async () => {

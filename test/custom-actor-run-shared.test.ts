@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorContext } from '../src/actor/context.js';
 import { CustomActor } from '../src/engines/js/index.js';
-import { ActorError, FeedError, TimeoutError } from '../src/errors.js';
+import { ActorError, FeedError, PlanError, TimeoutError } from '../src/errors.js';
 import type { TensorDescriptor } from '../src/tensor/index.js';
 import { SeededRandom } from '../src/util/random.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
@@ -112,9 +112,11 @@ describe('a custom actor runs as a plan step on arena tensors', () => {
       module: fixture('custom-greeter'),
       options: { greeting: 'Hi' },
     });
-    await expect(greeter.runShared({})).rejects.toThrow(
+    const refused = greeter.runShared({});
+    await expect(refused).rejects.toThrow(
       /^actor "greeter" has no run\(inputs\) method, so it cannot run a plan step; its methods are "greet", /,
     );
+    await expect(refused).rejects.toBeInstanceOf(PlanError);
     await greeter.close();
   });
 });

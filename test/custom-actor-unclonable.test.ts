@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomActor } from '../src/engines/js/index.js';
-import { ActorError } from '../src/errors.js';
+import { ActorError, ArgumentError } from '../src/errors.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
 import type { Greeter } from './fixtures/custom-greeter.js';
 
@@ -28,9 +28,10 @@ describe('a value that cannot cross threads gives a typed error, never a hang', 
     expect(message).toMatch(reason);
   });
 
-  it('an argument that cannot be cloned is a TypeError, and nothing is sent', async () => {
+  it('an argument that cannot be cloned is an ArgumentError, and nothing is sent', async () => {
     const sum = actor.call('sum', [(() => 1) as unknown as Float64Array]);
-    await expect(sum).rejects.toBeInstanceOf(TypeError);
+    await expect(sum).rejects.toBeInstanceOf(ArgumentError);
+    await expect(sum).rejects.toMatchObject({ argument: 'args' });
     await expect(sum).rejects.toThrow(/actor "cloner": sum\(\): the arguments cannot be sent/);
     expect(actor.pending).toBe(0);
     expect(await actor.ref.count()).toBe(0);

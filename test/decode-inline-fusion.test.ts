@@ -3,6 +3,7 @@ import type { FuseReply, FuseRequest, Fuser } from '../src/actor/fuser.js';
 import { InlineFuser } from '../src/engines/fusion/inline-fuser.js';
 import { nextTokenModel } from '../src/models/index.js';
 import { decode } from '../src/plans/builders.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
 const CONTEXT = 4;
@@ -39,11 +40,11 @@ class CountingFuser implements Fuser {
 describe('decoding fuses small tensors inline', () => {
   it('gives bit for bit the fusion actor result, and sends only large requests to the actor', async () => {
     const runtime = await startRuntime();
-    const actor = new CountingFuser(runtime.fusion);
+    const actor = new CountingFuser(fusionOf(runtime));
     const fuser = new InlineFuser(runtime.arena, actor, 3 * 2 * 50);
     const small = logitsRequest(runtime, 2, 50, 7);
     const inline = await fuser.fuse(small);
-    const remote = await runtime.fusion.fuse(small);
+    const remote = await fusionOf(runtime).fuse(small);
     expect(actor.calls).toBe(0);
     expect(Array.from(runtime.arena.view(inline.output) as Float32Array)).toEqual(
       Array.from(runtime.arena.view(remote.output) as Float32Array),
@@ -67,7 +68,7 @@ describe('decoding fuses small tensors inline', () => {
 
   it('rejects with a typed error, freeing what it allocated, and honours an aborted signal', async () => {
     const runtime = await startRuntime();
-    const fuser = new InlineFuser(runtime.arena, runtime.fusion);
+    const fuser = new InlineFuser(runtime.arena, fusionOf(runtime));
     const request = logitsRequest(runtime, 1, 10, 9);
     const wrong = runtime.arena.writeTensor('float32', [1, 11], new Float32Array(11));
     await expect(

@@ -37,18 +37,31 @@ describe('MbrPool selects on its pool threads exactly as mbrSelect does on the c
     expect(onPool).toEqual(onCaller);
   });
 
-  it('bad input rejects with mbrSelect’s RangeError, and the pool goes on', async () => {
-    await expect(pool.select([])).rejects.toThrow(
-      new RangeError('mbr: no candidates to choose from'),
-    );
+  it('bad input rejects with mbrSelect’s ArgumentError, and the pool goes on', async () => {
+    const refused = (argument: string) =>
+      expect.objectContaining({ name: 'ArgumentError', code: 'ERR_ARGUMENT', argument });
+    await expect(pool.select([])).rejects.toThrow(refused('candidates'));
     await expect(pool.select(['a', 'b'], { weights: [1] })).rejects.toThrow(
-      new RangeError('mbr: 1 weights for 2 candidates'),
+      /MbrPool.select: 1 weights for 2 candidates/,
     );
-    await expect(pool.select(['a', 'b'], { weights: [1, -1] })).rejects.toThrow(RangeError);
+    await expect(pool.select(['a', 'b'], { weights: [1, -1] })).rejects.toThrow(
+      refused('options.weights[1]'),
+    );
+    await expect(pool.select(['a', null as never])).rejects.toThrow(refused('candidates[1]'));
     expect((await pool.select(['a b', 'a c', 'a b'])).index).toBe(0);
   });
 
   it('a pool of no threads is refused', () => {
-    expect(() => MbrPool.create({ threads: 0 })).toThrow(RangeError);
+    expect(() => MbrPool.create({ threads: 0 })).toThrow(
+      expect.objectContaining({ name: 'ArgumentError', argument: 'options.threads' }),
+    );
+  });
+
+  it('a closed pool refuses a selection with ActorStoppedError', async () => {
+    const closed = MbrPool.create();
+    await closed.close();
+    await expect(closed.select(['a', 'b'])).rejects.toThrow(
+      expect.objectContaining({ name: 'ActorStoppedError', code: 'ERR_ACTOR_STOPPED' }),
+    );
   });
 });

@@ -36,8 +36,16 @@ describe('MBR selection: the candidate with the highest expected chrF against th
   });
 
   it('refuses empty candidate lists and mismatched or negative weights', () => {
-    expect(() => mbrSelect([])).toThrow(RangeError);
+    const refused = (argument: string) =>
+      expect.objectContaining({ name: 'ArgumentError', code: 'ERR_ARGUMENT', argument });
+    expect(() => mbrSelect([])).toThrow(refused('candidates'));
     expect(() => mbrSelect(['a', 'b'], { weights: [1] })).toThrow(/1 weights for 2 candidates/);
-    expect(() => mbrSelect(['a', 'b'], { weights: [1, -1] })).toThrow(RangeError);
+    expect(() => mbrSelect(['a', 'b'], { weights: [1, -1] })).toThrow(
+      refused('options.weights[1]'),
+    );
+    expect(() => mbrSelect(['a', 7 as never])).toThrow(refused('candidates[1]'));
+    expect(() => mbrSelect(['a'], { utility: 'chrF' as never })).toThrow(
+      refused('options.utility'),
+    );
   });
 });

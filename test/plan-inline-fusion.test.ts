@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifier } from '../src/models/index.js';
 import { ensemble } from '../src/plans/builders.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
@@ -22,7 +23,7 @@ async function runTwice(options: { inlineFusionMaxElements?: number }) {
   await Promise.all(models.map((m, k) => runtime.spawnModel(`c${k}`, { model: m.bytes })));
   let fusionMessages = 0;
   runtime.events.on('actor:message', (event) => {
-    if (event.actor === runtime.fusion.name) fusionMessages++;
+    if (event.actor === fusionOf(runtime).name) fusionMessages++;
   });
   const first = await runtime.run(plan, feeds);
   const second = await runtime.run(plan, feeds);

@@ -8,6 +8,7 @@ import { decode, ensemble, layers, refine } from '../src/plans/builders.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
 import { parsePlan } from '../src/plans/schema.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { junk, mutate, mutation } from './support/argument-fuzz.js';
 import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 
 /**
@@ -19,164 +20,6 @@ import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 const SEED = 20_261_204;
 const WIDTH = MODEL_SIZES.tiny.width;
 const delay = new URL('./fixtures/custom-delay.ts', import.meta.url);
-
-/** Values wrong for almost any argument: wrong types, out of range, hostile objects. */
-function junk(): fc.Arbitrary<unknown> {
-  const cyclic = () => {
-    const o: Record<string, unknown> = { dtype: 'float32' };
-    o.self = o;
-    o.dims = [o];
-    return o;
-  };
-  // fast-check prints a counterexample through fc.toStringMethod, which must not throw itself.
-  const throwing = () =>
-    Object.defineProperty({ [fc.toStringMethod]: () => 'a getter that throws' }, 'dtype', {
-      enumerable: true,
-      get() {
-        throw new Error('a getter that throws');
-      },
-    });
-  const hostileProxy = () =>
-    new Proxy(
-      {},
-      {
-        get(_target, key) {
-          if (key === fc.toStringMethod) return () => 'a proxy that throws';
-          if (typeof key === 'symbol') return undefined;
-          throw new Error('a proxy that throws on get');
-        },
-        ownKeys() {
-          throw new Error('a proxy that throws on ownKeys');
-        },
-      },
-    );
-  return fc.oneof(
-    fc.constantFrom<unknown>(
-      undefined,
-      null,
-      Number.NaN,
-      Number.POSITIVE_INFINITY,
-      Number.NEGATIVE_INFINITY,
-      -1,
-      0,
-      1.5,
-      2 ** 31,
-      2 ** 53 + 2,
-      1e308,
-      '',
-      'float64',
-      'int64',
-      'string',
-      'x'.repeat(100),
-      true,
-      false,
-      1n,
-      Symbol('s'),
-      [],
-      [1, 64],
-      [-1],
-      [Number.NaN],
-      [2 ** 40, 2 ** 40],
-      {},
-      { dtype: 'float32', dims: [1, WIDTH] },
-      () => 0,
-      new Float64Array(WIDTH),
-      new Int32Array(3),
-      new Uint8Array(0),
-      ['a', '\uD800'],
-      new Date(0),
-      new URL('http://127.0.0.1:1/'),
-    ),
-    fc.constant(null).map(cyclic),
-    fc.constant(null).map(throwing),
-    fc.constant(null).map(hostileProxy),
-    fc.double(),
-    fc.integer(),
-    fc.string({ maxLength: 8 }),
-  );
-}
-
-type Path = readonly (string | number)[];
-
-/** Every path into a plain value (objects and arrays), the root included. */
-function pathsOf(value: unknown, prefix: Path = []): Path[] {
-  const paths: Path[] = [prefix];
-  if (ArrayBuffer.isView(value) || typeof value !== 'object' || value === null) return paths;
-  for (const [key, child] of Object.entries(value)) {
-    paths.push(...pathsOf(child, [...prefix, Array.isArray(value) ? Number(key) : key]));
-  }
-  return paths;
-}
-
-type Mutation =
-  | { kind: 'replace'; path: Path; value: unknown }
-  | { kind: 'delete'; path: Path }
-  | { kind: 'extra'; path: Path; value: unknown }
-  | { kind: 'throwing getter'; path: Path }
-  | { kind: 'changing getter'; path: Path; value: unknown };
-
-/**
- * Mutations of `good`. For a bundle of a method's arguments (`{ prompt, options }`), the bundle
- * is the test's own object: its fields are replaced or left out, but given getters only inside.
- */
-function mutation(good: unknown, bundle = false): fc.Arbitrary<Mutation> {
-  const path = fc.constantFrom(...pathsOf(good));
-  const inside = fc.constantFrom(...pathsOf(good).filter((p) => p.length > 0));
-  const getters = bundle ? fc.constantFrom(...pathsOf(good).filter((p) => p.length > 1)) : inside;
-  return fc.oneof(
-    fc.record({ kind: fc.constant('replace' as const), path, value: junk() }),
-    fc.record({ kind: fc.constant('delete' as const), path: inside }),
-    fc.record({ kind: fc.constant('extra' as const), path, value: junk() }),
-    fc.record({ kind: fc.constant('throwing getter' as const), path: getters }),
-    fc.record({ kind: fc.constant('changing getter' as const), path: getters, value: junk() }),
-  );
-}
-
-/** A fresh copy of `good` (typed arrays kept as they are) with `m` applied. */
-function mutate(good: unknown, m: Mutation): unknown {
-  const copy = (v: unknown): unknown => {
-    if (ArrayBuffer.isView(v) || typeof v !== 'object' || v === null) return v;
-    if (Array.isArray(v)) return v.map(copy);
-    return Object.fromEntries(Object.entries(v).map(([k, c]) => [k, copy(c)]));
-  };
-  const root = { value: copy(good) } as Record<string, unknown>;
-  const full = ['value', ...m.path];
-  let parent: Record<string | number, unknown> = root;
-  for (const key of full.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  const last = full.at(-1)!;
-  const original = parent[last];
-  switch (m.kind) {
-    case 'replace':
-      parent[last] = m.value;
-      break;
-    case 'delete':
-      delete parent[last];
-      break;
-    case 'extra':
-      if (typeof original === 'object' && original !== null && !ArrayBuffer.isView(original))
-        (original as Record<string, unknown>).extra = m.value;
-      else parent[last] = m.value;
-      break;
-    case 'throwing getter':
-      Object.defineProperty(parent, last, {
-        enumerable: true,
-        get() {
-          throw new Error('a getter that throws');
-        },
-      });
-      break;
-    case 'changing getter': {
-      // The first read sees the good value, every later read the wrong one.
-      let reads = 0;
-      Object.defineProperty(parent, last, {
-        enumerable: true,
-        get: () => (reads++ === 0 ? original : m.value),
-      });
-      break;
-    }
-  }
-  return root.value;
-}
 
 let runtime: Roundtable;
 let model: ModelActor;
@@ -298,7 +141,7 @@ describe('every wrong argument to the public API is a RoundtableError, and the r
       runs(30),
     );
     await fc.assert(
-      fc.asyncProperty(mutation(goodDecode), junk(), async (planM, prompt) => {
+      fc.asyncProperty(mutation(goodDecode), junk(WIDTH), async (planM, prompt) => {
         await refusedOrServed('decode', () =>
           runtime.decode(mutate(goodDecode, planM) as never, prompt as never),
         );
@@ -403,7 +246,7 @@ describe('every wrong argument to the public API is a RoundtableError, and the r
       fusionRestart: { maxRestarts: 1, withinMs: 1_000 },
     };
     await fc.assert(
-      fc.asyncProperty(mutation(goodCreate), junk(), async (m, grace) => {
+      fc.asyncProperty(mutation(goodCreate), junk(WIDTH), async (m, grace) => {
         await refusedOrServed('Roundtable.create', async () => {
           const other = await Roundtable.create(mutate(goodCreate, m) as never);
           try {
@@ -416,7 +259,7 @@ describe('every wrong argument to the public API is a RoundtableError, and the r
       runs(8),
     );
     await fc.assert(
-      fc.asyncProperty(junk(), junk(), async (name, listener) => {
+      fc.asyncProperty(junk(WIDTH), junk(WIDTH), async (name, listener) => {
         await refusedOrServed('watch', () => runtime.watch(name as never, listener as never)());
       }),
       runs(20),

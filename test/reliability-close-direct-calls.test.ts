@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActorStoppedError } from '../src/errors.js';
 import { MODEL_SIZES, sizedModel } from '../src/models/sized-model.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { startRuntime } from './support/runtime.js';
 
 const delay = new URL('./fixtures/custom-delay.ts', import.meta.url);
@@ -51,7 +52,7 @@ describe('close() refuses direct actor calls at once, and lets admitted plan run
       model.runShared({ input: feed }),
       custom.call('greet' as never, ['x'] as never),
       fast.runShared({ in: values[0]! }),
-      runtime.fusion.fuse({
+      fusionOf(runtime).fuse({
         strategy: 'mean',
         kind: 'values',
         inputs: values,

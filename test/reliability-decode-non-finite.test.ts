@@ -3,6 +3,7 @@ import type { Fuser } from '../src/actor/fuser.js';
 import { RoundError } from '../src/errors.js';
 import { runDecode } from '../src/plan-runner/run-decode.js';
 import { decode } from '../src/plans/builders.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { startRuntime } from './support/runtime.js';
 
 const fixed = new URL('./fixtures/custom-fixed-logits.ts', import.meta.url);
@@ -24,7 +25,7 @@ describe('decoding never chooses a token by a NaN or +Infinity score', () => {
     it(`refuses fused scores holding ${bad} with a RoundError naming the element, and frees everything`, async () => {
       const runtime = await startRuntime();
       await runtime.spawnCustom('scores', { module: fixed, options: { logits: [0, 5, 1] } });
-      const real = runtime.fusion as unknown as Fuser;
+      const real = fusionOf(runtime) as unknown as Fuser;
       const corrupting: Fuser = {
         fuse: async (request, options) => {
           const reply = await real.fuse(request, options);

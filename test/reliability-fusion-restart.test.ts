@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { killWorker } from '../src/engines/test-hooks.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { startRuntime } from './support/runtime.js';
 
 describe('the fusion actor', () => {
@@ -19,11 +20,11 @@ describe('the fusion actor', () => {
     };
     const exited = new Promise((resolve) => runtime.events.once('actor:exited', resolve));
     const restarted = new Promise((resolve) => runtime.events.once('actor:restarted', resolve));
-    await killWorker(runtime.fusion);
+    await killWorker(fusionOf(runtime));
     expect(await exited).toMatchObject({ actor: 'fusion', expected: false });
-    expect(runtime.fusion.state).toBe('restarting');
+    expect(fusionOf(runtime).state).toBe('restarting');
     expect(runtime.health().ready).toBe(false);
-    const fused = await runtime.fusion.fuse(request);
+    const fused = await fusionOf(runtime).fuse(request);
     await restarted;
     expect(Array.from(arena.view(fused.output) as Float32Array)).toEqual([1, 2, 3, 2, 2, 2]);
     expect(runtime.health().ready).toBe(true);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MODEL_SIZES, sizedModel } from '../src/models/sized-model.js';
+import { fusionOf } from '../src/runtime/fusion-access.js';
 import { longTimeout, MAX_TIMER_DELAY } from '../src/util/long-timeout.js';
 import { startRuntime } from './support/runtime.js';
 
@@ -50,7 +51,7 @@ describe('timeouts beyond what one setTimeout honours', () => {
       arena.writeTensor('float32', [size], new Float32Array(size).fill(k)),
     );
     for (const timeout of HUGE) {
-      const fused = await runtime.fusion.fuse(
+      const fused = await fusionOf(runtime).fuse(
         {
           strategy: 'mean',
           kind: 'values',

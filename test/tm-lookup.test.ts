@@ -95,8 +95,16 @@ describe('lookup: exact and fuzzy matches, best first', () => {
   });
 
   it('refuses a bad min, limit or language range', () => {
-    expect(() => memory.lookup('x', { from: 'en', to: 'fr', min: 101 })).toThrow(RangeError);
-    expect(() => memory.lookup('x', { from: 'en', to: 'fr', limit: 0 })).toThrow(RangeError);
-    expect(() => memory.lookup('x', { from: 'e n', to: 'fr' })).toThrow(RangeError);
+    const refused = (argument: string) =>
+      expect.objectContaining({ name: 'ArgumentError', code: 'ERR_ARGUMENT', argument });
+    expect(() => memory.lookup('x', { from: 'en', to: 'fr', min: 101 })).toThrow(
+      refused('options.min'),
+    );
+    expect(() => memory.lookup('x', { from: 'en', to: 'fr', limit: 0 })).toThrow(
+      refused('options.limit'),
+    );
+    expect(() => memory.lookup('x', { from: 'e n', to: 'fr' })).toThrow(refused('options.from'));
+    expect(() => memory.lookup(3 as never, { from: 'en', to: 'fr' })).toThrow(refused('text'));
+    expect(() => memory.lookup('x', null as never)).toThrow(refused('options'));
   });
 });

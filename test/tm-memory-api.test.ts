@@ -69,13 +69,52 @@ describe('TranslationMemory: a file-backed store with a guarded lifecycle', () =
     expect(() => memory.add({ ...base, sourceMarkup: 'a <b>bold</b>' })).toThrow(
       /not a TMX 1.4b inline/,
     );
-    expect(() => memory.add({ ...base, sourceMarkup: 'a <ph>' })).toThrow(RangeError);
+    expect(() => memory.add({ ...base, sourceMarkup: 'a <ph>' })).toThrow(
+      expect.objectContaining({
+        name: 'ArgumentError',
+        code: 'ERR_ARGUMENT',
+        argument: 'segment.sourceMarkup',
+      }),
+    );
     expect(() => memory.add({ ...base, source: 'bell \u0007' })).toThrow(/U\+0007 at index 5/);
     expect(() => memory.add({ ...base, source: 's', changeDate: 'last week' })).toThrow(
       /changeDate/,
     );
-    expect(() => memory.add({ ...base, source: 's', from: 'not a tag' })).toThrow(RangeError);
-    expect(() => memory.add({ ...base, source: 42 as unknown as string })).toThrow(TypeError);
+    expect(() => memory.add({ ...base, source: 's', from: 'not a tag' })).toThrow(
+      expect.objectContaining({
+        name: 'ArgumentError',
+        code: 'ERR_ARGUMENT',
+        argument: 'segment.from',
+      }),
+    );
+    expect(() => memory.add({ ...base, source: 42 as unknown as string })).toThrow(
+      expect.objectContaining({
+        name: 'ArgumentError',
+        code: 'ERR_ARGUMENT',
+        argument: 'segment.source',
+      }),
+    );
+    expect(() =>
+      memory.addMany([
+        { ...base, source: 's' },
+        { ...base, source: 's', to: 7 as never },
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'ArgumentError',
+        code: 'ERR_ARGUMENT',
+        argument: 'segments[1].to',
+      }),
+    );
+    expect(() =>
+      memory.add({ ...base, source: 's', props: [{ type: 'x', value: 1n as never }] }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'ArgumentError',
+        code: 'ERR_ARGUMENT',
+        argument: 'segment.props[0].value',
+      }),
+    );
     expect(memory.stats().segments).toBe(0);
     memory.close();
   });

@@ -67,7 +67,7 @@ describe('TMX import failures are typed errors that say where', () => {
     expect((error as TmxParseError).column).toBeGreaterThan(600);
   });
 
-  it('an undefined entity is a parse error, a missing file a plain ENOENT', async () => {
+  it('an undefined entity is a parse error, a missing file an ArgumentError naming the input', async () => {
     const xml =
       '<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>a&nbsp;b</seg>' +
       '</tuv></tu></body></tmx>';
@@ -78,6 +78,11 @@ describe('TMX import failures are typed errors that say where', () => {
     expect((entity as TmxParseError).line).toBe(1);
 
     const missing = await memory.importTmx(fixture('no-such-file.tmx')).catch((e: unknown) => e);
-    expect((missing as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect(missing).toMatchObject({
+      name: 'ArgumentError',
+      code: 'ERR_ARGUMENT',
+      argument: 'input',
+    });
+    expect((missing as Error).message).toMatch(/no-such-file\.tmx.* cannot be read: ENOENT/);
   });
 });

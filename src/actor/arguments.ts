@@ -231,3 +231,70 @@ export function hostFeeds(where: string, value: unknown): Record<string, HostTen
   }
   return checked;
 }
+
+/**
+ * An options object read once into a plain copy of the listed keys (those not undefined), so
+ * later checks and uses see one value each; a getter that throws is refused as that option.
+ */
+export function optionsCopy(
+  where: string,
+  argument: string,
+  value: unknown,
+  keys: readonly string[],
+): Record<string, unknown> {
+  const given = options(where, argument, value);
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
+    const read = field(where, `${argument}.${key}`, given, key);
+    if (read !== undefined) copy[key] = read;
+  }
+  return copy;
+}
+
+/** A string, the empty one included (a segment of text may be empty). */
+export function text(where: string, argument: string, value: unknown): string {
+  if (typeof value !== 'string') refuse(where, argument, 'a string', value);
+  return value;
+}
+
+export function optionalString(
+  where: string,
+  argument: string,
+  value: unknown,
+): string | undefined {
+  return value === undefined ? undefined : text(where, argument, value);
+}
+
+/** An array read once into a copy, each element checked by `check` under `argument[i]`. */
+export function list<T>(
+  where: string,
+  argument: string,
+  value: unknown,
+  expected: string,
+  check: (element: unknown, argument: string) => T,
+): T[] {
+  if (!Array.isArray(value)) refuse(where, argument, expected, value);
+  const length = value.length;
+  const copy: T[] = [];
+  for (let i = 0; i < length; i++) {
+    const element = `${argument}[${i}]`;
+    copy.push(check(field(where, element, value, String(i)), element));
+  }
+  return copy;
+}
+
+/** An array of strings, read once into a copy. */
+export function strings(where: string, argument: string, value: unknown): string[] {
+  return list(where, argument, value, 'an array of strings', (element, at) =>
+    text(where, at, element),
+  );
+}
+
+/** A finite number, or undefined. */
+export function optionalFinite(
+  where: string,
+  argument: string,
+  value: unknown,
+): number | undefined {
+  return optionalNumber(where, argument, value, 'a finite number', Number.isFinite);
+}

@@ -13,6 +13,7 @@ import { RoundtableError } from '../errors.js';
 import { classifier } from '../models/index.js';
 import type { RunOptions } from '../plan-runner/run-rounds.js';
 import type { RoundsPlan } from '../plans/plan.js';
+import { fusionOf } from '../runtime/fusion-access.js';
 import { Roundtable } from '../runtime/roundtable.js';
 import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
 import { SeededRandom } from '../util/random.js';
@@ -154,7 +155,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     Object.values(result.outputs);
   for (const model of models) answers.watch(model, 'runShared', outputsOf);
   answers.watch(post, 'runShared', outputsOf);
-  answers.watch(runtime.fusion, 'fuse', (reply: { output: TensorDescriptor }) => [reply.output]);
+  answers.watch(fusionOf(runtime), 'fuse', (reply: { output: TensorDescriptor }) => [reply.output]);
   let restarts = 0;
   let reclaimed = 0;
   runtime.events.on('actor:restarted', () => restarts++);
@@ -267,7 +268,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           void killWorker(post);
           break;
         case 'fusion-kill':
-          void killWorker(runtime.fusion);
+          void killWorker(fusionOf(runtime));
           break;
         case 'overload':
           // A burst past every mailbox's capacity: most of it is refused with MailboxFullError.

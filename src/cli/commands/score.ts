@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ArgumentError } from '../../errors.js';
 import {
   BLEU_TOKENIZERS,
   type BleuTokenizerName,
@@ -94,7 +95,8 @@ function run(options: ScoreOptions, command: Command): void {
     result = score(options, hyps, refs);
   } catch (error) {
     // What the metric refuses here comes from the options (a smoothing value out of range).
-    if (error instanceof RangeError || error instanceof TypeError) throw usageError(error.message);
+    if (error instanceof ArgumentError || error instanceof RangeError || error instanceof TypeError)
+      throw usageError(error.message);
     throw error;
   }
   const output = options.json

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ArgumentError } from '../../errors.js';
 import {
   formatAnalysisTable,
   type ImportSummary,
@@ -201,7 +202,7 @@ export function registerTm(program: Command, options: TmCommandOptions = {}): vo
 
 /**
  * Opens the memory, runs `use` and closes it. A language tag or score the memory refuses
- * (RangeError, TypeError) came from an option: a usage error.
+ * (ArgumentError, RangeError, TypeError) came from an option: a usage error.
  */
 async function withMemory(
   db: string,
@@ -214,7 +215,8 @@ async function withMemory(
   try {
     await use(memory);
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) throw usageError(error.message);
+    if (error instanceof ArgumentError || error instanceof RangeError || error instanceof TypeError)
+      throw usageError(error.message);
     throw error;
   } finally {
     memory.close();

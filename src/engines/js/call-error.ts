@@ -3,7 +3,7 @@
  * method. comlink rebuilds an error thrown in the worker as a plain `Error` carrying the original
  * `name`, `message` and `stack`; the class and any `code` are lost on the way.
  */
-import { ActorError, RoundtableError, reviveError } from '../../errors.js';
+import { ActorError, ArgumentError, RoundtableError, reviveError } from '../../errors.js';
 import { UNCLONABLE_REPLY } from './custom-protocol.js';
 
 const RUNTIME_ERRORS = new Set([
@@ -30,9 +30,12 @@ export function callError(actor: string, method: string, error: unknown): Error 
   }
   if (error instanceof DOMException && error.name === 'DataCloneError') {
     // Thrown here, by this thread's postMessage: the arguments are what could not be cloned.
-    return new TypeError(`${where}: the arguments cannot be sent to the worker: ${error.message}`, {
-      cause: error,
-    });
+    const refused = new ArgumentError(
+      `${where}: the arguments cannot be sent to the worker: ${error.message}`,
+      'args',
+    );
+    refused.cause = error;
+    return refused;
   }
   const marker = (error as { marker?: unknown }).marker;
   if (marker === UNCLONABLE_REPLY || isComlinkUnserializable(error)) {

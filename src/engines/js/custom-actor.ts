@@ -16,7 +16,7 @@ import type {
   DeathHandler,
   Supervisable,
 } from '../../actor/supervision/supervisable.js';
-import { ActorStoppedError, type RoundtableError } from '../../errors.js';
+import { ActorStoppedError, ArgumentError, PlanError, type RoundtableError } from '../../errors.js';
 import type { TensorDescriptor } from '../../tensor/index.js';
 import { registerTestHooks } from '../test-hooks.js';
 import { callError } from './call-error.js';
@@ -242,7 +242,7 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     }
     if (!this.methods.includes('run')) {
       return Promise.reject(
-        new TypeError(
+        new PlanError(
           `actor "${this.name}" has no run(inputs) method, so it cannot run a plan step; ` +
             `its methods are ${this.#methodList()}`,
         ),
@@ -329,9 +329,11 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     const refused = this.#core.refuse(method);
     if (refused) return refused;
     if (!this.methods.includes(method)) {
+      // The caller's wrong method name, not a fault of the actor: refused before anything is sent.
       return Promise.reject(
-        new TypeError(
+        new ArgumentError(
           `actor "${this.name}" has no method "${method}"; its methods are ${this.#methodList()}`,
+          'method',
         ),
       );
     }

@@ -1,4 +1,6 @@
 import { Piscina } from 'piscina';
+import * as args from '../../actor/arguments.js';
+import { ActorStoppedError } from '../../errors.js';
 import { checkMbrInput, type MbrSelection } from './mbr.js';
 import type { MbrTask } from './mbr-task.js';
 
@@ -15,19 +17,20 @@ export interface MbrPoolOptions {
  * chrF: a custom utility is a function, which cannot cross to a pool thread (use mbrSelect).
  *
  * Bad input (no candidates, weights of the wrong length or sign) rejects with mbrSelect's
- * RangeError, checked on the caller's side before anything is posted.
+ * ArgumentError, checked on the caller's side before anything is posted.
  */
 export class MbrPool {
   readonly #pool: Piscina;
+  #closed = false;
 
   private constructor(pool: Piscina) {
     this.#pool = pool;
   }
 
   static create(options: MbrPoolOptions = {}): MbrPool {
-    const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1)
-      throw new RangeError(`mbr pool: threads must be an integer ≥ 1, got ${threads}`);
+    const where = 'MbrPool.create';
+    const o = args.optionsCopy(where, 'options', options, ['threads']);
+    const threads = args.optionalInteger(where, 'options.threads', o.threads, 1, 1024) ?? 1;
     // Built, the task is mbr-task.js beside this file; from sources (vitest, tsx) it is the .ts
     // file, which the pool's threads load through tsx.
     const fromSources = import.meta.url.endsWith('.ts');
@@ -46,13 +49,16 @@ export class MbrPool {
     candidates: readonly string[],
     options: { readonly weights?: readonly number[] } = {},
   ): Promise<MbrSelection> {
-    checkMbrInput(candidates, options.weights);
-    const task: MbrTask = { candidates, weights: options.weights };
+    const where = 'MbrPool.select';
+    if (this.#closed) throw new ActorStoppedError(`${where}: the pool is closed`);
+    const o = args.optionsCopy(where, 'options', options, ['weights']);
+    const task: MbrTask = checkMbrInput(where, candidates, o.weights);
     return (await this.#pool.run(task)) as MbrSelection;
   }
 
-  /** Ends the pool's threads once the selections in flight have settled. */
+  /** Ends the pool's threads once the selections in flight have settled; later selections are refused. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#pool.close();
   }
 }

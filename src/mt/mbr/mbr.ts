@@ -1,3 +1,5 @@
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { sentenceChrf } from '../metrics/index.js';
 
 /** How much a hypothesis is worth if `reference` is the true translation (higher is better). */
@@ -23,18 +25,32 @@ export interface MbrSelection {
   readonly expected: readonly number[];
 }
 
-/** Throws the RangeError that mbrSelect throws for these candidates and weights, if any. */
-export function checkMbrInput(
-  candidates: readonly string[],
-  weights: readonly number[] | undefined,
-): void {
-  const n = candidates.length;
-  if (n === 0) throw new RangeError('mbr: no candidates to choose from');
-  if (weights === undefined) return;
-  if (weights.length !== n)
-    throw new RangeError(`mbr: ${weights.length} weights for ${n} candidates`);
-  if (!weights.every((w) => Number.isFinite(w) && w >= 0))
-    throw new RangeError('mbr: weights must be finite and non-negative');
+/** The candidates and weights of a selection, read once into copies and checked. */
+export interface MbrInput {
+  readonly candidates: readonly string[];
+  readonly weights: readonly number[] | undefined;
+}
+
+/**
+ * The checked copies of `candidates` and `weights`, or the ArgumentError that names the wrong one
+ * (`candidates[2]`, `options.weights`): no candidates, weights of the wrong length or sign.
+ */
+export function checkMbrInput(where: string, candidates: unknown, weights: unknown): MbrInput {
+  const copy = args.strings(where, 'candidates', candidates);
+  const n = copy.length;
+  if (n === 0) args.refuse(where, 'candidates', 'a non-empty array of strings', candidates);
+  if (weights === undefined) return { candidates: copy, weights: undefined };
+  const checked = args.list(where, 'options.weights', weights, 'an array of numbers', (w, at) => {
+    if (typeof w !== 'number' || !(Number.isFinite(w) && w >= 0))
+      args.refuse(where, at, 'a finite number ≥ 0', w);
+    return w;
+  });
+  if (checked.length !== n)
+    throw new ArgumentError(
+      `${where}: ${checked.length} weights for ${n} candidates`,
+      'options.weights',
+    );
+  return { candidates: copy, weights: checked };
 }
 
 /**
@@ -44,11 +60,21 @@ export function checkMbrInput(
  * proposed. Duplicates count as separate samples (two engines agreeing is evidence). Ties go to
  * the earlier candidate.
  */
-export function mbrSelect(candidates: readonly string[], options: MbrOptions = {}): MbrSelection {
-  checkMbrInput(candidates, options.weights);
+export function mbrSelect(given: readonly string[], options: MbrOptions = {}): MbrSelection {
+  const where = 'mbrSelect';
+  const o = args.optionsCopy(where, 'options', options, ['utility', 'weights']);
+  if (o.utility !== undefined && typeof o.utility !== 'function')
+    args.refuse(
+      where,
+      'options.utility',
+      'a function (hypothesis, reference) => number',
+      o.utility,
+    );
+  const input = checkMbrInput(where, given, o.weights);
+  const candidates = input.candidates;
   const n = candidates.length;
-  const utility = options.utility ?? chrfUtility;
-  const weights = options.weights ?? candidates.map(() => 1);
+  const utility = (o.utility as Utility | undefined) ?? chrfUtility;
+  const weights = input.weights ?? candidates.map(() => 1);
   // Utilities of distinct strings only: candidates from several engines often coincide.
   const cache = new Map<string, number>();
   const expected = candidates.map((hypothesis, i) => {

@@ -1,3 +1,5 @@
+import { describe } from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { codePoints } from './python-text.js';
 import { tokenize13a } from './tokenizer-13a.js';
 import { tokenizeIntl } from './tokenizer-intl.js';
@@ -21,9 +23,10 @@ export const BLEU_TOKENIZERS: readonly BleuTokenizerName[] = Object.keys(
 ) as BleuTokenizerName[];
 
 export function bleuTokenizer(name: BleuTokenizerName): Tokenize {
-  if (!Object.hasOwn(tokenizers, name)) {
-    throw new RangeError(
-      `tokenize must be one of ${BLEU_TOKENIZERS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(name)}`,
+  if (typeof name !== 'string' || !Object.hasOwn(tokenizers, name)) {
+    throw new ArgumentError(
+      `bleuTokenizer: name must be one of ${BLEU_TOKENIZERS.map((t) => `'${t}'`).join(', ')}, got ${describe(name)}`,
+      'name',
     );
   }
   return tokenizers[name];

@@ -1,8 +1,15 @@
-import { type BleuTokenizerName, bleuTokenizer, type Tokenize } from './bleu-tokenizers.js';
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
+import {
+  BLEU_TOKENIZERS,
+  type BleuTokenizerName,
+  bleuTokenizer,
+  type Tokenize,
+} from './bleu-tokenizers.js';
 import { formatFixed } from './format-fixed.js';
 import { type NgramCounts, wordNgramsUpTo } from './ngrams.js';
 import { splitWords, stripEnd } from './python-text.js';
-import { checkHypotheses, type ReferenceStreams, referencesBySegment } from './references.js';
+import { hypothesesOf, type ReferenceStreams, referencesBySegment } from './references.js';
 import { formatSignature } from './signature.js';
 
 /**
@@ -73,23 +80,49 @@ function floorLog(value: number): number {
   return value === 0 ? -9999999999 : Math.log(value);
 }
 
-function checkOrder(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
+const SMOOTH_METHODS = Object.keys(SMOOTH_DEFAULTS) as SmoothMethod[];
+const SCORING_KEYS = ['smoothMethod', 'smoothValue', 'effectiveOrder', 'maxNgramOrder'] as const;
+
+/** BLEU's options read once and checked, each refused by its name (`options.maxNgramOrder`). */
+interface CheckedBleuOptions {
+  readonly smoothMethod: SmoothMethod;
+  readonly smoothValue: number;
+  readonly effectiveOrder: boolean;
+  readonly maxNgramOrder: number;
+  readonly tokenize: BleuTokenizerName;
+  readonly lowercase: boolean;
 }
 
-function smoothing(options: BleuScoringOptions, fallback: SmoothMethod) {
-  const method = options.smoothMethod ?? fallback;
-  if (!Object.hasOwn(SMOOTH_DEFAULTS, method)) {
-    throw new RangeError(
-      `smoothMethod must be one of 'exp', 'floor', 'add-k', 'none', got ${JSON.stringify(method)}`,
-    );
-  }
-  if (options.smoothValue !== undefined && !Number.isFinite(options.smoothValue)) {
-    throw new RangeError(`smoothValue must be a finite number, got ${options.smoothValue}`);
-  }
-  return { method, value: options.smoothValue ?? SMOOTH_DEFAULTS[method] ?? 0 };
+function checkBleuOptions(
+  where: string,
+  options: unknown,
+  fallback: { smoothMethod: SmoothMethod; effectiveOrder: boolean },
+): CheckedBleuOptions {
+  const o = args.optionsCopy(where, 'options', options, [...SCORING_KEYS, 'tokenize', 'lowercase']);
+  const smoothMethod =
+    args.optionalOneOf(where, 'options.smoothMethod', o.smoothMethod, SMOOTH_METHODS) ??
+    fallback.smoothMethod;
+  const smoothValue = args.optionalFinite(where, 'options.smoothValue', o.smoothValue);
+  return {
+    smoothMethod,
+    smoothValue: smoothValue ?? SMOOTH_DEFAULTS[smoothMethod] ?? 0,
+    effectiveOrder:
+      args.optionalBoolean(where, 'options.effectiveOrder', o.effectiveOrder) ??
+      fallback.effectiveOrder,
+    maxNgramOrder:
+      args.optionalInteger(where, 'options.maxNgramOrder', o.maxNgramOrder, 1, 100) ?? 4,
+    tokenize: args.optionalOneOf(where, 'options.tokenize', o.tokenize, BLEU_TOKENIZERS) ?? '13a',
+    lowercase: args.optionalBoolean(where, 'options.lowercase', o.lowercase) ?? false,
+  };
+}
+
+/** Counts of matches or of n-grams: finite numbers ≥ 0, read once into a copy. */
+function counts(where: string, argument: string, value: unknown): number[] {
+  return args.list(where, argument, value, 'an array of counts', (count, at) => {
+    if (typeof count !== 'number' || !(Number.isFinite(count) && count >= 0))
+      args.refuse(where, at, 'a finite number ≥ 0', count);
+    return count;
+  });
 }
 
 /**
@@ -103,12 +136,32 @@ export function computeBleu(
   refLen: number,
   options: BleuScoringOptions = {},
 ): BleuComputation {
-  const smooth = smoothing(options, 'none');
-  const maxOrder = options.maxNgramOrder ?? 4;
-  checkOrder('maxNgramOrder', maxOrder);
+  const where = 'computeBleu';
+  const checked = checkBleuOptions(where, options, { smoothMethod: 'none', effectiveOrder: false });
+  const correctCounts = counts(where, 'correct', correct);
+  const totalCounts = counts(where, 'total', total);
+  for (const [argument, value] of [
+    ['sysLen', sysLen],
+    ['refLen', refLen],
+  ] as const)
+    if (typeof value !== 'number' || !(Number.isFinite(value) && value >= 0))
+      args.refuse(where, argument, 'a finite number ≥ 0', value);
+  return bleuOfStatistics(correctCounts, totalCounts, sysLen, refLen, checked);
+}
+
+function bleuOfStatistics(
+  correct: readonly number[],
+  total: readonly number[],
+  sysLen: number,
+  refLen: number,
+  options: CheckedBleuOptions,
+): BleuComputation {
+  const smooth = { method: options.smoothMethod, value: options.smoothValue };
+  const maxOrder = options.maxNgramOrder;
   if (correct.length !== maxOrder || total.length !== maxOrder) {
-    throw new RangeError(
-      `correct and total must hold maxNgramOrder = ${maxOrder} counts, got ${correct.length} and ${total.length}`,
+    throw new ArgumentError(
+      `computeBleu: correct and total must hold maxNgramOrder = ${maxOrder} counts, got ${correct.length} and ${total.length}`,
+      correct.length !== maxOrder ? 'correct' : 'total',
     );
   }
   const counts = [...correct];
@@ -211,21 +264,19 @@ function segmentStatistics(hyp: string, ref: ReferenceInfo, maxOrder: number): n
 
 function bleuOf(
   hyps: readonly string[],
-  refs: ReferenceStreams,
-  options: BleuOptions,
-  effectiveOrderDefault: boolean,
+  refs: unknown,
+  options: CheckedBleuOptions,
+  where: string,
 ): BleuScore {
-  const tokenizerName = options.tokenize ?? '13a';
+  const tokenizerName = options.tokenize;
   const tokenize: Tokenize = bleuTokenizer(tokenizerName);
-  const maxOrder = options.maxNgramOrder ?? 4;
-  checkOrder('maxNgramOrder', maxOrder);
-  const smooth = smoothing(options, 'exp');
-  const effectiveOrder = options.effectiveOrder ?? effectiveOrderDefault;
-  const lowercase = options.lowercase ?? false;
+  const maxOrder = options.maxNgramOrder;
+  const effectiveOrder = options.effectiveOrder;
+  const lowercase = options.lowercase;
   // sacreBLEU lowercases, then strips trailing whitespace, then tokenizes.
   const prepare = (line: string) => tokenize(stripEnd(lowercase ? line.toLowerCase() : line));
 
-  const { bySegment, nrefs } = referencesBySegment(hyps, refs);
+  const { bySegment, nrefs } = referencesBySegment(where, hyps, refs);
   const sums = new Array<number>(2 + 2 * maxOrder).fill(0);
   hyps.forEach((hyp, i) => {
     const info = referenceInfo(bySegment[i]!.map(prepare), maxOrder);
@@ -234,18 +285,14 @@ function bleuOf(
     });
   });
 
-  const computed = computeBleu(
+  const computed = bleuOfStatistics(
     sums.slice(2, 2 + maxOrder),
     sums.slice(2 + maxOrder),
     sums[0]!,
     sums[1]!,
-    {
-      smoothMethod: smooth.method,
-      smoothValue: smooth.value,
-      effectiveOrder,
-      maxNgramOrder: maxOrder,
-    },
+    options,
   );
+  const smooth = { method: options.smoothMethod, value: options.smoothValue };
 
   // The signature shows the value of a method that takes one, default or not: `floor[0.10]`.
   const smoothLabel =
@@ -273,8 +320,9 @@ export function corpusBleu(
   refs: ReferenceStreams,
   options: BleuOptions = {},
 ): BleuScore {
-  checkHypotheses(hyps);
-  return bleuOf(hyps, refs, options, false);
+  const where = 'corpusBleu';
+  const checked = checkBleuOptions(where, options, { smoothMethod: 'exp', effectiveOrder: false });
+  return bleuOf(hypothesesOf(where, hyps), refs, checked, where);
 }
 
 /**
@@ -286,13 +334,14 @@ export function sentenceBleu(
   refs: readonly string[],
   options: BleuOptions = {},
 ): BleuScore {
-  if (typeof hyp !== 'string') throw new TypeError(`hyp must be a string, got ${typeof hyp}`);
-  if (!Array.isArray(refs))
-    throw new TypeError(`refs must be an array of strings, got ${typeof refs}`);
+  const where = 'sentenceBleu';
+  const checked = checkBleuOptions(where, options, { smoothMethod: 'exp', effectiveOrder: true });
+  const text = args.text(where, 'hyp', hyp);
+  const references = args.strings(where, 'refs', refs);
   return bleuOf(
-    [hyp],
-    refs.map((ref) => [ref]),
-    options,
-    true,
+    [text],
+    references.map((ref) => [ref]),
+    checked,
+    where,
   );
 }

@@ -1,6 +1,8 @@
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { charNgramsUpTo, type NgramCounts, totalCount, wordNgrams } from './ngrams.js';
 import { codePoints, splitWords } from './python-text.js';
-import { checkHypotheses, type ReferenceStreams, referencesBySegment } from './references.js';
+import { hypothesesOf, type ReferenceStreams, referencesBySegment } from './references.js';
 import { formatSignature } from './signature.js';
 
 export interface ChrfOptions {
@@ -48,28 +50,31 @@ const EPS = 1e-16;
 // Python's string.punctuation, which chrF++ splits off the start or end of a word.
 const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
 
-function resolve(options: ChrfOptions): ResolvedChrfOptions {
+const CHRF_KEYS = ['charOrder', 'wordOrder', 'beta', 'lowercase', 'whitespace', 'epsSmoothing'];
+
+/** chrF's options read once and checked, each refused by its name (`options.beta`). */
+function resolve(options: unknown, where: string): ResolvedChrfOptions {
+  const o = args.optionsCopy(where, 'options', options, CHRF_KEYS);
   const resolved = {
-    charOrder: options.charOrder ?? 6,
-    wordOrder: options.wordOrder ?? 0,
-    beta: options.beta ?? 2,
-    lowercase: options.lowercase ?? false,
-    whitespace: options.whitespace ?? false,
-    epsSmoothing: options.epsSmoothing ?? false,
+    charOrder: args.optionalInteger(where, 'options.charOrder', o.charOrder, 0, 100) ?? 6,
+    wordOrder: args.optionalInteger(where, 'options.wordOrder', o.wordOrder, 0, 100) ?? 0,
+    beta:
+      args.optionalNumber(
+        where,
+        'options.beta',
+        o.beta,
+        'a finite number ≥ 0',
+        (b) => Number.isFinite(b) && b >= 0,
+      ) ?? 2,
+    lowercase: args.optionalBoolean(where, 'options.lowercase', o.lowercase) ?? false,
+    whitespace: args.optionalBoolean(where, 'options.whitespace', o.whitespace) ?? false,
+    epsSmoothing: args.optionalBoolean(where, 'options.epsSmoothing', o.epsSmoothing) ?? false,
   };
-  for (const key of ['charOrder', 'wordOrder'] as const) {
-    const value = resolved[key];
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`${key} must be a non-negative integer, got ${value}`);
-    }
-  }
   if (resolved.charOrder + resolved.wordOrder === 0) {
-    throw new RangeError(
-      'charOrder and wordOrder are both 0: chrF needs at least one n-gram order',
+    throw new ArgumentError(
+      `${where}: options.charOrder and options.wordOrder are both 0: chrF needs at least one n-gram order`,
+      'options.charOrder',
     );
-  }
-  if (!Number.isFinite(resolved.beta) || resolved.beta < 0) {
-    throw new RangeError(`beta must be a non-negative number, got ${resolved.beta}`);
   }
   return resolved;
 }
@@ -156,9 +161,13 @@ function fScore(stats: readonly number[], options: ResolvedChrfOptions): number 
   return 100 * f;
 }
 
-function chrfOf(hyps: readonly string[], refs: ReferenceStreams, options: ChrfOptions): ChrfScore {
-  const resolved = resolve(options);
-  const { bySegment, nrefs } = referencesBySegment(hyps, refs);
+function chrfOf(
+  hyps: readonly string[],
+  refs: unknown,
+  resolved: ResolvedChrfOptions,
+  where: string,
+): ChrfScore {
+  const { bySegment, nrefs } = referencesBySegment(where, hyps, refs);
   const prepare = (line: string) => (resolved.lowercase ? line.toLowerCase() : line);
   const order = resolved.charOrder + resolved.wordOrder;
   const sums = new Array<number>(3 * order).fill(0);
@@ -210,8 +219,9 @@ export function corpusChrf(
   refs: ReferenceStreams,
   options: ChrfOptions = {},
 ): ChrfScore {
-  checkHypotheses(hyps);
-  return chrfOf(hyps, refs, options);
+  const where = 'corpusChrf';
+  const resolved = resolve(options, where);
+  return chrfOf(hypothesesOf(where, hyps), refs, resolved, where);
 }
 
 /** Corpus chrF++: {@link corpusChrf} with word n-grams up to order 2. */
@@ -220,7 +230,10 @@ export function chrfPlusPlus(
   refs: ReferenceStreams,
   options: Omit<ChrfOptions, 'wordOrder'> = {},
 ): ChrfScore {
-  return corpusChrf(hyps, refs, { ...options, wordOrder: 2 });
+  const where = 'chrfPlusPlus';
+  const given = args.optionsCopy(where, 'options', options, CHRF_KEYS);
+  const resolved = resolve({ ...given, wordOrder: 2 }, where);
+  return chrfOf(hypothesesOf(where, hyps), refs, resolved, where);
 }
 
 /** chrF of one segment against its references. */
@@ -229,13 +242,15 @@ export function sentenceChrf(
   refs: readonly string[],
   options: ChrfOptions = {},
 ): ChrfScore {
-  if (typeof hyp !== 'string') throw new TypeError(`hyp must be a string, got ${typeof hyp}`);
-  if (!Array.isArray(refs))
-    throw new TypeError(`refs must be an array of strings, got ${typeof refs}`);
+  const where = 'sentenceChrf';
+  const resolved = resolve(options, where);
+  const text = args.text(where, 'hyp', hyp);
+  const references = args.strings(where, 'refs', refs);
   return chrfOf(
-    [hyp],
-    refs.map((ref) => [ref]),
-    options,
+    [text],
+    references.map((ref) => [ref]),
+    resolved,
+    where,
   );
 }
 
@@ -249,7 +264,7 @@ export function chrfStatistics(
   refs: readonly string[],
   options: ChrfOptions = {},
 ): number[] {
-  const resolved = resolve(options);
+  const resolved = resolve(options, 'chrfStatistics');
   const prepare = (line: string) => (resolved.lowercase ? line.toLowerCase() : line);
   const hypNgrams = segmentNgrams(prepare(hyp), resolved);
   let best: number[] = [];
@@ -267,5 +282,5 @@ export function chrfStatistics(
 
 /** The corpus chrF of summed {@link chrfStatistics}, out of 100. */
 export function chrfOfStatistics(sums: readonly number[], options: ChrfOptions = {}): number {
-  return fScore(sums, resolve(options));
+  return fScore(sums, resolve(options, 'chrfOfStatistics'));
 }

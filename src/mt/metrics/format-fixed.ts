@@ -1,3 +1,4 @@
+import * as args from '../../actor/arguments.js';
 /**
  * Python's `f"{value:.{digits}f}"`, which sacreBLEU uses for every number it prints. It rounds the
  * exact binary value half to even, where `Number.prototype.toFixed` rounds an exact tie up
@@ -5,9 +6,8 @@
  * otherwise differ from sacreBLEU's in its last digit.
  */
 export function formatFixed(value: number, digits: number): string {
-  if (!Number.isInteger(digits) || digits < 0 || digits > 99) {
-    throw new RangeError(`digits must be an integer from 0 to 99, got ${digits}`);
-  }
+  if (typeof value !== 'number') args.refuse('formatFixed', 'value', 'a number', value);
+  args.integer('formatFixed', 'digits', digits, 0, 99);
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
 

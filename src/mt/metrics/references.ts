@@ -1,3 +1,5 @@
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 /**
  * References as the caller gives them, one stream per reference translation: `refs[r][i]` is
  * reference r of segment i, as in sacreBLEU. A `null` (or `undefined`) entry means segment i has
@@ -12,44 +14,42 @@ export interface SegmentReferences {
   readonly nrefs: number | 'var';
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  return typeof value;
+/** `hyps` read once into a copy: a non-empty array of strings, or an ArgumentError naming the entry. */
+export function hypothesesOf(where: string, hyps: unknown): string[] {
+  const copy = args.strings(where, 'hyps', hyps);
+  if (copy.length === 0) args.refuse(where, 'hyps', 'a non-empty array of strings', hyps);
+  return copy;
 }
 
-/** Checks that `hyps` is a non-empty array of strings. */
-export function checkHypotheses(hyps: unknown): asserts hyps is readonly string[] {
-  if (!Array.isArray(hyps))
-    throw new TypeError(`hyps must be an array of strings, got ${describe(hyps)}`);
-  if (hyps.length === 0) throw new RangeError('hyps must hold at least one segment, got none');
-  hyps.forEach((hyp, i) => {
-    if (typeof hyp !== 'string') {
-      throw new TypeError(`hyps[${i}] must be a string, got ${describe(hyp)}`);
-    }
-  });
-}
-
-/** Checks the reference streams against the hypotheses and regroups them by segment. */
+/**
+ * Checks the reference streams against the hypotheses (read once, so what is checked is what is
+ * scored) and regroups them by segment.
+ */
 export function referencesBySegment(
+  where: string,
   hyps: readonly string[],
-  refs: ReferenceStreams,
+  refs: unknown,
 ): SegmentReferences {
-  if (!Array.isArray(refs)) {
-    throw new TypeError(`refs must be an array of reference streams, got ${describe(refs)}`);
-  }
-  if (refs.length === 0)
-    throw new RangeError('refs must hold at least one reference stream, got none');
-  refs.forEach((stream, r) => {
-    if (!Array.isArray(stream)) {
-      throw new TypeError(
-        `refs[${r}] must be an array of strings (reference ${r} of every segment), got ${describe(stream)}`,
-      );
-    }
+  const streams = args.list(where, 'refs', refs, 'an array of reference streams', (stream, at) =>
+    args.list(
+      where,
+      at,
+      stream,
+      'an array of strings (one reference of every segment)',
+      (ref, r) => {
+        if (ref !== null && ref !== undefined && typeof ref !== 'string')
+          args.refuse(where, r, 'a string or null', ref);
+        return ref as string | null | undefined;
+      },
+    ),
+  );
+  if (streams.length === 0)
+    args.refuse(where, 'refs', 'a non-empty array of reference streams', refs);
+  streams.forEach((stream, r) => {
     if (stream.length !== hyps.length) {
-      throw new RangeError(
-        `refs[${r}] has ${stream.length} segments but there are ${hyps.length} hypotheses`,
+      throw new ArgumentError(
+        `${where}: refs[${r}] has ${stream.length} segments but there are ${hyps.length} hypotheses`,
+        `refs[${r}]`,
       );
     }
   });
@@ -58,15 +58,15 @@ export function referencesBySegment(
   const counts = new Set<number>();
   for (let i = 0; i < hyps.length; i++) {
     const segment: string[] = [];
-    refs.forEach((stream, r) => {
+    for (const stream of streams) {
       const ref = stream[i];
       if (typeof ref === 'string') segment.push(ref);
-      else if (ref !== null && ref !== undefined) {
-        throw new TypeError(`refs[${r}][${i}] must be a string or null, got ${describe(ref)}`);
-      }
-    });
+    }
     if (segment.length === 0) {
-      throw new RangeError(`segment ${i} has no reference: every stream holds null there`);
+      throw new ArgumentError(
+        `${where}: segment ${i} has no reference: every stream holds null there`,
+        'refs',
+      );
     }
     counts.add(segment.length);
     bySegment.push(segment);

@@ -1,3 +1,4 @@
+import * as args from '../../actor/arguments.js';
 import { canonicalRange } from './language-tag.js';
 import type { TmMatch } from './segment.js';
 import type { CandidateRow, LanguagePair, SegmentStore } from './segment-store.js';
@@ -48,6 +49,48 @@ export interface LookupTrace {
 }
 
 /**
+ * A lookup's options read once and checked: language ranges canonical, each number in its range;
+ * an ArgumentError names the one that is not (`options.min`).
+ */
+function checkLookupOptions(where: string, given: unknown): LookupOptions {
+  const o = args.optionsCopy(where, 'options', given, [
+    'from',
+    'to',
+    'min',
+    'limit',
+    'maxCandidates',
+    'countFilterFrom',
+    'maxNeed',
+  ]);
+  const positive = (key: string) => args.optionalInteger(where, `options.${key}`, o[key], 1);
+  const min = args.optionalNumber(
+    where,
+    'options.min',
+    o.min,
+    'a score from 0 to 100',
+    (n) => n >= 0 && n <= 100,
+  );
+  const checked = {
+    from: canonicalRange(o.from as string, 'options.from'),
+    to: canonicalRange(o.to as string, 'options.to'),
+    min,
+    limit: positive('limit'),
+    maxCandidates: positive('maxCandidates'),
+    countFilterFrom: args.optionalNumber(
+      where,
+      'options.countFilterFrom',
+      o.countFilterFrom,
+      'a number of postings ≥ 0 (Infinity for never)',
+      (n) => n >= 0,
+    ),
+    maxNeed: positive('maxNeed'),
+  };
+  return Object.fromEntries(
+    Object.entries(checked).filter(([, v]) => v !== undefined),
+  ) as unknown as LookupOptions;
+}
+
+/**
  * Finds the segments whose source is most like `text`.
  *
  * Exact matches (score 100: same source after NFC and white-space folding) come from the hash
@@ -64,21 +107,18 @@ export interface LookupTrace {
  * cannot cover n − r + 1 positions (a query of punctuation, or min 0) the lookup falls back to a
  * length-bounded scan.
  */
-export function lookup(store: SegmentStore, text: string, options: LookupOptions): LookupTrace {
-  if (typeof text !== 'string') {
-    throw new TypeError(`lookup text must be a string, got ${typeof text}`);
-  }
-  const pair: LanguagePair = { from: canonicalRange(options.from), to: canonicalRange(options.to) };
+export function lookup(
+  store: SegmentStore,
+  text: string,
+  given: LookupOptions,
+  where = 'TranslationMemory.lookup',
+): LookupTrace {
+  args.text(where, 'text', text);
+  const options = checkLookupOptions(where, given);
+  const pair: LanguagePair = { from: options.from, to: options.to };
   const min = options.min ?? 75;
   const limit = options.limit ?? 10;
   const maxCandidates = options.maxCandidates ?? 20_000;
-  if (!(min >= 0 && min <= 100)) throw new RangeError(`min must be 0–100, got ${min}`);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`limit must be a positive integer, got ${limit}`);
-  }
-  if (!Number.isInteger(maxCandidates) || maxCandidates < 1) {
-    throw new RangeError(`maxCandidates must be a positive integer, got ${maxCandidates}`);
-  }
 
   const query = scoreTokens(text);
   const n = query.length;

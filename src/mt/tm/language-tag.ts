@@ -1,3 +1,6 @@
+import { describe } from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
+
 /**
  * Language tags as the memory stores and compares them.
  *
@@ -17,23 +20,34 @@ const SUBTAG = /^[A-Za-z0-9]{1,8}$/;
 /** A file names a handful of languages a million times over: remember the answers. */
 const canonicalCache = new Map<string, string>();
 
-/** The canonical form of a BCP 47 tag; RangeError when it is not shaped like one. */
-export function canonicalTag(tag: string): string {
+/**
+ * The canonical form of a BCP 47 tag; an ArgumentError naming `argument` when it is not shaped
+ * like one.
+ */
+export function canonicalTag(tag: string, argument = 'tag'): string {
+  if (typeof tag !== 'string')
+    throw new ArgumentError(
+      `${argument} must be a language tag (a string), got ${describe(tag)}`,
+      argument,
+    );
   const cached = canonicalCache.get(tag);
   if (cached !== undefined) return cached;
-  const canonical = canonicalize(tag);
+  const canonical = canonicalize(tag, argument);
   if (canonicalCache.size < 1024) canonicalCache.set(tag, canonical);
   return canonical;
 }
 
-function canonicalize(tag: string): string {
+function canonicalize(tag: string, argument: string): string {
   const trimmed = tag.trim().replaceAll('_', '-');
   const parts = trimmed.split('-');
   const first = parts[0] ?? '';
   const valid =
     /^[A-Za-z]{1,8}$/.test(first) && parts.every((part) => SUBTAG.test(part)) && trimmed !== '';
   if (!valid) {
-    throw new RangeError(`language tag ${JSON.stringify(tag)} is not a BCP 47 tag (e.g. "en-US")`);
+    throw new ArgumentError(
+      `${argument}: language tag ${JSON.stringify(tag)} is not a BCP 47 tag (e.g. "en-US")`,
+      argument,
+    );
   }
   let afterSingleton = false;
   return parts
@@ -54,8 +68,13 @@ function canonicalize(tag: string): string {
 }
 
 /** A canonical language range: `*` or a canonical tag. */
-export function canonicalRange(range: string): string {
-  return range.trim() === '*' ? '*' : canonicalTag(range);
+export function canonicalRange(range: string, argument = 'range'): string {
+  if (typeof range !== 'string')
+    throw new ArgumentError(
+      `${argument} must be a language range (a string), got ${describe(range)}`,
+      argument,
+    );
+  return range.trim() === '*' ? '*' : canonicalTag(range, argument);
 }
 
 /** True when the range (canonical) matches the tag (canonical) by RFC 4647 basic filtering. */

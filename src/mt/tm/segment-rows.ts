@@ -1,3 +1,5 @@
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { canonicalTag, rangeMatches } from './language-tag.js';
 import { parseSegMarkup } from './seg-markup.js';
 import type { SegmentInput, TmNote, TmProp } from './segment.js';
@@ -12,64 +14,119 @@ export interface ImportIssue {
   readonly reason: string;
 }
 
-/** The row for a segment given through the API; TypeError/RangeError for what cannot be stored. */
-export function rowFromInput(input: SegmentInput): SegmentRow {
-  if (typeof input !== 'object' || input === null) {
-    throw new TypeError(
-      `a segment must be an object, got ${input === null ? 'null' : typeof input}`,
+const INPUT_KEYS = [
+  'from',
+  'to',
+  'source',
+  'target',
+  'sourceMarkup',
+  'targetMarkup',
+  'tuid',
+  'creationDate',
+  'creationId',
+  'changeDate',
+  'changeId',
+  'props',
+  'notes',
+] as const;
+
+/**
+ * The row for a segment given through the API, its fields read once; an ArgumentError naming the
+ * field (`segment.source`, `segments[3].from`) for what cannot be stored.
+ */
+export function rowFromInput(given: SegmentInput, argument = 'segment'): SegmentRow {
+  const where = 'translation memory';
+  const input = args.optionsCopy(where, argument, given, INPUT_KEYS) as Record<
+    (typeof INPUT_KEYS)[number],
+    unknown
+  >;
+  const source = side(input.source, input.sourceMarkup, 'source', argument);
+  const target = side(input.target, input.targetMarkup, 'target', argument);
+  if (source.text.trim() === '') {
+    throw new ArgumentError(
+      `${argument}: segment source has no text to match (blank, or only inline tags)`,
+      `${argument}.source`,
     );
   }
-  const source = side(input.source, input.sourceMarkup, 'source');
-  const target = side(input.target, input.targetMarkup, 'target');
-  if (source.text.trim() === '') {
-    throw new RangeError('segment source has no text to match (blank, or only inline tags)');
-  }
+  const optional = (key: 'tuid' | 'creationId' | 'changeId') =>
+    args.optionalString(where, `${argument}.${key}`, input[key]) ?? null;
   return {
-    from: canonicalTag(input.from),
-    to: canonicalTag(input.to),
+    from: canonicalTag(input.from as string, `${argument}.from`),
+    to: canonicalTag(input.to as string, `${argument}.to`),
     source: source.text,
     target: target.text,
     sourceMarkup: source.markup,
     targetMarkup: target.markup,
-    tuid: input.tuid ?? null,
-    creationDate: dateOf(input.creationDate, 'creationDate'),
-    creationId: input.creationId ?? null,
-    changeDate: dateOf(input.changeDate, 'changeDate'),
-    changeId: input.changeId ?? null,
-    props: input.props && input.props.length > 0 ? JSON.stringify(input.props) : null,
-    notes: input.notes && input.notes.length > 0 ? JSON.stringify(input.notes) : null,
+    tuid: optional('tuid'),
+    creationDate: dateOf(input.creationDate, `${argument}.creationDate`),
+    creationId: optional('creationId'),
+    changeDate: dateOf(input.changeDate, `${argument}.changeDate`),
+    changeId: optional('changeId'),
+    props: metadataJson(where, `${argument}.props`, input.props, ['type', 'value']),
+    notes: metadataJson(where, `${argument}.notes`, input.notes, ['value']),
   };
+}
+
+/** Props or notes as the JSON the store keeps: strings where strings belong, `at` a side. */
+function metadataJson(
+  where: string,
+  argument: string,
+  value: unknown,
+  required: readonly string[],
+): string | null {
+  if (value === undefined) return null;
+  const entries = args.list(where, argument, value, 'an array', (entry, at) => {
+    const o = args.optionsCopy(where, at, entry, ['type', 'value', 'lang', 'at']);
+    for (const key of ['type', 'value', 'lang'] as const) {
+      if (required.includes(key) || o[key] !== undefined) args.text(where, `${at}.${key}`, o[key]);
+    }
+    args.optionalOneOf(where, `${at}.at`, o.at, ['source', 'target']);
+    return o;
+  });
+  return entries.length > 0 ? JSON.stringify(entries) : null;
 }
 
 function side(
   text: unknown,
   markup: unknown,
   name: 'source' | 'target',
+  argument: string,
 ): { text: string; markup: string | null } {
   if (markup !== undefined) {
-    if (typeof markup !== 'string') {
-      throw new TypeError(`${name}Markup must be a string, got ${typeof markup}`);
-    }
-    return parseSegMarkup(markup, `${name}Markup`);
+    if (typeof markup !== 'string')
+      args.refuse('translation memory', `${argument}.${name}Markup`, 'a string', markup);
+    return parseSegMarkup(markup, `${argument}.${name}Markup`);
   }
-  if (typeof text !== 'string') {
-    throw new TypeError(
-      `segment ${name} must be a string (or give ${name}Markup), got ${typeof text}`,
+  if (typeof text !== 'string')
+    args.refuse(
+      'translation memory',
+      `${argument}.${name}`,
+      `a string (or give ${name}Markup)`,
+      text,
     );
-  }
   const bad = firstNonXmlChar(text);
   if (bad >= 0) {
     const code = text.codePointAt(bad)!.toString(16).padStart(4, '0');
-    throw new RangeError(`segment ${name} holds U+${code} at index ${bad}, which XML cannot carry`);
+    throw new ArgumentError(
+      `${argument}: segment ${name} holds U+${code} at index ${bad}, which XML cannot carry`,
+      `${argument}.${name}`,
+    );
   }
   return { text, markup: null };
 }
 
-function dateOf(value: string | Date | undefined, name: string): string | null {
+function dateOf(value: unknown, argument: string): string | null {
   if (value === undefined) return null;
+  if (typeof value !== 'string' && !(value instanceof Date))
+    args.refuse('translation memory', argument, 'a date (an ISO 8601 string or a Date)', value);
   const stored = storedDate(value);
-  if (stored === null) throw new RangeError(`${name} ${String(value)} is not a date`);
+  if (stored === null)
+    throw new ArgumentError(`${argument} ${describeDate(value)} is not a date`, argument);
   return stored;
+}
+
+function describeDate(value: string | Date): string {
+  return typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'an invalid Date';
 }
 
 /** What one `<tu>` gave: the rows to store, and how many pairs it could not give. */

@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { TextDecoder } from 'node:util';
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { TmxFormatError, TmxParseError } from './errors.js';
 import { canonicalTag } from './language-tag.js';
 import { type ImportIssue, rowsFromUnit } from './segment-rows.js';
@@ -73,9 +75,7 @@ export async function importTmx(
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 2000;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  }
+  args.integer('TranslationMemory.importTmx', 'options.batchSize', batchSize, 1);
   const name = options.name ?? (typeof input === 'string' ? basename(input) : '<stream>');
   const totalBytes =
     options.totalBytes ?? (typeof input === 'string' ? (await stat(input)).size : undefined);
@@ -176,6 +176,12 @@ export async function importTmx(
       if (typeof chunk === 'string') {
         bytesRead += Buffer.byteLength(chunk);
         reader.write(chunk);
+      } else if (!(chunk instanceof Uint8Array)) {
+        // The caller's stream, not the file, is wrong: refused as the argument it came in.
+        throw new ArgumentError(
+          `TranslationMemory.importTmx: input must yield strings or bytes (Uint8Array), got ${args.describe(chunk)}`,
+          'input',
+        );
       } else {
         bytesRead += chunk.length;
         feed(chunk);

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { RoundtableError } from '../../errors.js';
+import * as args from '../../actor/arguments.js';
+import { ArgumentError, RoundtableError } from '../../errors.js';
 import { type AnalysisReport, analyze, splitText, type TextSplit } from './analysis.js';
 import { TmClosedError, TmDatabaseError } from './errors.js';
 import { type LookupOptions, type LookupTrace, lookup } from './fuzzy-lookup.js';
@@ -50,11 +51,7 @@ export class TranslationMemory {
    * the file is not a translation memory of this schema version.
    */
   static open(path: string): TranslationMemory {
-    if (typeof path !== 'string' || path === '') {
-      throw new TypeError(
-        `translation memory path must be a non-empty string, got ${String(path)}`,
-      );
-    }
+    args.name('TranslationMemory.open', 'path', path);
     if (path !== ':memory:' && isFolder(path))
       throw new TmDatabaseError(
         `translation memory ${path} is a folder, expected a SQLite file (or a path to create one)`,
@@ -75,7 +72,7 @@ export class TranslationMemory {
 
   /** Stores a segment; returns its id, or null when an equal one is already stored. */
   add(segment: SegmentInput): number | null {
-    const row = rowFromInput(segment);
+    const row = rowFromInput(segment, 'segment');
     return this.#live().insert([row])[0] ?? null;
   }
 
@@ -84,8 +81,12 @@ export class TranslationMemory {
     segments: Iterable<SegmentInput>,
     options: { readonly batchSize?: number } = {},
   ): { readonly added: number; readonly duplicates: number } {
+    const where = 'TranslationMemory.addMany';
     const store = this.#live();
-    const batchSize = options.batchSize ?? 2000;
+    const o = args.optionsCopy(where, 'options', options, ['batchSize']);
+    const batchSize = args.optionalInteger(where, 'options.batchSize', o.batchSize, 1) ?? 2000;
+    if (!hasMethods(segments, [Symbol.iterator]))
+      args.refuse(where, 'segments', 'an iterable of segments', segments);
     let added = 0;
     let duplicates = 0;
     let batch: SegmentRow[] = [];
@@ -97,8 +98,9 @@ export class TranslationMemory {
       batch = [];
     };
     try {
+      let i = 0;
       for (const segment of segments) {
-        batch.push(rowFromInput(segment));
+        batch.push(rowFromInput(segment, `segments[${i++}]`));
         if (batch.length >= batchSize) flush();
       }
       flush();
@@ -110,12 +112,12 @@ export class TranslationMemory {
 
   /** The best matches for `text`, best first (score, then most recent change, then newest). */
   lookup(text: string, options: LookupOptions): TmMatch[] {
-    return lookup(this.#live(), text, options).matches;
+    return lookup(this.#live(), text, options, 'TranslationMemory.lookup').matches;
   }
 
   /** A lookup with how it was done: strategy, index terms, candidates scored. */
   explain(text: string, options: LookupOptions): LookupTrace {
-    return lookup(this.#live(), text, options);
+    return lookup(this.#live(), text, options, 'TranslationMemory.explain');
   }
 
   /**
@@ -125,19 +127,22 @@ export class TranslationMemory {
    */
   queryPlans(from = '*', to = '*'): { readonly exact: string[]; readonly fuzzy: string[] } {
     const store = this.#live();
-    const pair = { from: canonicalRange(from), to: canonicalRange(to) };
+    const pair = { from: canonicalRange(from, 'from'), to: canonicalRange(to, 'to') };
     return { exact: store.explainExactCandidates(pair), fuzzy: store.explainIndexCandidates(pair) };
   }
 
   /** The segments whose source is `text` exactly (NFC, white space folded). */
   exact(text: string, from: string, to: string): TmMatch[] {
-    return lookup(this.#live(), text, { from, to, min: 100, limit: Number.MAX_SAFE_INTEGER })
-      .matches;
+    const store = this.#live();
+    const pair = { from: canonicalRange(from, 'from'), to: canonicalRange(to, 'to') };
+    const options = { ...pair, min: 100, limit: Number.MAX_SAFE_INTEGER };
+    return lookup(store, text, options, 'TranslationMemory.exact').matches;
   }
 
   importTmx(input: ImportSource, options?: ImportOptions): Promise<ImportSummary> {
     try {
-      return importTmx(this.#live(), input, options);
+      const store = this.#live();
+      return importTmx(store, importSource(input), importOptions(options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -148,6 +153,11 @@ export class TranslationMemory {
     filter?: ExportFilter,
   ): Promise<ExportSummary> {
     try {
+      const where = 'TranslationMemory.exportTmx';
+      if (typeof output === 'string') args.name(where, 'output', output);
+      else if (!hasMethods(output, ['write', 'on']))
+        args.refuse(where, 'output', 'a path or a writable stream', output);
+      filter = exportFilter(where, filter);
       if (typeof output === 'string' && this.path !== ':memory:' && sameFile(output, this.path))
         throw new TmDatabaseError(
           `cannot export translation memory ${this.path} onto itself (${output} is the same file)`,
@@ -160,9 +170,14 @@ export class TranslationMemory {
 
   /** Analysis of a text against the memory; see {@link analyze} for the bands. */
   analyze(text: string, from: string, to: string, options: AnalyzeOptions = {}): AnalysisReport {
+    const where = 'TranslationMemory.analyze';
     const store = this.#live();
-    const split = options.split ?? 'lines';
-    const pair = { from: canonicalRange(from), to: canonicalRange(to) };
+    args.text(where, 'text', text);
+    const o = args.optionsCopy(where, 'options', options, ['split']);
+    const split =
+      args.optionalOneOf(where, 'options.split', o.split, ['lines', 'sentences'] as const) ??
+      'lines';
+    const pair = { from: canonicalRange(from, 'from'), to: canonicalRange(to, 'to') };
     const segments = splitText(text, split, pair.from);
     // A lookup at 75 reads a few rows, one at 50 a hundred times more (its prefix filter needs
     // half the query's words): ask 75 first and go down to 50 only for what found nothing.
@@ -175,7 +190,8 @@ export class TranslationMemory {
 
   /** Every segment in the language ranges of the filter, in id order. */
   *segments(filter: ExportFilter = {}): Generator<TmSegment> {
-    const pair = { from: canonicalRange(filter.from ?? '*'), to: canonicalRange(filter.to ?? '*') };
+    const checked = exportFilter('TranslationMemory.segments', filter);
+    const pair = { from: checked.from ?? '*', to: checked.to ?? '*' };
     yield* this.#live().segments(pair);
   }
 
@@ -200,6 +216,74 @@ export class TranslationMemory {
     if (this.#store === null) throw new TmClosedError(`translation memory ${this.path} is closed`);
     return this.#store;
   }
+}
+
+/** Whether `value` is an object with these methods; one whose reading throws has none. */
+function hasMethods(value: unknown, keys: readonly (string | symbol)[]): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return keys.every(
+      (key) => typeof (value as Record<string | symbol, unknown>)[key] === 'function',
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** A filter of language ranges, read once: both canonical, `*` when not given. */
+function exportFilter(where: string, filter: unknown): { from: string; to: string } {
+  const o = args.optionsCopy(where, 'filter', filter, ['from', 'to']);
+  return {
+    from: canonicalRange((o.from as string | undefined) ?? '*', 'filter.from'),
+    to: canonicalRange((o.to as string | undefined) ?? '*', 'filter.to'),
+  };
+}
+
+/** A TMX file's path, or a stream (any iterable of chunks) to import from. */
+function importSource(input: unknown): ImportSource {
+  const where = 'TranslationMemory.importTmx';
+  if (typeof input === 'string') {
+    args.name(where, 'input', input);
+    // A path that names no file is the caller's wrong argument, not a fault of the memory.
+    let file: boolean;
+    try {
+      file = statSync(input).isFile();
+    } catch (error) {
+      throw new ArgumentError(
+        `${where}: input ${JSON.stringify(input)} cannot be read: ${(error as Error).message}`,
+        'input',
+      );
+    }
+    if (!file) args.refuse(where, 'input', 'the path of a TMX file', input);
+    return input;
+  }
+  if (!hasMethods(input, [Symbol.asyncIterator]) && !hasMethods(input, [Symbol.iterator]))
+    args.refuse(where, 'input', 'a path or a stream of the file', input);
+  return input as ImportSource;
+}
+
+function importOptions(options: unknown): ImportOptions {
+  const where = 'TranslationMemory.importTmx';
+  const o = args.optionsCopy(where, 'options', options, [
+    'onProgress',
+    'totalBytes',
+    'batchSize',
+    'name',
+    'maxTextLength',
+  ]);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    args.refuse(where, 'options.onProgress', 'a function', o.onProgress);
+  args.optionalNumber(
+    where,
+    'options.totalBytes',
+    o.totalBytes,
+    'a number of bytes ≥ 0',
+    (n) => Number.isFinite(n) && n >= 0,
+  );
+  args.optionalInteger(where, 'options.batchSize', o.batchSize, 1);
+  args.optionalString(where, 'options.name', o.name);
+  args.optionalInteger(where, 'options.maxTextLength', o.maxTextLength, 1);
+  return o as ImportOptions;
 }
 
 function isFolder(path: string): boolean {

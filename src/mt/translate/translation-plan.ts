@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import * as args from '../../actor/arguments.js';
 import { PlanError } from '../../errors.js';
 import { canonicalTag } from '../tm/index.js';
 import { TRANSLATION_METHODS, type TranslationMethod } from './translator.js';
@@ -165,7 +166,8 @@ export async function loadTranslationPlan(
   from: string,
   to: string,
 ): Promise<LoadedTranslationPlan> {
-  const wanted = { from: canonicalTag(from), to: canonicalTag(to) };
+  args.name('loadTranslationPlan', 'file', file);
+  const wanted = { from: canonicalTag(from, 'from'), to: canonicalTag(to, 'to') };
   const value = await readPlanJson(file);
   if (value.kind === 'routes') {
     const route = value.routes.find(

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import * as args from '../../actor/arguments.js';
 import { PlanError } from '../../errors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { spawnHintActor } from '../hint/spawn-hint-actor.js';
@@ -129,8 +130,16 @@ export class TranslationService {
    * when QE rates it at least the plan's `tm.storeAtLeast` (default: its QE threshold).
    */
   translate(text: string, options: { readonly store?: boolean } = {}): Promise<Translation> {
-    const store =
-      options.store === true && this.#tm !== undefined && this.#storeAtLeast !== undefined;
+    const where = 'TranslationService.translate';
+    let asked: boolean | undefined;
+    try {
+      args.text(where, 'text', text);
+      const o = args.optionsCopy(where, 'options', options, ['store']);
+      asked = args.optionalBoolean(where, 'options.store', o.store);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const store = asked === true && this.#tm !== undefined && this.#storeAtLeast !== undefined;
     return this.#translator.translate(
       text,
       this.method,

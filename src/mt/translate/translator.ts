@@ -1,3 +1,5 @@
+import * as args from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import { cascadeDecision } from '../../plan-runner/cascade-decision.js';
 import type { CascadeDecision } from '../../plan-runner/cascade-trace.js';
 import type { DecodeResult } from '../../plan-runner/run-decode.js';
@@ -157,6 +159,124 @@ export interface CascadeStep {
   readonly decodeRuns: number;
 }
 
+/** A translator's options read once and checked at the door; a wrong one is named. */
+function checkTranslatorOptions(given: unknown): TranslatorOptions {
+  const where = 'new Translator';
+  const o = args.optionsCopy(where, 'options', given, [
+    'runtime',
+    'tokenizer',
+    'layout',
+    'context',
+    'maxLength',
+    'engines',
+    'fusion',
+    'beamWidth',
+    'lengthPenalty',
+    'hint',
+    'qe',
+    'refine',
+    'tm',
+    'cascade',
+    'mbrPool',
+  ]);
+  for (const key of ['runtime', 'tokenizer', 'layout'])
+    if (typeof o[key] !== 'object' || o[key] === null)
+      args.refuse(where, `options.${key}`, 'an object', o[key]);
+  args.integer(where, 'options.context', o.context, 1);
+  args.integer(where, 'options.maxLength', o.maxLength, 1);
+  const engines = args.list(
+    where,
+    'options.engines',
+    o.engines,
+    'an array of actor names',
+    (e, at) => args.name(where, at, e),
+  );
+  if (engines.length === 0) args.refuse(where, 'options.engines', 'at least one engine', o.engines);
+  args.optionalInteger(where, 'options.beamWidth', o.beamWidth, 1, 1024);
+  args.optionalFinite(where, 'options.lengthPenalty', o.lengthPenalty);
+  const numbers = (argument: string, value: unknown) =>
+    value === undefined
+      ? undefined
+      : args.list(where, argument, value, 'an array of numbers', (n, at) => {
+          if (typeof n !== 'number' || !(Number.isFinite(n) && n >= 0))
+            args.refuse(where, at, 'a finite number ≥ 0', n);
+          return n;
+        });
+  let fusion: TranslatorOptions['fusion'];
+  if (o.fusion !== undefined) {
+    const f = args.optionsCopy(where, 'options.fusion', o.fusion, ['weights', 'temperatures']);
+    const weights = numbers('options.fusion.weights', f.weights);
+    const temperatures = numbers('options.fusion.temperatures', f.temperatures);
+    fusion = {
+      ...(weights ? { weights } : {}),
+      ...(temperatures ? { temperatures } : {}),
+    };
+  }
+  let cascade: TranslatorOptions['cascade'];
+  if (o.cascade !== undefined) {
+    const c = args.optionsCopy(where, 'options.cascade', o.cascade, ['engines', 'thresholds']);
+    cascade = {
+      engines: args.list(
+        where,
+        'options.cascade.engines',
+        c.engines,
+        'an array of engine indices',
+        (e, at) => args.integer(where, at, e, 0),
+      ),
+      thresholds: args.list(
+        where,
+        'options.cascade.thresholds',
+        c.thresholds,
+        'an array of numbers',
+        (t, at) => {
+          if (typeof t !== 'number' || !Number.isFinite(t))
+            args.refuse(where, at, 'a finite number', t);
+          return t;
+        },
+      ),
+    };
+  }
+  if (o.hint !== undefined) {
+    const h = args.optionsCopy(where, 'options.hint', o.hint, ['actor', 'weight']);
+    args.name(where, 'options.hint.actor', h.actor);
+    args.optionalNumber(
+      where,
+      'options.hint.weight',
+      h.weight,
+      'a number from 0 to 1',
+      (w) => w >= 0 && w <= 1,
+    );
+    if (h.weight === undefined)
+      args.refuse(where, 'options.hint.weight', 'a number from 0 to 1', h.weight);
+    o.hint = h;
+  }
+  if (o.refine !== undefined) {
+    const r = args.optionsCopy(where, 'options.refine', o.refine, ['threshold', 'tokenThreshold']);
+    args.optionalFinite(where, 'options.refine.threshold', r.threshold);
+    args.optionalFinite(where, 'options.refine.tokenThreshold', r.tokenThreshold);
+    o.refine = r;
+  }
+  for (const key of ['qe', 'tm', 'mbrPool'])
+    if (o[key] !== undefined && (typeof o[key] !== 'object' || o[key] === null))
+      args.refuse(where, `options.${key}`, 'an object', o[key]);
+  return {
+    ...o,
+    engines,
+    ...(fusion ? { fusion } : {}),
+    ...(cascade ? { cascade } : {}),
+  } as unknown as TranslatorOptions;
+}
+
+function checkTranslateOptions(where: string, given: unknown): TranslateOptions {
+  const o = args.optionsCopy(where, 'options', given, ['useTm', 'storeAtLeast']);
+  const useTm = args.optionalBoolean(where, 'options.useTm', o.useTm);
+  const storeAtLeast = args.optionalFinite(where, 'options.storeAtLeast', o.storeAtLeast);
+  return {
+    ...(useTm !== undefined ? { useTm } : {}),
+    ...(storeAtLeast !== undefined ? { storeAtLeast } : {}),
+  };
+}
+
 interface Candidate {
   readonly tokens: readonly number[];
   readonly text: string;
@@ -174,15 +294,15 @@ export class Translator {
   readonly #weights: readonly number[];
   readonly #temperatures: readonly number[];
 
-  constructor(options: TranslatorOptions) {
-    if (options.engines.length === 0)
-      throw new RangeError('translator: at least one engine is needed');
+  constructor(given: TranslatorOptions) {
+    const options = checkTranslatorOptions(given);
     const k = options.engines.length;
     const weights = options.fusion?.weights ?? options.engines.map(() => 1);
     const temperatures = options.fusion?.temperatures ?? options.engines.map(() => 1);
     if (weights.length !== k || temperatures.length !== k)
-      throw new RangeError(
+      throw new ArgumentError(
         `translator: ${weights.length} weights and ${temperatures.length} temperatures for ${k} engines`,
+        'options.fusion',
       );
     const stages = options.cascade;
     if (
@@ -192,8 +312,9 @@ export class Translator {
         stages.engines.some((e) => !Number.isInteger(e) || e < 0 || e >= k) ||
         stages.thresholds.some((t) => !Number.isFinite(t)))
     )
-      throw new RangeError(
+      throw new ArgumentError(
         `translator: cascade needs engine indices below ${k}, cheapest first, and one finite threshold per engine but the last; got engines [${stages.engines.join(', ')}], thresholds [${stages.thresholds.join(', ')}]`,
+        'options.cascade',
       );
     this.#options = options;
     this.#beam = options.beamWidth ?? 4;
@@ -209,8 +330,12 @@ export class Translator {
   async translate(
     text: string,
     method: TranslationMethod,
-    options: TranslateOptions = {},
+    given: TranslateOptions = {},
   ): Promise<Translation> {
+    const where = 'Translator.translate';
+    args.text(where, 'text', text);
+    this.#checkMethod(where, 'method', method);
+    const options = checkTranslateOptions(where, given);
     const [translation] = await this.translateEvery(text, [method], options);
     const result = translation!;
     const storeAtLeast = options.storeAtLeast;
@@ -237,9 +362,15 @@ export class Translator {
    */
   async translateEvery(
     text: string,
-    methods: readonly TranslationMethod[],
-    options: TranslateOptions = {},
+    given: readonly TranslationMethod[],
+    givenOptions: TranslateOptions = {},
   ): Promise<Translation[]> {
+    const where = 'Translator.translateEvery';
+    args.text(where, 'text', text);
+    const methods = args.list(where, 'methods', given, 'an array of methods', (method, at) =>
+      this.#checkMethod(where, at, method),
+    );
+    const options = checkTranslateOptions(where, givenOptions);
     const o = this.#options;
     const source = o.tokenizer.encode(text);
     const useTm = (options.useTm ?? true) && o.tm !== undefined;
@@ -270,6 +401,22 @@ export class Translator {
         return { ...done, method, origin: 'models' as const, ...(match ? { match } : {}) };
       }),
     );
+  }
+
+  /** A method this translator has: one of TRANSLATION_METHODS, or `engine:k` for one of its engines. */
+  #checkMethod(where: string, argument: string, method: unknown): TranslationMethod {
+    const k = typeof method === 'string' ? /^engine:(\d+)$/.exec(method)?.[1] : undefined;
+    if (
+      !TRANSLATION_METHODS.includes(method as TranslationMethod) &&
+      !(k !== undefined && Number(k) < this.#options.engines.length)
+    )
+      args.refuse(
+        where,
+        argument,
+        `one of ${TRANSLATION_METHODS.join(', ')} or engine:<k> for k below ${this.#options.engines.length}`,
+        method,
+      );
+    return method as TranslationMethod;
   }
 
   async #run(
@@ -324,8 +471,9 @@ export class Translator {
         const k = /^engine:(\d+)$/.exec(method)?.[1];
         if (k !== undefined && Number(k) < this.#options.engines.length)
           return this.#asTranslation(this.#best(tally.decoded(await work.engine(Number(k)), 1)));
-        throw new TypeError(
+        throw new ArgumentError(
           `translator: unknown method ${JSON.stringify(method)}; use one of ${TRANSLATION_METHODS.join(', ')} or engine:<k>`,
+          'method',
         );
       }
     }

@@ -169,6 +169,8 @@ export class NatsActor implements StepActor {
     feeds: Record<string, TensorDescriptor>,
     options: CallOptions = {},
   ): Promise<{ readonly outputs: Record<string, TensorDescriptor> }> {
+    const refused = this.#admission?.refusal(this.name, 'runShared()');
+    if (refused) return Promise.reject(refused);
     let host: Record<string, HostTensor>;
     try {
       feeds = args.record(`actor "${this.name}": runShared()`, 'feeds', feeds) as typeof feeds;
