@@ -75,8 +75,62 @@ export function stepOptions(where: string, value: unknown): StepOptions {
   const positions = field(where, 'options.positions', given, 'positions');
   if (positions !== undefined && positions !== 'last' && positions !== 'all')
     refuse(where, 'options.positions', "'last' or 'all'", positions);
+  const rewind = optionalInteger(
+    where,
+    'options.rewind',
+    field(where, 'options.rewind', given, 'rewind'),
+    0,
+  );
   return {
     ...(topK === undefined ? {} : { topK }),
     ...(positions === undefined ? {} : { positions: positions as 'last' | 'all' }),
+    ...(rewind === undefined || rewind === 0 ? {} : { rewind }),
+  };
+}
+
+/** A proposal's options as the worker takes them: count ≥ 1, rewind ≥ 0, one uniform per token. */
+export function proposeOptions(
+  where: string,
+  value: unknown,
+): {
+  count: number;
+  rewind: number;
+  distributions: boolean;
+  sampling?: { uniforms: number[]; temperature: number };
+} {
+  const given = options(where, 'options', value);
+  const count = integer(where, 'options.count', field(where, 'options.count', given, 'count'), 1);
+  const rewind =
+    optionalInteger(where, 'options.rewind', field(where, 'options.rewind', given, 'rewind'), 0) ??
+    0;
+  const distributions = field(where, 'options.distributions', given, 'distributions');
+  if (distributions !== undefined && typeof distributions !== 'boolean')
+    refuse(where, 'options.distributions', 'true or false', distributions);
+  const sampling = field(where, 'options.sampling', given, 'sampling');
+  let checked: { uniforms: number[]; temperature: number } | undefined;
+  if (sampling !== undefined) {
+    const read = options(where, 'options.sampling', sampling);
+    const temperature = field(where, 'options.sampling.temperature', read, 'temperature');
+    if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature))
+      refuse(where, 'options.sampling.temperature', 'a finite number > 0', temperature);
+    const uniforms = field(where, 'options.sampling.uniforms', read, 'uniforms');
+    if (
+      !Array.isArray(uniforms) ||
+      uniforms.length !== count ||
+      uniforms.some((u) => typeof u !== 'number' || !(u >= 0 && u < 1))
+    )
+      refuse(
+        where,
+        'options.sampling.uniforms',
+        `${count} numbers in [0, 1), one per proposal`,
+        uniforms,
+      );
+    checked = { uniforms: [...(uniforms as number[])], temperature: temperature as number };
+  }
+  return {
+    count,
+    rewind,
+    distributions: distributions === true,
+    ...(checked ? { sampling: checked } : {}),
   };
 }
