@@ -217,7 +217,7 @@ export async function speculate(
         adaptive,
         { proposed: k, accepted: verdict.accepted },
         limits,
-        random ? undefined : measuredCost(),
+        settings.byCost ? measuredCost() : undefined,
       );
 
       let done = false;
