@@ -101,6 +101,26 @@ describe('decoder propose, and step with rewind', () => {
     await runtime.close();
   });
 
+  it("a verifying step's best token at each position is the argmax of its whole distribution there", async () => {
+    const runtime = await startRuntime();
+    const lm = await runtime.spawnDecoder('lm', { folder: dir });
+    const appended = [7, 8, 9, 10, 11, 12];
+    const whole = await lm.step((await lm.open([1, 60, 8])).sequence, [appended], {
+      positions: 'all',
+    });
+    const best = await lm.step((await lm.open([1, 60, 8])).sequence, [appended], {
+      positions: 'all',
+      topK: 1,
+    });
+    expect(best.topIds).toHaveLength(appended.length);
+    for (let j = 0; j < appended.length; j++) {
+      const row = whole.logprobs!.subarray(j * lm.vocab, (j + 1) * lm.vocab);
+      expect(best.topIds![j]).toBe(argmax(row));
+      expect(best.topLogprobs![j]).toBe(row[argmax(row)]);
+    }
+    await runtime.close();
+  });
+
   it('refuses what it cannot do, naming the argument', async () => {
     const runtime = await startRuntime();
     const lm = await runtime.spawnDecoder('lm', { folder: dir });

@@ -97,13 +97,13 @@ export async function speculate(
       ? costs.draft.value / costs.target.value
       : undefined;
   const ks: number[] = [];
-  /** Runs a decoder call, adding its time to what the generation waited on that decoder. */
+  /** Runs a decoder call, sending included, adding its time to what the generation waited on that decoder. */
   const timed = async <T>(
     which: 'draft' | 'target',
-    work: Promise<T>,
+    call: () => Promise<T>,
   ): Promise<T & { ms: number }> => {
     const start = performance.now();
-    const result = await work;
+    const result = await call();
     const ms = performance.now() - start;
     waited[which] += ms;
     return { ...result, ms };
@@ -159,8 +159,7 @@ export async function speculate(
       }
       const more = k - proposals.length;
       if (more > 0) {
-        const proposal = await timed(
-          'draft',
+        const proposal = await timed('draft', () =>
           draft.propose(draftHandle, pending, {
             count: more,
             rewind: draftRewind,
@@ -186,8 +185,7 @@ export async function speculate(
       let answered: TargetRows =
         targetNext ?? (bestOnly ? { ids: [], logprobs: [] } : { rows: [] });
       if (feed.length > 0) {
-        const step = await timed(
-          'target',
+        const step = await timed('target', () =>
           target.step(targetHandle, [feed], {
             positions: 'all',
             ...(targetRewind > 0 ? { rewind: targetRewind } : {}),

@@ -468,6 +468,15 @@ function selectTop(
   const kk = Math.min(k, vocab);
   const topIds = new Int32Array(rows * kk);
   const topLogprobs = new Float32Array(rows * kk);
+  if (kk === 1) {
+    // The best token of each row (a greedy verifier's question): one pass, the first of equals.
+    for (let r = 0; r < rows; r++) {
+      const best = argmax(logprobs.subarray(r * vocab, (r + 1) * vocab));
+      topIds[r] = best;
+      topLogprobs[r] = logprobs[r * vocab + best]!;
+    }
+    return { topIds, topLogprobs };
+  }
   for (let r = 0; r < rows; r++) {
     const ids: number[] = [];
     for (let v = 0; v < vocab; v++) {
