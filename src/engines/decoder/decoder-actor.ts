@@ -79,7 +79,7 @@ export interface StepOptions {
 
 /** What {@link DecoderActor.propose} chooses and how. */
 export interface ProposeOptions {
-  /** Tokens chosen, each fed back before the next is chosen; the last is not fed. */
+  /** Tokens chosen, each fed back before the next is chosen; the last is not fed. 1 to 1024. */
   readonly count: number;
   /** Positions dropped before `tokens` are appended. Default 0. */
   readonly rewind?: number;
@@ -304,7 +304,7 @@ export class DecoderActor {
     const where = `decoder "${this.name}": propose()`;
     handle = sequenceHandle(where, handle);
     const ids = tokenIds(where, 'tokens', tokens);
-    if (ids.length === 0) refuse(where, 'tokens', 'a non-empty array of token ids', tokens);
+    if (ids.length === 0) refuse(where, 'tokens', 'a non-empty array of token ids', ids);
     const checked = proposeOptions(where, options);
     const record = this.#usable(handle);
     if (record.rows !== 1) {

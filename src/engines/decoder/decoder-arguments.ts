@@ -88,6 +88,9 @@ export function stepOptions(where: string, value: unknown): StepOptions {
   };
 }
 
+/** Proposals one message may ask for: a bound on the work a wrong count could start in a worker. */
+export const MAX_PROPOSALS = 1024;
+
 /** A proposal's options as the worker takes them: count ≥ 1, rewind ≥ 0, one uniform per token. */
 export function proposeOptions(
   where: string,
@@ -99,7 +102,13 @@ export function proposeOptions(
   sampling?: { uniforms: number[]; temperature: number };
 } {
   const given = options(where, 'options', value);
-  const count = integer(where, 'options.count', field(where, 'options.count', given, 'count'), 1);
+  const count = integer(
+    where,
+    'options.count',
+    field(where, 'options.count', given, 'count'),
+    1,
+    MAX_PROPOSALS,
+  );
   const rewind =
     optionalInteger(where, 'options.rewind', field(where, 'options.rewind', given, 'rewind'), 0) ??
     0;
@@ -113,19 +122,19 @@ export function proposeOptions(
     const temperature = field(where, 'options.sampling.temperature', read, 'temperature');
     if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature))
       refuse(where, 'options.sampling.temperature', 'a finite number > 0', temperature);
-    const uniforms = field(where, 'options.sampling.uniforms', read, 'uniforms');
-    if (
-      !Array.isArray(uniforms) ||
-      uniforms.length !== count ||
-      uniforms.some((u) => typeof u !== 'number' || !(u >= 0 && u < 1))
-    )
-      refuse(
-        where,
-        'options.sampling.uniforms',
-        `${count} numbers in [0, 1), one per proposal`,
-        uniforms,
-      );
-    checked = { uniforms: [...(uniforms as number[])], temperature: temperature as number };
+    const list = field(where, 'options.sampling.uniforms', read, 'uniforms');
+    const expected = `${count} numbers in [0, 1), one per proposal`;
+    if (!Array.isArray(list) || list.length !== count)
+      refuse(where, 'options.sampling.uniforms', expected, list);
+    // Each element read once, through field(): a getter cannot change it between check and use.
+    const uniforms: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const u = field(where, `options.sampling.uniforms[${i}]`, list, String(i));
+      if (typeof u !== 'number' || !(u >= 0 && u < 1))
+        refuse(where, `options.sampling.uniforms[${i}]`, 'a number in [0, 1)', u);
+      uniforms.push(u);
+    }
+    checked = { uniforms, temperature: temperature as number };
   }
   return {
     count,
