@@ -164,7 +164,7 @@ export const TARGETS: readonly Target[] = [
   {
     key: 'speculative_speedup_vs_target',
     label:
-      'greedy generation, generated draft/target pair: speculative tokens/s / the target alone (acceptance beside it)',
+      'greedy generation, generated draft/target pair: speculative tokens/s / the target alone through the same decoder actor (acceptance, accepted / judged, beside it)',
     goal: 'atLeast',
     threshold: 2,
     text: '≥ 2 × the target alone at ≥ 70 % acceptance (issue 14)',

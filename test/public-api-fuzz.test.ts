@@ -191,6 +191,26 @@ describe('every wrong argument to the public API is a RoundtableError, and the r
       }),
       runs(30),
     );
+    const proposal = {
+      handle: template.handle,
+      tokens: [4, 5],
+      options: { count: 2, rewind: 1, sampling: { uniforms: [0.3, 0.7], temperature: 1 } },
+    };
+    await fc.assert(
+      fc.asyncProperty(mutation(proposal, true), async (m) => {
+        const opened = await open();
+        const good = { ...proposal, handle: opened.sequence };
+        const args = mutate(good, m) as { handle: never; tokens: never; options: never };
+        try {
+          await refusedOrServed('decoder.propose', () =>
+            decoder.propose(args?.handle, args?.tokens, args?.options),
+          );
+        } finally {
+          await decoder.closeSequence(opened.sequence);
+        }
+      }),
+      runs(30),
+    );
     const goodGenerate = { decoders: ['gpt2'], prompt: [1, 2], options: { maxLength: 4 } };
     await fc.assert(
       fc.asyncProperty(mutation(goodGenerate, true), async (m) => {
@@ -310,7 +330,14 @@ describe('every wrong argument to the public API is a RoundtableError, and the r
       );
     }
     // The generators above reach every entry, and each refused something.
-    for (const entry of ['run', 'model.run', 'decoder.step', 'spawnModel', 'ensemble()'])
+    for (const entry of [
+      'run',
+      'model.run',
+      'decoder.step',
+      'decoder.propose',
+      'spawnModel',
+      'ensemble()',
+    ])
       expect(refusals.get(entry)).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextK, startK } from '../src/plan-runner/adaptive-k.js';
+import { expectedTokens, fastestK, nextK, startK } from '../src/plan-runner/adaptive-k.js';
 
 const limits = { minK: 1, maxK: 8 } as const;
 
@@ -54,5 +54,36 @@ describe('adaptive k', () => {
   it('a round that proposed nothing changes nothing', () => {
     const state = startK(3, limits);
     expect(nextK(state, { proposed: 0, accepted: 0 }, limits)).toBe(state);
+  });
+
+  // Given one draft step's cost beside one verifying call, k maximises the expected tokens per
+  // unit of round time: (1 − α^(k+1)) / (1 − α) / (1 + cost × k).
+  it('by cost: the k with the most tokens per unit of time, found by brute force', () => {
+    expect(expectedTokens(0.8, 4)).toBeCloseTo((1 - 0.8 ** 5) / 0.2, 12);
+    expect(expectedTokens(1, 4)).toBe(5);
+    for (const rate of [0.3, 0.6, 0.8, 0.9, 0.97]) {
+      for (const cost of [0, 0.01, 0.05, 0.2, 1]) {
+        const speed = (k: number) => expectedTokens(rate, k) / (1 + cost * k);
+        const best = fastestK(rate, cost, limits);
+        for (let k = limits.minK; k <= limits.maxK; k++) {
+          expect(speed(best)).toBeGreaterThanOrEqual(speed(k) * (1 - 1e-9));
+        }
+      }
+    }
+    // A free draft proposes all it may; a cheap one more than the mean run of agreement (4 at
+    // α = 0.8); one as dear as the target as little as it may.
+    expect(fastestK(0.8, 0, limits)).toBe(8);
+    expect(fastestK(0.8, 0.05, limits)).toBeGreaterThan(4);
+    expect(fastestK(0.8, 1, limits)).toBe(1);
+  });
+
+  it('nextK with a cost follows it; without one, the mean run of agreement', () => {
+    const state = startK(4, limits);
+    const round = { proposed: 5, accepted: 4 };
+    expect(nextK(state, round, limits).k).toBe(4);
+    const byCost = nextK(state, round, limits, 0.05);
+    expect(byCost.k).toBe(fastestK(byCost.accepted / byCost.judged, 0.05, limits));
+    expect(byCost.k).toBeGreaterThan(4);
+    expect(byCost.accepted).toBe(nextK(state, round, limits).accepted);
   });
 });

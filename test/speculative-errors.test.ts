@@ -41,6 +41,7 @@ describe('speculative decoding: refused input', () => {
       [{ k: 2.5 }, /k must be an integer ≥ 1, got 2.5/],
       [{ adaptive: { minK: 5, maxK: 2 } }, /adaptive.minK \(5\) is above adaptive.maxK \(2\)/],
       [{ adaptive: { maxK: 0 } }, /adaptive.maxK must be an integer ≥ 1, got 0/],
+      [{ adaptive: { by: 'speed' } }, /adaptive.by must be 'cost' or 'acceptance', got "speed"/],
       [{ maxLength: 2 }, /maxLength \(2\) counts the prompt/],
       [
         { sampling: { seed: 1, temperature: 0 } },

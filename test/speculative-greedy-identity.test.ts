@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDecoderFolder, writeDraftTargetPair } from '../src/models/decoders/index.js';
 import { speculate } from '../src/plan-runner/speculative.js';
+import { greedyAcceptance } from '../src/plan-runner/speculative-acceptance.js';
 import { GPT2_FOLDER } from './support/gpt2-folder.js';
 import { startRuntime } from './support/runtime.js';
 
@@ -59,14 +60,35 @@ describe('speculative decoding, greedy', () => {
           got.trace.accepted + got.trace.rounds,
         );
         expect(got.trace.ks).toHaveLength(got.trace.rounds);
-        // One verifying call per round, after the open.
+        // One verifying call per round, after the open, and at most one message to the draft.
         expect(got.trace.targetSteps).toBe(got.trace.rounds + 1);
+        expect(got.trace.draftCalls).toBeGreaterThanOrEqual(1);
+        expect(got.trace.draftCalls).toBeLessThanOrEqual(got.trace.rounds + 1);
+        // The time waited on each decoder is part of the whole.
+        expect(got.trace.ms.draft + got.trace.ms.target).toBeLessThanOrEqual(got.trace.ms.total);
         expect(got.trace.tokensPerTargetCall).toBeCloseTo(
           (got.ids.length - prompt.length) / got.trace.targetSteps,
           9,
         );
         accepted += got.trace.accepted;
       }
+      // k from acceptance alone, and the whole-distribution path (an acceptance rule given).
+      const [alone] = await runtime.generate('target', prompt, { maxLength: 40, eos: [] });
+      const byAcceptance = await speculate(draft, target, prompt, {
+        maxLength: 40,
+        eos: [],
+        adaptive: { by: 'acceptance' },
+      });
+      expect(byAcceptance.ids).toEqual(alone!.ids);
+      const whole = await speculate(
+        draft,
+        target,
+        prompt,
+        { maxLength: 40, eos: [] },
+        greedyAcceptance,
+      );
+      expect(whole.ids).toEqual(alone!.ids);
+      expect(whole.logprob).toBeCloseTo(alone!.logprob, 3);
     }
     // Some proposals were kept, so the identity was not reached by rejecting every one.
     expect(accepted).toBeGreaterThan(0);

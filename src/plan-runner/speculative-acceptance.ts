@@ -6,8 +6,9 @@
  * target's own, so a round always yields at least one token.
  */
 
-/** Log-probabilities over the vocabulary at one position. */
-export type Distribution = Float32Array;
+import { argmax, type Distribution, draw, probabilities } from '../engines/decoder/token-choice.js';
+
+export { argmax, type Distribution, draw, probabilities };
 
 export interface Verdict {
   /** How many proposals are kept, from the first. */
@@ -32,6 +33,17 @@ export const greedyAcceptance: AcceptanceRule = (proposals, _draft, target) => {
 };
 
 /**
+ * Greedy from the target's best token at each position alone (what a verifying step with
+ * `topK: 1` answers): the same verdict as {@link greedyAcceptance} on the whole distributions.
+ */
+export function bestAcceptance(proposals: readonly number[], best: readonly number[]): Verdict {
+  for (let j = 0; j < proposals.length; j++) {
+    if (proposals[j] !== best[j]) return { accepted: j, token: best[j]! };
+  }
+  return { accepted: proposals.length, token: best[proposals.length]! };
+}
+
+/**
  * Sampling: proposal x drawn from q is kept with probability min(1, p(x) / q(x)); the first one
  * rejected is replaced by a draw from max(0, p − q), normalised; after k kept, one is drawn from
  * the target's next p. Each token then has the target's distribution p exactly.
@@ -49,42 +61,4 @@ export function samplingAcceptance(temperature: number, random: () => number): A
     const last = probabilities(target[proposals.length]!, temperature);
     return { accepted: proposals.length, token: draw(last, random)! };
   };
-}
-
-export function argmax(distribution: Distribution): number {
-  let best = 0;
-  for (let v = 1; v < distribution.length; v++)
-    if (distribution[v]! > distribution[best]!) best = v;
-  return best;
-}
-
-/** softmax(logprobs / temperature), in float64. */
-export function probabilities(logprobs: Distribution, temperature: number): Float64Array {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const value of logprobs) max = Math.max(max, value / temperature);
-  const out = new Float64Array(logprobs.length);
-  let sum = 0;
-  for (let v = 0; v < logprobs.length; v++) {
-    out[v] = Math.exp(logprobs[v]! / temperature - max);
-    sum += out[v]!;
-  }
-  for (let v = 0; v < out.length; v++) out[v]! /= sum;
-  return out;
-}
-
-/** A token drawn from unnormalised weights; undefined when they sum to 0. */
-export function draw(weights: Float64Array, random: () => number): number | undefined {
-  let sum = 0;
-  for (const w of weights) sum += w;
-  if (!(sum > 0)) return undefined;
-  let left = random() * sum;
-  let last: number | undefined;
-  for (let v = 0; v < weights.length; v++) {
-    if (weights[v]! <= 0) continue;
-    last = v;
-    left -= weights[v]!;
-    if (left < 0) return v;
-  }
-  // Rounding can leave a sliver past the last weight: it belongs to the last token that has one.
-  return last;
 }

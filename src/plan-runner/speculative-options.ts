@@ -9,8 +9,19 @@ export interface SpeculativeOptions {
   readonly eos?: readonly number[];
   /** Tokens the draft proposes in the first round (every round when `adaptive` is false). Default 4. */
   readonly k?: number;
-  /** k follows the measured acceptance rate (see adaptive-k.ts), within [minK, maxK]. Default on, [1, 8]. */
-  readonly adaptive?: boolean | { readonly minK?: number; readonly maxK?: number };
+  /**
+   * k adapts within [minK, maxK] (see adaptive-k.ts). Default on, [1, 8], `by: 'cost'`: greedy
+   * picks the k that yields the most tokens per unit of measured time; sampling, and `by:
+   * 'acceptance'`, the mean run of agreement, from the acceptance rate alone (so that a seed
+   * repeats a generation whatever the timings).
+   */
+  readonly adaptive?:
+    | boolean
+    | {
+        readonly minK?: number;
+        readonly maxK?: number;
+        readonly by?: 'cost' | 'acceptance';
+      };
   /** Absent: greedy (the target's own greedy output). Present: sampling at this temperature from this seed. */
   readonly sampling?: { readonly temperature?: number; readonly seed: number };
 }
@@ -25,6 +36,8 @@ export interface Settings {
   readonly eos: ReadonlySet<number>;
   readonly k: number;
   readonly adaptive: boolean;
+  /** Whether k follows the measured costs (greedy only). */
+  readonly byCost: boolean;
   readonly limits: AdaptiveKLimits;
   readonly temperature: number;
 }
@@ -77,6 +90,11 @@ export function checkOptions(
       );
     }
   }
+  if (bounds.by !== undefined && bounds.by !== 'cost' && bounds.by !== 'acceptance') {
+    throw new SpeculativeOptionError(
+      `speculate: adaptive.by must be 'cost' or 'acceptance', got ${JSON.stringify(bounds.by)}`,
+    );
+  }
   if (limits.minK > limits.maxK) {
     throw new SpeculativeOptionError(
       `speculate: adaptive.minK (${limits.minK}) is above adaptive.maxK (${limits.maxK})`,
@@ -104,6 +122,7 @@ export function checkOptions(
     eos: new Set(options.eos ?? target.folder.eos),
     k,
     adaptive: adaptiveOption !== false,
+    byCost: (bounds.by ?? 'cost') === 'cost' && options.sampling === undefined,
     limits,
     temperature,
   };

@@ -170,8 +170,10 @@ export interface SpeculativePlan {
   readonly target: string;
   /** Proposals in the first round (every round when `adaptive` is false). Default 4. */
   readonly k?: number;
-  /** k follows the measured acceptance rate within [minK, maxK]. Default on, [1, 8]. */
-  readonly adaptive?: boolean | { readonly minK?: number; readonly maxK?: number };
+  /** k adapts within [minK, maxK], by measured cost (greedy) or acceptance alone. Default on, [1, 8], by cost. */
+  readonly adaptive?:
+    | boolean
+    | { readonly minK?: number; readonly maxK?: number; readonly by?: 'cost' | 'acceptance' };
   /** Length of the output, prompt included. Default: the target folder's, else 20. */
   readonly maxLength?: number;
   /** Absent: greedy. */

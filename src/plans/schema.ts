@@ -110,6 +110,7 @@ const speculativePlan = z.strictObject({
       z.strictObject({
         minK: z.number().int().positive().optional(),
         maxK: z.number().int().positive().optional(),
+        by: z.enum(['cost', 'acceptance']).optional(),
       }),
     ])
     .optional(),

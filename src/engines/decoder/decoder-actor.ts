@@ -17,7 +17,7 @@ import {
 } from '../../errors.js';
 import { faultInjectionOf } from '../onnx/fault-injection.js';
 import { registerTestHooks } from '../test-hooks.js';
-import { sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
+import { proposeOptions, sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
 import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
 import {
   type Asked,
@@ -78,6 +78,34 @@ export interface StepOptions {
    * appended token, so that k proposed tokens are scored in one run (speculative decoding).
    */
   readonly positions?: StepPositions;
+  /**
+   * Positions dropped before the tokens are appended, as `rewind()` would, in the same message:
+   * a speculative verifier drops the proposals it rejected with its next step.
+   */
+  readonly rewind?: number;
+}
+
+/** What {@link DecoderActor.propose} chooses and how. */
+export interface ProposeOptions {
+  /** Tokens chosen, each fed back before the next is chosen; the last is not fed. 1 to 1024. */
+  readonly count: number;
+  /** Positions dropped before `tokens` are appended. Default 0. */
+  readonly rewind?: number;
+  /**
+   * Sampling: one uniform number in [0, 1) per proposal, each drawing its token from the
+   * distribution softened by `temperature`. Without it, each proposal is the most likely token.
+   */
+  readonly sampling?: { readonly uniforms: readonly number[]; readonly temperature: number };
+  /** Also answer the distribution each proposal was chosen from. Default false. */
+  readonly distributions?: boolean;
+}
+
+export interface DecoderProposal {
+  readonly sequence: SequenceHandle;
+  /** The tokens chosen, in order. */
+  readonly tokens: Int32Array;
+  /** With `distributions`: count × vocabulary log-probabilities, the row each token came from. */
+  readonly logprobs?: Float32Array;
 }
 
 type SequenceState = 'open' | 'closed' | 'evicted' | 'crashed';
@@ -284,7 +312,8 @@ export class DecoderActor {
     options = stepOptions(where, options);
     const record = this.#usable(handle);
     this.#checkIds('tokens', rows);
-    this.#checkContext(record.length, rows[0]?.length ?? 0);
+    const rewind = options.rewind ?? 0;
+    this.#checkContext(record.length - rewind, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'step');
     const fields = stepFields(this.name, options);
     const { generation } = handle;
@@ -295,7 +324,49 @@ export class DecoderActor {
       generation,
       tokens: rows,
       ...fields,
+      ...(rewind > 0 ? { rewind } : {}),
     }));
+  }
+
+  /**
+   * One row: drops `rewind` positions, appends `tokens`, then chooses `count` tokens one after
+   * the other in the worker, each fed back before the next but the last (so the sequence ends
+   * holding `tokens` and the first count − 1 choices). A speculative draft's k proposals in one
+   * message instead of k.
+   */
+  async propose(
+    handle: SequenceHandle,
+    tokens: readonly number[],
+    options: ProposeOptions,
+  ): Promise<DecoderProposal> {
+    this.#admit('propose()');
+    const where = `decoder "${this.name}": propose()`;
+    handle = sequenceHandle(where, handle);
+    const ids = tokenIds(where, 'tokens', tokens);
+    if (ids.length === 0) refuse(where, 'tokens', 'a non-empty array of token ids', ids);
+    const checked = proposeOptions(where, options);
+    const record = this.#usable(handle);
+    if (record.rows !== 1) {
+      refuse(where, 'handle', 'a sequence of one row', `a sequence of ${record.rows} rows`);
+    }
+    this.#checkIds('tokens', [ids]);
+    const added = ids.length + checked.count - 1;
+    this.#checkContext(record.length - checked.rewind, added);
+    this.#checkBudget(added * this.bytesPerToken, 'propose');
+    const { generation } = handle;
+    const answer = await this.#ask(record, 'propose', (id) => ({
+      type: 'propose',
+      id,
+      seq: record.id,
+      generation,
+      tokens: ids,
+      ...checked,
+    }));
+    return {
+      sequence: answer.sequence,
+      tokens: answer.proposals!,
+      ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
+    };
   }
 
   /** Beams: row i of the result is row `rows[i]` now; repeating an index forks that row. */
@@ -434,7 +505,7 @@ export class DecoderActor {
     record: SequenceRecord,
     method: string,
     build: (id: number) => Asked,
-  ): Promise<DecoderStep> {
+  ): Promise<DecoderStep & { proposals?: Int32Array }> {
     const capacity = this.#options.capacity ?? 64;
     const inFlight = this.#replicas[record.replica.index]!.calls.size;
     if (inFlight >= capacity) {
@@ -462,6 +533,7 @@ export class DecoderActor {
         ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
         ...(answer.topIds ? { topIds: answer.topIds } : {}),
         ...(answer.topLogprobs ? { topLogprobs: answer.topLogprobs } : {}),
+        ...(answer.proposals ? { proposals: answer.proposals } : {}),
       };
     } catch (error) {
       const typed = error as RoundtableError;

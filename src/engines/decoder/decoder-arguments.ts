@@ -75,8 +75,71 @@ export function stepOptions(where: string, value: unknown): StepOptions {
   const positions = field(where, 'options.positions', given, 'positions');
   if (positions !== undefined && positions !== 'last' && positions !== 'all')
     refuse(where, 'options.positions', "'last' or 'all'", positions);
+  const rewind = optionalInteger(
+    where,
+    'options.rewind',
+    field(where, 'options.rewind', given, 'rewind'),
+    0,
+  );
   return {
     ...(topK === undefined ? {} : { topK }),
     ...(positions === undefined ? {} : { positions: positions as 'last' | 'all' }),
+    ...(rewind === undefined || rewind === 0 ? {} : { rewind }),
+  };
+}
+
+/** Proposals one message may ask for: a bound on the work a wrong count could start in a worker. */
+export const MAX_PROPOSALS = 1024;
+
+/** A proposal's options as the worker takes them: count ≥ 1, rewind ≥ 0, one uniform per token. */
+export function proposeOptions(
+  where: string,
+  value: unknown,
+): {
+  count: number;
+  rewind: number;
+  distributions: boolean;
+  sampling?: { uniforms: number[]; temperature: number };
+} {
+  const given = options(where, 'options', value);
+  const count = integer(
+    where,
+    'options.count',
+    field(where, 'options.count', given, 'count'),
+    1,
+    MAX_PROPOSALS,
+  );
+  const rewind =
+    optionalInteger(where, 'options.rewind', field(where, 'options.rewind', given, 'rewind'), 0) ??
+    0;
+  const distributions = field(where, 'options.distributions', given, 'distributions');
+  if (distributions !== undefined && typeof distributions !== 'boolean')
+    refuse(where, 'options.distributions', 'true or false', distributions);
+  const sampling = field(where, 'options.sampling', given, 'sampling');
+  let checked: { uniforms: number[]; temperature: number } | undefined;
+  if (sampling !== undefined) {
+    const read = options(where, 'options.sampling', sampling);
+    const temperature = field(where, 'options.sampling.temperature', read, 'temperature');
+    if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature))
+      refuse(where, 'options.sampling.temperature', 'a finite number > 0', temperature);
+    const list = field(where, 'options.sampling.uniforms', read, 'uniforms');
+    const expected = `${count} numbers in [0, 1), one per proposal`;
+    if (!Array.isArray(list) || list.length !== count)
+      refuse(where, 'options.sampling.uniforms', expected, list);
+    // Each element read once, through field(): a getter cannot change it between check and use.
+    const uniforms: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const u = field(where, `options.sampling.uniforms[${i}]`, list, String(i));
+      if (typeof u !== 'number' || !(u >= 0 && u < 1))
+        refuse(where, `options.sampling.uniforms[${i}]`, 'a number in [0, 1)', u);
+      uniforms.push(u);
+    }
+    checked = { uniforms, temperature: temperature as number };
+  }
+  return {
+    count,
+    rewind,
+    distributions: distributions === true,
+    ...(checked ? { sampling: checked } : {}),
   };
 }

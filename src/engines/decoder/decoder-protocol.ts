@@ -1,7 +1,9 @@
 /**
  * The conversation between a decoder actor and one of its workers. A step carries token ids in and
  * the last position's log-probabilities out (a transferred Float32Array, rows × vocabulary), or every
- * appended position's when asked, never the window; the caches stay in the worker.
+ * appended position's when asked, never the window; the caches stay in the worker. A step may
+ * first drop positions (`rewind`), and a proposal chooses several tokens in the worker, one run
+ * each, so that a speculative round costs each decoder one message.
  */
 import type { IoMetadata } from '../../actor/protocol.js';
 import type { SerializedError } from '../../errors.js';
@@ -46,6 +48,21 @@ export type ToDecoderWorker =
       readonly tokens: readonly (readonly number[])[];
       readonly topK?: number;
       readonly positions?: StepPositions;
+      /** Positions dropped before the tokens are appended (0: none). */
+      readonly rewind?: number;
+    })
+  | (SequenceMessage & {
+      readonly type: 'propose';
+      /** Positions dropped first (0: none). */
+      readonly rewind: number;
+      /** Appended next (one row, not empty); the first proposal is chosen after the last of them. */
+      readonly tokens: readonly number[];
+      /** Tokens chosen, each fed back before the next is chosen; the last is not fed. */
+      readonly count: number;
+      /** Sampling: one uniform number in [0, 1) per proposal, and the temperature. Greedy without. */
+      readonly sampling?: { readonly uniforms: readonly number[]; readonly temperature: number };
+      /** Answer the distribution each proposal was chosen from (count × vocabulary). */
+      readonly distributions: boolean;
     })
   | (SequenceMessage & { readonly type: 'reorder'; readonly rows: readonly number[] })
   | (SequenceMessage & { readonly type: 'rewind'; readonly count: number })
@@ -69,6 +86,8 @@ export interface SequenceAnswer {
   /** With topK: rows (× positions) × k token ids and their log-probabilities, best first. */
   readonly topIds?: Int32Array;
   readonly topLogprobs?: Float32Array;
+  /** A proposal's tokens; `logprobs` then holds the distribution each was chosen from, if asked. */
+  readonly proposals?: Int32Array;
 }
 
 export type FromDecoderWorker =

@@ -85,7 +85,7 @@ const post = (message: FromDecoderWorker, transfer: ArrayBuffer[] = []) =>
 function answer(id: number, reply: SequenceAnswer | undefined): void {
   if (!reply) return; // the runtime is terminating this worker: it answers the caller itself
   const transfer: ArrayBuffer[] = [];
-  for (const array of [reply.logprobs, reply.topIds, reply.topLogprobs]) {
+  for (const array of [reply.logprobs, reply.topIds, reply.topLogprobs, reply.proposals]) {
     if (array) transfer.push(array.buffer as ArrayBuffer);
   }
   post({ type: 'answer', id, ...reply }, transfer);
@@ -128,8 +128,12 @@ async function handle(store: SequenceStore, message: ToDecoderWorker): Promise<v
             message.tokens,
             message.topK,
             message.positions,
+            message.rewind ?? 0,
           ),
         );
+        break;
+      case 'propose':
+        answer(message.id, await store.propose(message));
         break;
       case 'reorder':
         answer(message.id, store.reorder(message.seq, message.generation, message.rows));

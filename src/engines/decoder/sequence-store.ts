@@ -11,8 +11,11 @@ import {
   StaleSequenceError,
 } from '../../errors.js';
 import type { CacheEntry, DecoderIo, IdInput } from './decoder-io.js';
-import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
+import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';
 import { type TensorData, takeAlong } from './take-along.js';
+import { argmax, draw, probabilities } from './token-choice.js';
+
+type ProposeMessage = Extract<ToDecoderWorker, { type: 'propose' }>;
 
 /** The sessions of one decoder folder, with what their metadata said. */
 export interface DecoderSessions {
@@ -96,6 +99,7 @@ export class SequenceStore {
     tokens: readonly (readonly number[])[],
     topK: number | undefined,
     positions: StepPositions = 'last',
+    rewind = 0,
   ): Promise<SequenceAnswer | undefined> {
     const sequence = this.#current(seq, generation);
     const width = tokens[0]?.length ?? 0;
@@ -104,7 +108,46 @@ export class SequenceStore {
         `decoder "${this.#actor}": sequence ${seq} has ${sequence.rows} rows; step needs as many token lists of one non-zero length, got lengths [${tokens.map((t) => t.length).join(', ')}]`,
       );
     }
+    if (rewind > 0) this.#drop(seq, sequence, rewind);
     return this.#extend(seq, sequence, tokens, topK, positions);
+  }
+
+  /**
+   * Drops `rewind` positions, appends `tokens`, then chooses `count` tokens one after the other
+   * (the most likely, or a draw with the given uniform numbers), feeding each back but the last:
+   * a draft's proposals in one message instead of one message each. The choices are made with
+   * the functions the caller's thread uses, on the same rows, so they are the tokens it would
+   * have chosen.
+   */
+  async propose(message: ProposeMessage): Promise<SequenceAnswer | undefined> {
+    const { seq, tokens, count, sampling } = message;
+    const sequence = this.#current(seq, message.generation);
+    if (sequence.rows !== 1 || tokens.length === 0 || !(count >= 1)) {
+      throw new FeedError(
+        `decoder "${this.#actor}": propose needs a sequence of one row (sequence ${seq} has ${sequence.rows}), one or more tokens to append (got ${tokens.length}) and a count ≥ 1 (got ${count})`,
+      );
+    }
+    if (sampling && sampling.uniforms.length !== count) {
+      throw new FeedError(
+        `decoder "${this.#actor}": propose with sampling needs ${count} uniform numbers, one per proposal, got ${sampling.uniforms.length}`,
+      );
+    }
+    if (message.rewind > 0) this.#drop(seq, sequence, message.rewind);
+    const vocab = this.#sessions.decoderIo.vocab;
+    const proposals = new Int32Array(count);
+    const rows = message.distributions ? new Float32Array(count * vocab) : undefined;
+    let answer = await this.#extend(seq, sequence, [tokens], undefined, 'last');
+    for (let j = 0; answer; j++) {
+      const q = answer.logprobs!;
+      proposals[j] = sampling
+        ? draw(probabilities(q, sampling.temperature), () => sampling.uniforms[j]!)!
+        : argmax(q);
+      rows?.set(q, j * vocab);
+      if (j === count - 1) break;
+      answer = await this.#extend(seq, sequence, [[proposals[j]!]], undefined, 'last');
+    }
+    if (!answer) return undefined;
+    return { ...this.#answer(seq, sequence), proposals, ...(rows ? { logprobs: rows } : {}) };
   }
 
   /** Beams: the new rows are old rows by index; an index may repeat (a fork) or be left out. */
@@ -136,6 +179,11 @@ export class SequenceStore {
   /** Drops the last `count` positions; the cross-attention cache stays. */
   rewind(seq: number, generation: number, count: number): SequenceAnswer {
     const sequence = this.#current(seq, generation);
+    this.#drop(seq, sequence, count);
+    return this.#answer(seq, sequence);
+  }
+
+  #drop(seq: number, sequence: Sequence, count: number): void {
     if (!Number.isInteger(count) || count < 1 || count >= sequence.length) {
       throw new FeedError(
         `decoder "${this.#actor}": rewind of sequence ${seq} (length ${sequence.length}) needs a count in [1, ${sequence.length - 1}], got ${count}`,
@@ -148,7 +196,6 @@ export class SequenceStore {
       sequence.cache.set(entry.past, take(tensor, entry.dims.indexOf('seq'), keep));
     }
     sequence.length -= count;
-    return this.#answer(seq, sequence);
   }
 
   close(seq: number): void {
@@ -421,6 +468,15 @@ function selectTop(
   const kk = Math.min(k, vocab);
   const topIds = new Int32Array(rows * kk);
   const topLogprobs = new Float32Array(rows * kk);
+  if (kk === 1) {
+    // The best token of each row (a greedy verifier's question): one pass, the first of equals.
+    for (let r = 0; r < rows; r++) {
+      const best = argmax(logprobs.subarray(r * vocab, (r + 1) * vocab));
+      topIds[r] = best;
+      topLogprobs[r] = logprobs[r * vocab + best]!;
+    }
+    return { topIds, topLogprobs };
+  }
   for (let r = 0; r < rows; r++) {
     const ids: number[] = [];
     for (let v = 0; v < vocab; v++) {
