@@ -2,6 +2,11 @@
 export interface Hypothesis {
   readonly tokens: readonly number[];
   readonly logprob: number;
+  /**
+   * Each token's log-probability given the tokens before it (they sum to `logprob`): how sure the
+   * search was at every step, which a cascade reads to decide whether to escalate.
+   */
+  readonly tokenLogprobs?: readonly number[];
 }
 
 export interface FinishedHypothesis extends Hypothesis {
@@ -52,11 +57,18 @@ export function beamStep(
   }
   const next: Hypothesis[] = [];
   for (let i = 0; i < bestScore.length; i++) {
-    const tokens = [...live[bestRow[i]!]!.tokens, bestToken[i]!];
+    const parent = live[bestRow[i]!]!;
+    const tokens = [...parent.tokens, bestToken[i]!];
     const logprob = bestScore[i]!;
+    const tokenLogprobs = [...(parent.tokenLogprobs ?? []), logprob - parent.logprob];
     if (bestToken[i] === endToken)
-      finished.push({ tokens, logprob, score: normalisedScore(logprob, tokens.length, alpha) });
-    else next.push({ tokens, logprob });
+      finished.push({
+        tokens,
+        logprob,
+        tokenLogprobs,
+        score: normalisedScore(logprob, tokens.length, alpha),
+      });
+    else next.push({ tokens, logprob, tokenLogprobs });
   }
   return next;
 }

@@ -18,6 +18,8 @@ export interface DecodeResult {
   readonly tokens: number[];
   /** Its summed log-probability under the fused distribution. */
   readonly logprob: number;
+  /** Each of its tokens' log-probability given the tokens before it (they sum to `logprob`). */
+  readonly tokenLogprobs: readonly number[];
   /** Every finished hypothesis, best first (one for greedy search). */
   readonly hypotheses: readonly FinishedHypothesis[];
   readonly trace: Trace;
@@ -153,6 +155,7 @@ export async function runDecode(
   return {
     tokens: [...best.tokens],
     logprob: best.logprob,
+    tokenLogprobs: [...(best.tokenLogprobs ?? [])],
     hypotheses: finished,
     trace: { plan: plan.name, ms: performance.now() - started, rounds },
   };

@@ -4,7 +4,13 @@ import type { Command } from 'commander';
 import { connectNats } from '../../engines/remote/nats/connect-nats.js';
 import { serializeError } from '../../errors.js';
 import { applyFusionWeights } from '../../learn/fusion-weights.js';
-import { type FusionWeights, loadFusionWeights } from '../../learn/index.js';
+import {
+  applyCascadeThresholds,
+  type CascadeThresholds,
+  type FusionWeights,
+  loadCascadeThresholds,
+  loadFusionWeights,
+} from '../../learn/index.js';
 import type { Plan } from '../../plans/plan.js';
 import { spawnPlanActors } from '../../runtime/plan-actors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
@@ -25,6 +31,7 @@ import { tensorFromJson, tensorToJson } from '../tensor-json.js';
 
 interface RunOptions {
   readonly weights?: string;
+  readonly thresholds?: string;
   readonly input: string;
   readonly out: string;
   readonly trace: boolean;
@@ -56,6 +63,10 @@ export function registerRun(program: Command): void {
     .option('--trace', 'add the trace of each run to its output line', false)
     .option('--weights <file>', 'fusion weights learned by `roundtable learn`')
     .option(
+      '--thresholds <file>',
+      "a cascade plan's thresholds, learnt by `roundtable learn --cascade` for its stages",
+    )
+    .option(
       '--nats <url>',
       "the plan's actors are served over NATS at this URL (none spawned here)",
     )
@@ -75,7 +86,8 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
       `run: plan "${read.name}" is speculative; run it with roundtable generate --draft <dir> <target-dir>`,
     );
   }
-  const plan = options.weights ? await withWeights(read, options.weights) : read;
+  let plan = options.weights ? await withWeights(read, options.weights) : read;
+  if (options.thresholds !== undefined) plan = await withThresholds(plan, options.thresholds);
   const total = checkReadable(options.input, 'input');
   const out = createWriteStream('', { fd: openForWriting(options.out, 'output') });
   const nats = options.nats ? await connectNats(options.nats) : undefined;
@@ -166,6 +178,21 @@ async function withWeights(plan: Plan, file: string): Promise<Plan> {
         `applying them would change what the plan outputs (learn again with --strategy ${before[changed]}, or change the plan's fusion)`,
     );
   return weighted;
+}
+
+/** A cascade plan with the thresholds of a file `learn --cascade` wrote for its stages. */
+async function withThresholds(plan: Plan, file: string): Promise<Plan> {
+  if (plan.kind !== 'cascade')
+    throw usageError(
+      `run: --thresholds applies to a cascade plan; plan "${plan.name}" is a ${plan.kind} plan`,
+    );
+  let learnt: CascadeThresholds;
+  try {
+    learnt = await loadCascadeThresholds(file);
+  } catch (error) {
+    throw inputError({ file }, error instanceof Error ? error.message : String(error), error);
+  }
+  return applyCascadeThresholds(plan, learnt);
 }
 
 /** One JSONL line as an object; the error names the file and the line. */

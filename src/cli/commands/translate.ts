@@ -22,6 +22,7 @@ interface TranslateOptions {
   readonly tm?: string;
   readonly input?: string;
   readonly method?: TranslationMethod;
+  readonly thresholds?: string;
   readonly store: boolean;
   readonly json: boolean;
   readonly concurrency: number;
@@ -61,6 +62,10 @@ export function registerTranslate(program: Command): void {
       '--method <method>',
       `override the plan's method: ${TRANSLATION_METHODS.join(', ')}, engine:<k>`,
       parseMethod,
+    )
+    .option(
+      '--thresholds <file>',
+      "cascade thresholds learnt by `roundtable learn --cascade`, replacing the plan's cascade thresholds",
     )
     .option(
       '--store',
@@ -107,12 +112,14 @@ export async function translateLines(
 ): Promise<void> {
   if (options.store && options.tm === undefined) throw usageError('--store needs --tm <db>');
   if (options.input !== undefined) checkReadable(options.input, 'input');
+  if (options.thresholds !== undefined) checkReadable(options.thresholds, 'thresholds');
   const service = await TranslationService.open({
     plan: options.plan,
     from: options.from,
     to: options.to,
     ...(options.tm !== undefined ? { tm: options.tm } : {}),
     ...(options.method !== undefined ? { method: options.method } : {}),
+    ...(options.thresholds !== undefined ? { thresholds: options.thresholds } : {}),
   });
   const input = io.input ?? options.input ?? process.stdin;
   const output = io.output ?? process.stdout;
@@ -174,6 +181,15 @@ async function translateLine(
       ...(t.match ? { match: t.match } : {}),
       ...(t.qe !== undefined ? { qe: t.qe } : {}),
       ...(t.stored !== undefined ? { stored: t.stored } : {}),
+      ...(t.cascade
+        ? {
+            cascade: t.cascade.map((s) => ({
+              engine: s.engine,
+              score: Number.isFinite(s.score) ? s.score : null,
+              decision: s.decision,
+            })),
+          }
+        : {}),
     })}\n`;
   } catch (error) {
     counts.failed++;

@@ -6,12 +6,25 @@ import {
   learnCascadeThresholds,
   replayCascade,
 } from '../../learn/index.js';
+import { learnLinearScorer } from '../../learn/learn-cascade-scorer.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/chrf.js';
 import type { QualityEstimator } from '../qe/quality-estimator.js';
+import type { TmActor } from '../tm-actor/tm-actor-client.js';
 import type { Tokenizer } from '../tokenizer/index.js';
+import {
+  CASCADE_SIGNALS,
+  type CascadeScorer,
+  type CascadeSignal,
+  type CascadeSignalValues,
+  cascadeScore,
+  decodeSignals,
+  QE_SIGNALS,
+  qeSignals,
+  scorerNeedsQe,
+} from '../translate/cascade-signals.js';
 import type { PromptLayout } from '../translate/prompt.js';
-import { Translator } from '../translate/translator.js';
+import { runTime, Translator } from '../translate/translator.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 
 type Sentence = { readonly source: string; readonly target: string };
@@ -37,14 +50,42 @@ export interface CascadePoint {
   readonly escalated: number;
 }
 
+/** One way to decide, measured: its curve on the held-out sentences and its threshold learnt on dev. */
+export interface CascadeSignalReport {
+  /** A signal, `combined` (logistic fit on dev of the engine's own signals), `combined+qe`, or `oracle`. */
+  readonly name: string;
+  /** What the cascade computes (none for the oracle, which reads the references). */
+  readonly scorer: CascadeScorer | null;
+  /** Whether its compute includes the QE batch. */
+  readonly paysQe: boolean;
+  readonly curve: readonly CascadePoint[];
+  /** The cheapest point of its held-out curve within 0.5 chrF of the best engine. */
+  readonly withinHalf: CascadePoint | null;
+  /** withinHalf's compute over the best engine's. */
+  readonly computeVsBest: number | null;
+  /** The threshold learnt on dev for the target, its dev compute, and what it gives replayed on the held-out sentences. */
+  readonly learnt: {
+    readonly threshold: number;
+    readonly devChrf: number;
+    readonly devComputeMs: number;
+    readonly test: CascadePoint;
+  } | null;
+}
+
 export interface CascadeQualityReport {
   /** Cheapest first, each alone on the held-out sentences. */
   readonly engines: readonly CascadeEngineRow[];
   /** Median run time of one QE batch (the cheap engine's translation), ms. */
   readonly qeMsPerBatch: number;
+  /** Every signal measured, the oracle last. */
+  readonly signals: readonly CascadeSignalReport[];
+  /** The signal chosen on dev: the one whose learnt threshold reaches the dev target at the least dev compute. */
+  readonly chosen: string;
+  readonly scorer: CascadeScorer;
   /**
-   * The cascade over every threshold worth having (cheapest first, each better than the cheaper),
-   * compute = model runs × the engine's median ms per run (+ the QE batch): the cost model.
+   * The chosen signal's cascade over every threshold worth having (cheapest first, each better
+   * than the cheaper), compute = model runs × the engine's median ms per run (+ the QE batch when
+   * the scorer reads QE): the cost model.
    */
   readonly curve: readonly CascadePoint[];
   readonly best: CascadeEngineRow;
@@ -54,7 +95,7 @@ export interface CascadeQualityReport {
   readonly cascadeComputeVsBest: number | null;
   /** The same ratio with each segment's own measured run times instead of the medians. */
   readonly measuredComputeVsBest: number | null;
-  /** Thresholds learnt on dev for the best engine's dev chrF − 0.5, then run for real on the held-out sentences. */
+  /** The chosen signal's threshold learnt on dev for the best engine's dev chrF − 0.5, then run for real on the held-out sentences. */
   readonly learnt: {
     readonly target: number;
     readonly threshold: number;
@@ -76,28 +117,44 @@ export interface CascadeQualityOptions {
   readonly dev: readonly Sentence[];
   readonly test: readonly Sentence[];
   readonly concurrency: number;
+  /** The translation memory, for the `tm-match` signal. */
+  readonly tm?: TmActor;
 }
 
-/** One segment decoded by every engine: what each said and what it cost. */
+/** One segment decoded by every engine: what each said and what it cost, and the cheap one's signals. */
 interface Decoded {
   readonly stages: readonly {
-    readonly score: number;
     readonly stats: readonly number[];
     readonly runs: number;
     readonly ms: number;
-    readonly qeMs: number;
   }[];
+  /** The first engine's translation's signals, and its QE batch's run time. */
+  readonly signals: CascadeSignalValues;
+  readonly qeMs: number;
 }
 
+/** Signals the combinations read: the engine's own (free), and QE for `combined+qe`. */
+const OWN_SIGNALS: readonly CascadeSignal[] = [
+  'sequence-logprob',
+  'mean-logprob',
+  'min-token-logprob',
+  'nbest-posterior',
+  'tm-match',
+];
+
 /**
- * A two-engine cascade on the synthetic pair: the cheap engine first, QE deciding per segment,
- * the costly engine for the rest. Every segment of dev and of the held-out split is decoded by
- * both engines once (with each decode's run time measured), so every threshold can be replayed;
- * the thresholds learnt on dev are then run for real, as `Translator`'s `cascade` method, on the
+ * A two-engine cascade on the synthetic pair: the cheap engine first, a scorer deciding per
+ * segment, the costly engine for the rest. Every segment of dev and of the held-out split is
+ * decoded by both engines once (with each decode's run time measured) and every signal of the
+ * cheap engine's translation is recorded, so every signal and threshold can be replayed: each
+ * signal's curve, the oracle's (escalate exactly where the costly engine's sentence chrF is
+ * higher: the floor no signal beats), and combinations fitted on dev. The signal is chosen on dev,
+ * its threshold learnt on dev, and then run for real, as `Translator`'s `cascade` method, on the
  * held-out sentences.
  *
- * Compute is time the actors spent running. On a busy machine one decode's time varies with what
- * else runs, so the curve prices a segment as its model runs times each engine's median time per
+ * Compute is time the actors spent running: both decodes where the segment escalated, and the
+ * QE batch only for a scorer that reads QE. On a busy machine one decode's time varies with what
+ * else runs, so the curves price a segment as its model runs times each engine's median time per
  * run in this run (plus the QE batch's median); the ratio with each segment's own measured times
  * is reported beside it.
  */
@@ -105,7 +162,7 @@ export async function measureCascade(
   options: CascadeQualityOptions,
 ): Promise<CascadeQualityReport> {
   const names = options.engines.map((e) => e.name);
-  const translator = (thresholds: readonly number[]) =>
+  const translator = (thresholds: readonly number[], scorer: CascadeScorer) =>
     new Translator({
       runtime: options.runtime,
       tokenizer: options.tokenizer,
@@ -116,34 +173,41 @@ export async function measureCascade(
       fusion: { temperatures: options.engines.map((e) => e.temperature) },
       beamWidth: options.beamWidth,
       qe: options.qe,
-      cascade: { engines: names.map((_, k) => k), thresholds },
+      ...(options.tm ? { tm: options.tm } : {}),
+      cascade: { engines: names.map((_, k) => k), thresholds, scorer },
     });
-  const probe = translator(names.slice(1).map(() => ESCALATE_ALL));
+  const probe = translator(
+    names.slice(1).map(() => ESCALATE_ALL),
+    'qe',
+  );
+  const eos = options.layout.eos;
   const collect = async (split: readonly Sentence[]): Promise<Decoded[]> => {
     const decoded: Decoded[] = new Array(split.length);
     await forEachConcurrently(split, options.concurrency, async (sentence, i) => {
-      const alone = await probe.translateEvery(
-        sentence.source,
-        names.map((_, k) => `engine:${k}` as const),
-        { useTm: false },
-      );
       const source = options.tokenizer.encode(sentence.source);
-      const stages = await Promise.all(
-        alone.map(async (translation, k) => {
-          const last = k === alone.length - 1;
-          const scored = last
-            ? { scores: [{ mean: Number.NaN }], runMs: 0 }
-            : await options.qe.scoreWithCost(source, [translation.tokens]);
-          return {
-            score: scored.scores[0]!.mean,
-            stats: chrfStatistics(translation.text, [sentence.target]),
-            runs: translation.modelRuns,
-            ms: translation.computeMs!,
-            qeMs: scored.runMs,
-          };
-        }),
+      // Each engine decodes alone, as the cascade's stages do (no memory hint: the memory is a
+      // signal here, not a help).
+      const results = await Promise.all(names.map((_, k) => probe.decode([k], source)));
+      const tokens = results.map((r) =>
+        r.tokens.at(-1) === eos ? r.tokens.slice(0, -1) : r.tokens,
       );
-      decoded[i] = { stages };
+      const [scored, hit] = await Promise.all([
+        options.qe.scoreWithCost(source, [tokens[0]!]),
+        options.tm ? options.tm.lookup(sentence.source) : Promise.resolve(undefined),
+      ]);
+      decoded[i] = {
+        stages: results.map((result, k) => ({
+          stats: chrfStatistics(options.tokenizer.decode(tokens[k]!), [sentence.target]),
+          runs: result.trace.rounds.length,
+          ms: runTime(result),
+        })),
+        signals: {
+          ...decodeSignals(results[0]!),
+          ...qeSignals(scored.scores[0]!),
+          'tm-match': hit && hit.kind !== 'none' ? hit.score / 100 : 0,
+        },
+        qeMs: scored.runMs,
+      };
     });
     return decoded;
   };
@@ -151,37 +215,49 @@ export async function measureCascade(
   const test = await collect(options.test);
   const all = [...dev, ...test];
   const msPerRun = names.map((_, k) => median(all.map((d) => d.stages[k]!.ms / d.stages[k]!.runs)));
-  const qeMsPerBatch = median(all.map((d) => d.stages[0]!.qeMs));
-  const last = names.length - 1;
-  const priced = (d: Decoded): CascadeExample => ({
-    stages: d.stages.map((s, k) => ({
-      score: s.score,
-      stats: s.stats,
-      cost: s.runs * msPerRun[k]! + (k < last ? qeMsPerBatch : 0),
-    })),
-  });
-  const measured = (d: Decoded): CascadeExample => ({
-    stages: d.stages.map((s) => ({ score: s.score, stats: s.stats, cost: s.ms + s.qeMs })),
-  });
+  const qeMsPerBatch = median(all.map((d) => d.qeMs));
   const quality = (sums: readonly number[]) => chrfOfStatistics(sums);
+  /** The segment's sentence chrF gain from escalating: what the oracle knows. */
+  const gain = (d: Decoded) =>
+    chrfOfStatistics(d.stages[1]!.stats) - chrfOfStatistics(d.stages[0]!.stats);
+  const examples = (
+    split: readonly Decoded[],
+    score: (d: Decoded) => number,
+    paysQe: boolean,
+    measured = false,
+  ): CascadeExample[] =>
+    split.map((d) => ({
+      stages: d.stages.map((s, k) => ({
+        score: k === 0 ? score(d) : Number.NaN,
+        stats: s.stats,
+        cost:
+          (measured ? s.ms : s.runs * msPerRun[k]!) +
+          (k === 0 && paysQe ? (measured ? d.qeMs : qeMsPerBatch) : 0),
+      })),
+    }));
   const n = options.test.length;
   const point = (s: CascadeSetting): CascadePoint => ({
     threshold: s.thresholds[0]!,
     chrf: s.quality,
     computeMs: s.cost,
-    escalated: s.reached[1]! / n,
+    escalated: s.reached[1]! / s.reached[0]!,
   });
 
-  const devExamples = dev.map(priced);
-  const target = Math.max(...names.map((_, k) => chrfOfSingle(devExamples, k))) - 0.5;
-  const fit = learnCascadeThresholds(devExamples, { target, quality });
-
-  const testExamples = test.map(priced);
+  const target =
+    Math.max(
+      ...names.map((_, k) =>
+        chrfOfSingle(
+          examples(dev, () => 0, false),
+          k,
+        ),
+      ),
+    ) - 0.5;
+  const testPriced = examples(test, () => 0, false);
   const engines: CascadeEngineRow[] = names.map((name, k) => {
     const runs = test.reduce((sum, d) => sum + d.stages[k]!.runs, 0) / n;
     return {
       name,
-      chrf: chrfOfSingle(testExamples, k),
+      chrf: chrfOfSingle(testPriced, k),
       computeMs: runs * msPerRun[k]!,
       msPerRun: msPerRun[k]!,
       runs,
@@ -189,16 +265,88 @@ export async function measureCascade(
   });
   const bestIndex = engines.reduce((b, e, k) => (e.chrf > engines[b]!.chrf ? k : b), 0);
   const best = engines[bestIndex]!;
-  const curve = cascadeCurve(testExamples, quality).map(point);
-  const withinHalf = curve.find((p) => p.chrf >= best.chrf - 0.5) ?? null;
-  const measuredExamples = test.map(measured);
+
+  // The scorers: each signal, two combinations fitted on dev (never on the held-out split), the oracle.
+  // Each dev segment counts by how much chrF is at stake (at least 1 point), so the fit attends
+  // to the segments escalating would change most.
+  const stopOnDev = dev.map((d) => gain(d) <= 0);
+  const weightOnDev = dev.map((d) => Math.max(1, Math.abs(gain(d))));
+  const combine = (signals: readonly CascadeSignal[]): CascadeScorer => {
+    const fit = learnLinearScorer(
+      dev.map((d) => signals.map((s) => d.signals[s])),
+      stopOnDev,
+      { weights: weightOnDev },
+    );
+    return {
+      linear: Object.fromEntries(signals.map((s, j) => [s, fit.weights[j]!])),
+      bias: fit.bias,
+    };
+  };
+  const usable = CASCADE_SIGNALS.filter((s) => s !== 'tm-match' || options.tm);
+  const own = OWN_SIGNALS.filter((s) => usable.includes(s));
+  const scorers: { name: string; scorer: CascadeScorer }[] = [
+    ...usable.map((s) => ({ name: s, scorer: s as CascadeScorer })),
+    { name: 'combined', scorer: combine(own) },
+    { name: 'combined+qe', scorer: combine([...own, ...QE_SIGNALS]) },
+  ];
+  const measure = (
+    name: string,
+    scorer: CascadeScorer | null,
+    score: (d: Decoded) => number,
+    paysQe: boolean,
+  ): CascadeSignalReport & { fitCost: number } => {
+    const curve = cascadeCurve(examples(test, score, paysQe), quality).map(point);
+    const withinHalf = curve.find((p) => p.chrf >= best.chrf - 0.5) ?? null;
+    let learnt: CascadeSignalReport['learnt'] = null;
+    let fitCost = Number.POSITIVE_INFINITY;
+    try {
+      const fit = learnCascadeThresholds(examples(dev, score, paysQe), { target, quality });
+      fitCost = fit.cost;
+      learnt = {
+        threshold: fit.thresholds[0]!,
+        devChrf: fit.quality,
+        devComputeMs: fit.cost,
+        test: point(replayCascade(examples(test, score, paysQe), fit.thresholds, quality)),
+      };
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    return {
+      name,
+      scorer,
+      paysQe,
+      curve,
+      withinHalf,
+      computeVsBest: withinHalf ? withinHalf.computeMs / best.computeMs : null,
+      learnt,
+      fitCost,
+    };
+  };
+  const measuredSignals = scorers.map(({ name, scorer }) =>
+    measure(name, scorer, (d) => cascadeScore(scorer, d.signals), scorerNeedsQe(scorer)),
+  );
+  const oracle = measure('oracle', null, (d) => -gain(d), false);
+  const chosen = measuredSignals.reduce((b, s) => (s.fitCost < b.fitCost ? s : b));
+  const scorer = chosen.scorer!;
+  const chosenScore = (d: Decoded) => cascadeScore(scorer, d.signals);
+  const withinHalf = chosen.withinHalf;
   const measuredBest = test.reduce((sum, d) => sum + d.stages[bestIndex]!.ms, 0) / n;
   const measuredWithin = withinHalf
-    ? replayCascade(measuredExamples, [withinHalf.threshold], quality).cost
+    ? replayCascade(
+        examples(test, chosenScore, chosen.paysQe, true),
+        [withinHalf.threshold],
+        quality,
+      ).cost
     : undefined;
 
-  // The learnt thresholds, run for real: escalated segments alone reach the costly engine.
-  const cascade = translator(fit.thresholds);
+  // The chosen scorer with its threshold learnt on dev, run for real: escalated segments alone
+  // reach the costly engine.
+  if (!chosen.learnt)
+    throw new RangeError(
+      `cascade: no scorer reaches chrF ${target.toFixed(1)} on dev (the best engine's dev chrF − 0.5)`,
+    );
+  const fitThreshold = chosen.learnt.threshold;
+  const cascade = translator([fitThreshold], scorer);
   const answers: {
     text: string;
     priced: number;
@@ -213,7 +361,9 @@ export async function measureCascade(
       text: t!.text,
       priced: steps.reduce(
         (sum, step, k) =>
-          sum + step.decodeRuns * msPerRun[k]! + (step.decision === 'last' ? 0 : qeMsPerBatch),
+          sum +
+          step.decodeRuns * msPerRun[k]! +
+          (step.decision !== 'last' && chosen.paysQe ? qeMsPerBatch : 0),
         0,
       ),
       measuredMs: t!.computeMs!,
@@ -223,20 +373,24 @@ export async function measureCascade(
   });
   const mean = (f: (a: (typeof answers)[number]) => number) =>
     answers.reduce((sum, a) => sum + f(a), 0) / n;
+  const strip = ({ fitCost: _f, ...report }: CascadeSignalReport & { fitCost: number }) => report;
   return {
     engines,
     qeMsPerBatch,
-    curve,
+    signals: [...measuredSignals, oracle].map(strip),
+    chosen: chosen.name,
+    scorer,
+    curve: chosen.curve,
     best,
     withinHalf,
-    cascadeComputeVsBest: withinHalf ? withinHalf.computeMs / best.computeMs : null,
+    cascadeComputeVsBest: chosen.computeVsBest,
     measuredComputeVsBest: measuredWithin !== undefined ? measuredWithin / measuredBest : null,
     learnt: {
       target,
-      threshold: fit.thresholds[0]!,
-      dev: { chrf: fit.quality, computeMs: fit.cost },
+      threshold: fitThreshold,
+      dev: { chrf: chosen.learnt.devChrf, computeMs: chosen.learnt.devComputeMs },
       test: {
-        threshold: fit.thresholds[0]!,
+        threshold: fitThreshold,
         chrf: corpusChrf(
           answers.map((a) => a.text),
           [options.test.map((s) => s.target)],

@@ -1,11 +1,11 @@
-import type { CascadePoint, CascadeQualityReport } from './cascade-quality.js';
+import type { CascadePoint, CascadeQualityReport, CascadeSignalReport } from './cascade-quality.js';
 
 /** The cascade's part of `npm run quality`'s text: each engine alone, the curve, the ratio. */
 export function formatCascadeReport(report: CascadeQualityReport, points = 12): string[] {
   const [cheap, costly] = report.engines;
   const lines: string[] = [];
   lines.push(
-    `Cascade: ${report.engines.map((e) => e.name).join(' → ')}, QE decides per segment whether ${cheap!.name}'s translation stands.`,
+    `Cascade: ${report.engines.map((e) => e.name).join(' → ')}; a scorer decides per segment whether ${cheap!.name}'s translation stands.`,
   );
   lines.push(
     `  ${'engine'.padEnd(14)} ${'chrF2'.padStart(6)} ${'runs/seg'.padStart(9)} ${'ms/run'.padStart(7)} ${'compute ms/seg'.padStart(15)}`,
@@ -19,7 +19,16 @@ export function formatCascadeReport(report: CascadeQualityReport, points = 12): 
   );
   lines.push('');
   lines.push(
-    `  ${'QE threshold'.padStart(12)} ${'escalated'.padStart(9)} ${'chrF2'.padStart(6)} ${'compute ms/seg'.padStart(15)} ${`vs ${report.best.name}`.padStart(18)}`,
+    `  Signals of ${cheap!.name}'s translation (dev: threshold learnt for chrF ≥ ${report.learnt.target.toFixed(1)}; held-out: the cheapest point within 0.5 chrF of ${report.best.name}, and the dev threshold replayed):`,
+  );
+  lines.push(
+    `  ${'signal'.padEnd(18)} ${'QE paid'.padStart(7)} ${'dev ms/seg'.padStart(10)} ${'within ½: esc.'.padStart(14)} ${'chrF2'.padStart(6)} ${'ratio'.padStart(6)} ${'dev thr.: esc.'.padStart(14)} ${'chrF2'.padStart(6)} ${'ratio'.padStart(6)}`,
+  );
+  for (const s of report.signals) lines.push(signalRow(s, report));
+  lines.push('');
+  lines.push(`  Chosen on dev: ${report.chosen}. Its curve on the held-out sentences:`);
+  lines.push(
+    `  ${'threshold'.padStart(12)} ${'escalated'.padStart(9)} ${'chrF2'.padStart(6)} ${'compute ms/seg'.padStart(15)} ${`vs ${report.best.name}`.padStart(18)}`,
   );
   for (const p of sample(report.curve, report.withinHalf, points)) {
     const mark = p === report.withinHalf ? '  ← cheapest within 0.5 chrF' : '';
@@ -36,13 +45,13 @@ export function formatCascadeReport(report: CascadeQualityReport, points = 12): 
   );
   const l = report.learnt;
   lines.push(
-    `Learnt on dev for chrF ≥ ${l.target.toFixed(1)} (the best engine's dev chrF − 0.5): QE threshold ${l.threshold.toFixed(3)}; ` +
+    `Learnt on dev for chrF ≥ ${l.target.toFixed(1)} (the best engine's dev chrF − 0.5): ${report.chosen} threshold ${l.threshold.toFixed(3)}; ` +
       `run for real on the held-out sentences: chrF ${l.test.chrf.toFixed(1)}, ${l.test.computeMs.toFixed(2)} ms/segment ` +
       `(${(l.test.computeMs / report.best.computeMs).toFixed(2)} of ${report.best.name}; measured ${l.test.measuredMs.toFixed(2)} ms), ` +
       `${(l.test.escalated * 100).toFixed(0)}% escalated, ${l.test.modelRuns.toFixed(1)} model runs.`,
   );
   lines.push(
-    "Compute: model runs × each engine's median time per run in session.run, measured in this run (plus the QE batch's median); the curve replays each segment decoded once by both engines.",
+    "Compute: model runs × each engine's median time per run in session.run, measured in this run (plus the QE batch's median where the scorer reads QE); the curves replay each segment decoded once by both engines.",
   );
   return lines;
 }
@@ -63,4 +72,16 @@ function sample(
     picked.add(curve[Math.round((i * (curve.length - 1)) / (count - 1))]!);
   if (marked) picked.add(marked);
   return curve.filter((p) => picked.has(p));
+}
+
+function signalRow(s: CascadeSignalReport, report: CascadeQualityReport): string {
+  const best = report.best.computeMs;
+  const w = s.withinHalf;
+  const l = s.learnt;
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return (
+    `  ${s.name.padEnd(18)} ${(s.paysQe ? 'yes' : 'no').padStart(7)} ${(l ? l.devComputeMs.toFixed(2) : '-').padStart(10)}` +
+    ` ${(w ? pct(w.escalated) : '-').padStart(14)} ${(w ? w.chrf.toFixed(1) : '-').padStart(6)} ${(w ? (w.computeMs / best).toFixed(2) : '-').padStart(6)}` +
+    ` ${(l ? pct(l.test.escalated) : '-').padStart(14)} ${(l ? l.test.chrf.toFixed(1) : '-').padStart(6)} ${(l ? (l.test.computeMs / best).toFixed(2) : '-').padStart(6)}`
+  );
 }

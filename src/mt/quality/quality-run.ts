@@ -299,7 +299,6 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
       return refined.reduce((sum, t) => sum + (t.rounds ?? 0), 0) / Math.max(1, refined.length);
     };
     const signatures = score(plainSingle);
-    if (tm) await tm.close();
     let cascade: CascadeQualityReport | undefined;
     if (large) {
       // The cheapest engine of the table (all four cost the same; the best on dev is the cheap
@@ -326,9 +325,11 @@ export async function runQuality(options: QualityOptions = {}): Promise<QualityR
         dev,
         test,
         concurrency: options.concurrency ?? 6,
+        ...(tm ? { tm } : {}),
       });
       lap('cascade');
     }
+    if (tm) await tm.close();
     return {
       rows,
       engines,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as args from '../../actor/arguments.js';
 import { PlanError } from '../../errors.js';
 import { canonicalTag } from '../tm/index.js';
+import { CASCADE_SIGNALS, type CascadeScorer, scorerNeedsQe } from './cascade-signals.js';
 import { TRANSLATION_METHODS, type TranslationMethod } from './translator.js';
 
 /**
@@ -38,6 +39,8 @@ export interface TranslationPlan {
     /** QE (mean log-probability per token) at which refinement stops. */
     readonly threshold?: number;
   };
+  /** What the `cascade` method runs (needed by it). */
+  readonly cascade?: CascadeSpec;
   readonly tm?: {
     /** Lowest fuzzy score used as a hint; default 75. */
     readonly min?: number;
@@ -46,6 +49,19 @@ export interface TranslationPlan {
     /** With `--store`: keep translations whose QE is at least this; default the QE threshold. */
     readonly storeAtLeast?: number;
   };
+}
+
+/**
+ * A cascade: engines (names from `engines`) cheapest first; a segment stops at the first whose
+ * translation the scorer rates at least that stage's threshold. The thresholds are given, one per
+ * engine but the last, or read from a file `roundtable learn --cascade` wrote for these engines.
+ */
+export interface CascadeSpec {
+  readonly engines: readonly string[];
+  /** Default `qe` (needs the plan's `qe`). */
+  readonly scorer?: CascadeScorer;
+  readonly thresholds?: readonly number[];
+  readonly thresholdsFile?: string;
 }
 
 export type TokenizerSpec =
@@ -131,6 +147,29 @@ const translationPlan = z.strictObject({
       threshold: z.number().optional(),
     })
     .optional(),
+  cascade: z
+    .strictObject({
+      engines: z.array(name).min(2),
+      scorer: z
+        .union([
+          z.enum(CASCADE_SIGNALS),
+          z.strictObject({
+            linear: z.partialRecord(z.enum(CASCADE_SIGNALS), z.number()),
+            bias: z.number().optional(),
+          }),
+        ])
+        .optional(),
+      thresholds: z.array(z.number()).optional(),
+      thresholdsFile: name.optional(),
+    })
+    .refine((c) => (c.thresholds === undefined) !== (c.thresholdsFile === undefined), {
+      message: 'give either "thresholds" (one per engine but the last) or "thresholdsFile"',
+    })
+    .refine((c) => c.thresholds === undefined || c.thresholds.length === c.engines.length - 1, {
+      message: 'expected one threshold per engine but the last',
+      path: ['thresholds'],
+    })
+    .optional(),
   tm: z
     .strictObject({
       min: z.number().min(0).max(100).optional(),
@@ -200,8 +239,34 @@ function checkPair(
     throw new PlanError(
       `translation plan ${file} translates ${pair.from}→${pair.to}, not ${wanted.from}→${wanted.to}`,
     );
+  checkCascade(plan, file);
   const base = dirname(file);
   return { plan, file, resolve: (path) => resolve(base, path) };
+}
+
+/** What the schema cannot see: a cascade's engines are the plan's, and its scorer has what it reads. */
+function checkCascade(plan: TranslationPlan, file: string): void {
+  const cascade = plan.cascade;
+  if (!cascade) {
+    if (plan.method === 'cascade')
+      throw new PlanError(`translation plan ${file}: method "cascade" needs a "cascade" entry`);
+    return;
+  }
+  const names = plan.engines.map((e) => e.name);
+  cascade.engines.forEach((engine, i) => {
+    if (!names.includes(engine))
+      throw new PlanError(
+        `translation plan ${file}: cascade.engines[${i}] is "${engine}", not one of the plan's engines (${names.join(', ')})`,
+      );
+  });
+  if (new Set(cascade.engines).size !== cascade.engines.length)
+    throw new PlanError(
+      `translation plan ${file}: cascade.engines names an engine twice (${cascade.engines.join(', ')})`,
+    );
+  if (scorerNeedsQe(cascade.scorer ?? 'qe') && !plan.qe)
+    throw new PlanError(
+      `translation plan ${file}: cascade.scorer reads QE, and the plan has no "qe" model`,
+    );
 }
 
 async function readPlanJson(file: string): Promise<TranslationPlan | RoutesFile> {

@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import * as args from '../../actor/arguments.js';
 import { PlanError } from '../../errors.js';
+import {
+  type CascadeThresholds,
+  loadCascadeThresholds,
+} from '../../learn/cascade-thresholds-file.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { spawnHintActor } from '../hint/spawn-hint-actor.js';
 import { MbrPool } from '../mbr/mbr-pool.js';
@@ -10,11 +14,17 @@ import { TmActor } from '../tm-actor/tm-actor-client.js';
 import { type Tokenizer, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
 import { promptLayout } from './prompt.js';
 import {
+  type CascadeSpec,
   type LoadedTranslationPlan,
   loadTranslationPlan,
   type TokenizerSpec,
 } from './translation-plan.js';
-import { type Translation, type TranslationMethod, Translator } from './translator.js';
+import {
+  type Translation,
+  type TranslationMethod,
+  Translator,
+  type TranslatorOptions,
+} from './translator.js';
 
 export interface TranslationServiceOptions {
   /** A translation plan or a routes file. */
@@ -25,6 +35,11 @@ export interface TranslationServiceOptions {
   readonly tm?: string;
   /** Overrides the plan's method. */
   readonly method?: TranslationMethod;
+  /**
+   * A file `roundtable learn --cascade` wrote: its thresholds replace the plan's cascade
+   * thresholds (its models must be the cascade's engines, in order).
+   */
+  readonly thresholds?: string;
 }
 
 /**
@@ -67,6 +82,18 @@ export class TranslationService {
     const method = options.method ?? plan.method;
     if ((method === 'rerank' || method.startsWith('refine')) && !plan.qe)
       throw new PlanError(`translation plan ${loaded.file}: method "${method}" needs a "qe" model`);
+    if (method === 'cascade' && !plan.cascade)
+      throw new PlanError(
+        `translation plan ${loaded.file}: method "cascade" needs a "cascade" entry`,
+      );
+    const cascade = plan.cascade
+      ? await cascadeOf(
+          plan.cascade,
+          plan.engines.map((e) => e.name),
+          loaded,
+          options.thresholds,
+        )
+      : undefined;
     const tokenizer = await loadTokenizer(plan.tokenizer, loaded.resolve);
     const layout = promptLayout(tokenizer, plan.prompt ?? {});
     const runtime = await Roundtable.create();
@@ -116,6 +143,7 @@ export class TranslationService {
         ...(plan.qe?.threshold !== undefined ? { refine: { threshold: plan.qe.threshold } } : {}),
         ...(tm ? { tm } : {}),
         ...(mbrPool ? { mbrPool } : {}),
+        ...(cascade ? { cascade } : {}),
       });
       return new TranslationService(loaded, method, tokenizer, runtime, translator, tm, mbrPool);
     } catch (error) {
@@ -154,6 +182,45 @@ export class TranslationService {
       await this.#runtime.close();
     }
   }
+}
+
+/**
+ * The plan's cascade as the translator takes it: engine indices, and the thresholds given in the
+ * plan or read from a thresholds file (`thresholds` overrides the plan's), which must have been
+ * learnt for these engines in this order.
+ */
+async function cascadeOf(
+  spec: CascadeSpec,
+  engines: readonly string[],
+  loaded: LoadedTranslationPlan,
+  override: string | undefined,
+): Promise<NonNullable<TranslatorOptions['cascade']>> {
+  const fromFile =
+    override ?? (spec.thresholdsFile ? loaded.resolve(spec.thresholdsFile) : undefined);
+  let thresholds = spec.thresholds;
+  if (fromFile !== undefined) {
+    let fit: CascadeThresholds;
+    try {
+      fit = await loadCascadeThresholds(fromFile);
+    } catch (error) {
+      throw new PlanError(
+        `translation plan ${loaded.file}: cascade thresholds: ${(error as Error).message}`,
+      );
+    }
+    if (
+      fit.models.length !== spec.engines.length ||
+      fit.models.some((m, i) => m !== spec.engines[i])
+    )
+      throw new PlanError(
+        `translation plan ${loaded.file}: the cascade's engines are ${spec.engines.join(', ')}; the thresholds in ${fromFile} were learnt for ${fit.models.join(', ')}`,
+      );
+    thresholds = fit.thresholds;
+  }
+  return {
+    engines: spec.engines.map((name) => engines.indexOf(name)),
+    thresholds: thresholds!,
+    ...(spec.scorer !== undefined ? { scorer: spec.scorer } : {}),
+  };
 }
 
 async function loadTokenizer(

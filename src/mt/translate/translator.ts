@@ -11,6 +11,14 @@ import type { QeScore, QualityEstimator } from '../qe/quality-estimator.js';
 import type { TmActor } from '../tm-actor/tm-actor-client.js';
 import type { TmHit } from '../tm-actor/tm-hit.js';
 import type { Tokenizer } from '../tokenizer/index.js';
+import {
+  type CascadeScorer,
+  type CascadeSignalValues,
+  cascadeScore,
+  decodeSignals,
+  qeSignals,
+  scorerNeedsQe,
+} from './cascade-signals.js';
 import { TranslationError } from './errors.js';
 import { buildPrompt, type PromptLayout } from './prompt.js';
 
@@ -28,8 +36,9 @@ import { buildPrompt, type PromptLayout } from './prompt.js';
  *   threshold: the cost of more engines is paid only for segments QE finds poor;
  * - `refine-ensemble`: the same with one round at most, of every engine;
  * - `cascade`: the cascade's engines cheapest first, each decoding alone; a segment stops at the
- *   first whose translation QE rates at least that stage's threshold (a QE that is not a finite
- *   number never stops it), so the costlier engines run only for segments QE finds poor.
+ *   first whose translation the cascade's scorer (QE by default, or the engine's own confidence:
+ *   cascade-signals.ts) rates at least that stage's threshold (a score that is not a finite
+ *   number never stops it), so the costlier engines run only for segments the scorer doubts.
  */
 export type TranslationMethod =
   | 'single'
@@ -85,10 +94,14 @@ export interface TranslatorOptions {
     readonly tokenThreshold?: number;
   };
   readonly tm?: TmActor;
-  /** Needed by `cascade`: engines (indices into `engines`) cheapest first, and one QE threshold per engine but the last. */
+  /**
+   * Needed by `cascade`: engines (indices into `engines`) cheapest first, one threshold per engine
+   * but the last, and what the thresholds apply to (default `qe`, which needs `qe`).
+   */
   readonly cascade?: {
     readonly engines: readonly number[];
     readonly thresholds: readonly number[];
+    readonly scorer?: CascadeScorer;
   };
   /**
    * Where the `mbr` method's selection runs: on this pool (mbr/mbr-pool.ts), off the caller's
@@ -150,8 +163,10 @@ export interface RefineStep {
 
 export interface CascadeStep {
   readonly engine: string;
-  /** QE of this engine's translation; NaN for the last engine, which is not scored. */
+  /** QE of this engine's translation; NaN when the scorer does not use QE and for the last engine. */
   readonly qe: number;
+  /** The scorer's score of this engine's translation; NaN for the last engine, which is not scored. */
+  readonly score: number;
   readonly decision: CascadeDecision;
   /** Run time of this engine's decode and of its QE batch. */
   readonly computeMs: number;
@@ -395,6 +410,7 @@ export class Translator {
     const work = new SharedWork(source, tmHint, o.engines.length, (engines) =>
       this.decode(engines, source, tmHint),
     );
+    work.tmMatch = hit.kind === 'fuzzy' ? hit.score / 100 : 0;
     return Promise.all(
       methods.map(async (method) => {
         const done = await this.#run(method, work);
@@ -549,8 +565,12 @@ export class Translator {
     tally: Tally,
   ): Promise<Omit<Translation, 'method' | 'origin' | 'modelRuns'>> {
     const o = this.#options;
-    if (!o.cascade || !o.qe)
-      throw new TranslationError('translator: the cascade method needs a cascade and a QE model');
+    const scorer = o.cascade?.scorer ?? 'qe';
+    const needsQe = scorerNeedsQe(scorer);
+    if (!o.cascade || (needsQe && !o.qe))
+      throw new TranslationError(
+        `translator: the cascade method needs a cascade${needsQe ? ' and a QE model (its scorer reads QE)' : ''}`,
+      );
     const steps: CascadeStep[] = [];
     for (let i = 0; ; i++) {
       const engine = o.cascade.engines[i]!;
@@ -562,25 +582,40 @@ export class Translator {
         steps.push({
           engine: o.engines[engine]!,
           qe: Number.NaN,
+          score: Number.NaN,
           decision: 'last',
           computeMs: decodeMs,
           decodeRuns: result.trace.rounds.length,
         });
         return { ...this.#asTranslation(tokens), cascade: steps };
       }
-      tally.runs++;
-      const { scores, runMs } = await o.qe.scoreWithCost(work.source, [tokens]);
-      tally.computeMs += runMs;
-      const qe = scores[0]!.mean;
-      const decision = cascadeDecision(qe, threshold);
+      let fromQe = { qe: Number.NaN, 'qe-min-token': Number.NaN };
+      let runMs = 0;
+      if (needsQe) {
+        tally.runs++;
+        const scored = await o.qe!.scoreWithCost(work.source, [tokens]);
+        runMs = scored.runMs;
+        tally.computeMs += runMs;
+        fromQe = qeSignals(scored.scores[0]!);
+      }
+      const qe = fromQe.qe;
+      const signals: CascadeSignalValues = {
+        ...decodeSignals(result),
+        ...fromQe,
+        'tm-match': work.tmMatch,
+      };
+      const score = cascadeScore(scorer, signals);
+      const decision = cascadeDecision(score, threshold);
       steps.push({
         engine: o.engines[engine]!,
         qe,
+        score,
         decision,
         computeMs: decodeMs + runMs,
         decodeRuns: result.trace.rounds.length,
       });
-      if (decision === 'stop') return { ...this.#asTranslation(tokens), qe, cascade: steps };
+      if (decision === 'stop')
+        return { ...this.#asTranslation(tokens), ...(needsQe ? { qe } : {}), cascade: steps };
     }
   }
 
@@ -669,6 +704,8 @@ export class Translator {
 class SharedWork {
   readonly source: readonly number[];
   readonly hint: { readonly tokens: readonly number[]; readonly weight: number } | undefined;
+  /** The memory's fuzzy score / 100 (0 without a fuzzy match): a cascade signal. */
+  tmMatch = 0;
   readonly #decode: (engines: readonly number[]) => Promise<DecodeResult>;
   readonly #engines = new Map<number, Promise<DecodeResult>>();
   readonly #count: number;
