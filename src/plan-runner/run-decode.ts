@@ -50,6 +50,9 @@ export async function runDecode(
   const rounds: RoundTrace[] = [];
   const finished: FinishedHypothesis[] = [];
   let live: Hypothesis[] = [{ tokens: [], logprob: 0 }];
+  // The same every step: made once, not per token.
+  const weights = normalise(plan.fusion.weights ?? plan.models.map(() => 1));
+  const temperatures = plan.fusion.temperatures ?? plan.models.map(() => 1);
 
   for (let step = 0; step < plan.maxLength && live.length > 0; step++) {
     if (options.signal?.aborted)
@@ -94,8 +97,8 @@ export async function runDecode(
           strategy: plan.fusion.strategy,
           kind: 'logits',
           inputs: replies.map((r) => r.logits),
-          weights: normalise(plan.fusion.weights ?? plan.models.map(() => 1)),
-          temperatures: plan.fusion.temperatures ?? plan.models.map(() => 1),
+          weights,
+          temperatures,
         },
         callOptions,
       );
@@ -103,17 +106,12 @@ export async function runDecode(
       const fusionMs = performance.now() - fusionStart;
       const scores = context.arena.view(fused.output) as Float32Array;
       const logprobs = plan.fusion.strategy === 'mean' ? toLog(scores) : scores;
-      // -Infinity is an impossible token and is never chosen; NaN or +Infinity would decide the
-      // search by accident (NaN never wins nor loses a comparison).
-      for (let i = 0; i < logprobs.length; i++) {
-        const v = logprobs[i]!;
-        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY)
-          throw new RoundError(
-            `plan "${plan.name}": fused scores, token ${step + 1}, element ${i} is ${v}; expected a log-probability (finite or -Infinity)`,
-          );
+      if (width === 1 && live.length === 1) {
+        live = greedyStep(live[0]!, logprobs, plan, step, finished, alpha);
+      } else {
+        checked(logprobs, plan, step);
+        live = beamStep(live, logprobs, vocab, width, plan.endToken, alpha, finished);
       }
-      live = beamStep(live, logprobs, vocab, width, plan.endToken, alpha, finished);
-      const weights = normalise(plan.fusion.weights ?? plan.models.map(() => 1));
       const steps: StepTrace[] = replies.map((reply, k) => ({
         actor: actors[k]!.name,
         status: 'ok',
@@ -159,6 +157,62 @@ export async function runDecode(
     hypotheses: finished,
     trace: { plan: plan.name, ms: performance.now() - started, rounds },
   };
+}
+
+/**
+ * -Infinity is an impossible token and is never chosen; NaN or +Infinity would decide the search
+ * by accident (NaN never wins nor loses a comparison), so either is a RoundError.
+ */
+function checked(logprobs: ArrayLike<number>, plan: DecodePlan, step: number): void {
+  for (let i = 0; i < logprobs.length; i++) {
+    const v = logprobs[i]!;
+    if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) throw nonFinite(plan, step, i, v);
+  }
+}
+
+function nonFinite(plan: DecodePlan, step: number, element: number, value: number): RoundError {
+  return new RoundError(
+    `plan "${plan.name}": fused scores, token ${step + 1}, element ${element} is ${value}; expected a log-probability (finite or -Infinity)`,
+  );
+}
+
+/**
+ * beamStep for one live hypothesis and width 1 (greedy search), with the check of `checked` in
+ * the same pass: a decoding step reads the fused row once instead of twice. Picks what beamStep
+ * would: the first token of the highest score (the hypothesis' logprob plus the token's), never an
+ * impossible (-Infinity) one; none when every token is impossible.
+ */
+function greedyStep(
+  hypothesis: Hypothesis,
+  logprobs: ArrayLike<number>,
+  plan: DecodePlan,
+  step: number,
+  finished: FinishedHypothesis[],
+  alpha: number,
+): Hypothesis[] {
+  const base = hypothesis.logprob;
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let token = 0; token < logprobs.length; token++) {
+    const v = logprobs[token]!;
+    if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) throw nonFinite(plan, step, token, v);
+    const score = base + v;
+    if (score > bestScore) {
+      bestScore = score;
+      best = token;
+    }
+  }
+  if (best < 0) return [];
+  const tokens = [...hypothesis.tokens, best];
+  if (best === plan.endToken) {
+    finished.push({
+      tokens,
+      logprob: bestScore,
+      score: normalisedScore(bestScore, tokens.length, alpha),
+    });
+    return [];
+  }
+  return [{ tokens, logprob: bestScore }];
 }
 
 /** Each hypothesis' last `context` tokens (prompt then generated), left-padded. */
