@@ -12,7 +12,9 @@ import type { TmActor } from '../tm-actor/tm-actor-client.js';
 import type { TmHit } from '../tm-actor/tm-hit.js';
 import type { Tokenizer } from '../tokenizer/index.js';
 import {
+  CASCADE_SIGNALS,
   type CascadeScorer,
+  type CascadeSignal,
   type CascadeSignalValues,
   cascadeScore,
   decodeSignals,
@@ -229,8 +231,14 @@ function checkTranslatorOptions(given: unknown): TranslatorOptions {
   }
   let cascade: TranslatorOptions['cascade'];
   if (o.cascade !== undefined) {
-    const c = args.optionsCopy(where, 'options.cascade', o.cascade, ['engines', 'thresholds']);
+    const c = args.optionsCopy(where, 'options.cascade', o.cascade, [
+      'engines',
+      'thresholds',
+      'scorer',
+    ]);
+    const scorer = c.scorer === undefined ? undefined : checkedScorer(where, c.scorer);
     cascade = {
+      ...(scorer !== undefined ? { scorer } : {}),
       engines: args.list(
         where,
         'options.cascade.engines',
@@ -770,4 +778,27 @@ function distinct(candidates: readonly Candidate[]): Candidate[] {
     seen.add(key);
     return true;
   });
+}
+
+/** A cascade's scorer: one of the signals, or a linear combination of them with finite weights. */
+function checkedScorer(where: string, value: unknown): CascadeScorer {
+  const argument = 'options.cascade.scorer';
+  const expected = `one of ${CASCADE_SIGNALS.join(', ')}, or { linear, bias }`;
+  if (typeof value === 'string') {
+    if (!(CASCADE_SIGNALS as readonly string[]).includes(value))
+      args.refuse(where, argument, expected, value);
+    return value as CascadeSignal;
+  }
+  const given = args.optionsCopy(where, argument, value, ['linear', 'bias']);
+  if (given.linear === undefined) args.refuse(where, argument, expected, value);
+  const weights = args.optionsCopy(where, `${argument}.linear`, given.linear, CASCADE_SIGNALS);
+  const linear: Partial<Record<CascadeSignal, number>> = {};
+  for (const [signal, weight] of Object.entries(weights)) {
+    if (typeof weight !== 'number' || !Number.isFinite(weight))
+      args.refuse(where, `${argument}.linear.${signal}`, 'a finite number', weight);
+    linear[signal as CascadeSignal] = weight;
+  }
+  if (given.bias !== undefined && (typeof given.bias !== 'number' || !Number.isFinite(given.bias)))
+    args.refuse(where, `${argument}.bias`, 'a finite number', given.bias);
+  return given.bias === undefined ? { linear } : { linear, bias: given.bias as number };
 }
