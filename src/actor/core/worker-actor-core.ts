@@ -22,6 +22,11 @@ export interface Tenant {
   drain?(): void;
   /** Frees what the actor kept for this worker once its calls are answered. */
   close?(): void;
+  /**
+   * Ends the worker on purpose (the actor closes, or a restart replaces it); its exit is expected.
+   * Default `life.end()`. A model replica first stops taking messages (see replica.ts).
+   */
+  end?(): Promise<void>;
 }
 
 export interface WorkerActorSpec<W extends Tenant> {
@@ -45,6 +50,13 @@ export interface WorkerActorSpec<W extends Tenant> {
    * deaths name the replica, and the actor announces its own stop once, not once per replica.
    */
   readonly replica?: number;
+  /**
+   * Every reply of a worker is in by the time its exit is heard (a model replica: its port's
+   * messages come before 'exit', and it takes its doorbell's answers in its own exit listener).
+   * Its calls are then settled, what it held reclaimed and its death decided in the exit's own
+   * turn, before any caller hears of the crash, rather than a turn later (see #exited).
+   */
+  readonly settlesAtExit?: boolean;
 }
 
 /**
@@ -55,6 +67,13 @@ export interface WorkerActorSpec<W extends Tenant> {
  * (the worker's calls are answered with ActorCrashedError, what it wrote and never handed over is
  * reclaimed, the death goes to the supervision policy), restart, stop (dead letters), close with
  * a grace period, and health. The actor on top adds only what it sends and how it reads replies.
+ *
+ * Settlement lives in one of two places. Custom, fusion and decoder calls are settled here, by
+ * {@link calls}. A model actor's messages are settled by its dispatcher (src/engines/onnx/dispatcher.ts),
+ * which hands each to whichever replica is free, batches them and carries the doorbell's hot path:
+ * a message there is not tied to one core's worker until a replica takes it, and a ledger entry
+ * per ask would add a Map operation and an allocation to every ask. Its cores' ledgers stay empty;
+ * they carry each replica's life (restart, death, health, close) and reclaim what a dead worker held.
  */
 export class WorkerActorCore<W extends Tenant> implements Supervisable {
   readonly name: string;
@@ -74,6 +93,9 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
   #closing: Promise<void> | undefined;
   #onDeath: DeathHandler | undefined;
   #restarts = 0;
+  #reclaimedBytes = 0;
+  /** Stopped by {@link halt}: the live worker still runs until stop() or close() ends it. */
+  #halted = false;
   readonly #replica: number;
   #onExit: (exitCode: number, expected: boolean, tenant: W) => void = () => {};
 
@@ -109,6 +131,16 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
 
   get alive(): boolean {
     return this.#stopped === undefined;
+  }
+
+  /** Workers started by a restart since the first. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** Arena bytes that its dead workers had written and never handed over, given back. */
+  get reclaimedBytes(): number {
+    return this.#reclaimedBytes;
   }
 
   get state(): ActorState {
@@ -191,7 +223,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     const old = this.#current;
     this.#awaitNext();
     // Healthy, but replaced by the strategy: its calls in flight are answered as crashed.
-    if (old) void old.life.end();
+    if (old) void this.#end(old);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       const starting = this.#replace(old, delayMs).finally(() => {
@@ -203,6 +235,17 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
 
   stop(reason: RoundtableError): Promise<void> {
     return this.#shutdown(reason, 0, undefined);
+  }
+
+  /**
+   * Stops restarting at once (a restart pending is called off, one launching is ended once up),
+   * leaving the live worker to finish what it runs: an actor that gives its own messages a grace
+   * period (a model actor's dispatcher) halts its cores first and stops them after.
+   */
+  halt(reason: RoundtableError): void {
+    if (this.#stopped) return;
+    this.#halted = true;
+    this.#stop(reason);
   }
 
   /**
@@ -225,7 +268,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     late: ((call: Call<W>) => Error) | undefined,
   ): Promise<void> {
     this.#closing ??= (async () => {
-      if (this.#stopped) {
+      if (this.#stopped && !this.#halted) {
         await this.#current?.life.terminate();
         return;
       }
@@ -247,7 +290,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
             )),
       );
       await this.#starting;
-      await this.#current?.life.end();
+      if (this.#current) await this.#end(this.#current);
     })();
     return this.#closing;
   }
@@ -266,26 +309,29 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
   }
 
   async #replace(old: W | undefined, delayMs: number): Promise<void> {
-    if (old) await old.life.exited;
-    if (this.#stopped) return;
-    let tenant: W;
+    // Set from the moment the timer fires, so a second restart decided while the old worker is
+    // still exiting does not launch a second worker.
     this.#launching = true;
+    let tenant: W | undefined;
+    let failure: unknown;
     try {
-      tenant = await this.#spec.launch();
+      if (old) await old.life.exited;
+      if (!this.#stopped) tenant = await this.#spec.launch();
     } catch (error) {
-      this.#launching = false;
-      if (this.#stopped) return;
+      failure = error;
+    }
+    this.#launching = false;
+    if (this.#stopped) {
+      if (tenant) await this.#end(tenant);
+      return;
+    }
+    if (!tenant) {
       this.#onDeath?.({
         actor: this.name,
         replica: this.#replica,
         exitCode: -1,
-        error: error as RoundtableError,
+        error: failure as RoundtableError,
       });
-      return;
-    }
-    this.#launching = false;
-    if (this.#stopped) {
-      await tenant.life.end();
       return;
     }
     this.#restarts++;
@@ -299,6 +345,10 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
       attempt: this.#restarts,
       delayMs,
     });
+  }
+
+  #end(tenant: W): Promise<void> {
+    return tenant.end ? tenant.end() : tenant.life.end();
   }
 
   #adopt(tenant: W): void {
@@ -345,7 +395,11 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     if (this.#current === tenant) this.#current = undefined;
     const cause = life.error;
     const why = `exit code ${code}${cause ? `: ${errorText(cause)}` : ''}`;
-    const crash = new ActorCrashedError(`actor "${this.name}" died (${why})`, { cause });
+    const who =
+      this.#spec.replica === undefined
+        ? `actor "${this.name}"`
+        : `actor "${this.name}": replica ${this.#replica}`;
+    const crash = new ActorCrashedError(`${who} died (${why})`, { cause });
     const restarting = !expected && this.#onDeath !== undefined && !this.#stopped;
     if (restarting) this.#awaitNext();
     else if (!expected && !this.#next) this.#stop(crash);
@@ -353,7 +407,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
     // first, and let their promise chains run, so only calls that truly got no answer count as
     // crashed.
     tenant.drain?.();
-    setImmediate(() => {
+    const settle = () => {
       const mine = (call: Call<W>) => call.tag === tenant;
       const inFlight = this.calls.count(mine);
       const replaced = life.ending && !this.#closing;
@@ -371,6 +425,7 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
       tenant.close?.();
       // Every reply it posted has been taken: what is still journaled was never handed over.
       const reclaimed = life.reclaim(this.#context.arena);
+      this.#reclaimedBytes += reclaimed.bytes;
       if (reclaimed.blocks > 0) {
         this.#context.events.emit('arena:reclaimed', {
           actor: this.name,
@@ -378,21 +433,35 @@ export class WorkerActorCore<W extends Tenant> implements Supervisable {
           ...reclaimed,
         });
       }
-      if (restarting) {
-        this.#onDeath?.({
-          actor: this.name,
-          replica: this.#replica,
-          exitCode: code,
-          error: crash,
-        });
-      }
+    };
+    const decide = () => {
+      if (!restarting) return;
+      this.#onDeath?.({
+        actor: this.name,
+        replica: this.#replica,
+        exitCode: code,
+        error: crash,
+      });
+    };
+    const exited = () => {
+      this.#context.events.emit('actor:exited', {
+        actor: this.name,
+        replica: this.#replica,
+        exitCode: code,
+        expected,
+      });
+      this.#onExit(code, expected, tenant);
+    };
+    if (this.#spec.settlesAtExit) {
+      settle();
+      exited();
+      decide();
+      return;
+    }
+    setImmediate(() => {
+      settle();
+      decide();
     });
-    this.#context.events.emit('actor:exited', {
-      actor: this.name,
-      replica: this.#replica,
-      exitCode: code,
-      expected,
-    });
-    this.#onExit(code, expected, tenant);
+    exited();
   }
 }

@@ -2,6 +2,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import * as args from '../../actor/arguments.js';
 import type { CallOptions } from '../../actor/call-options.js';
 import type { ActorContext } from '../../actor/context.js';
+import { WorkerActorCore } from '../../actor/core/worker-actor-core.js';
 import { validateFeeds } from '../../actor/feed-validation.js';
 import type { MailboxOptions } from '../../actor/mailbox.js';
 import type { IoMetadata, RunStats } from '../../actor/protocol.js';
@@ -14,7 +15,6 @@ import type {
   Supervisable,
 } from '../../actor/supervision/supervisable.js';
 import {
-  ActorCrashedError,
   ActorStoppedError,
   FeedError,
   type RoundtableError,
@@ -23,10 +23,10 @@ import {
 import type { HostTensor, TensorDescriptor } from '../../tensor/index.js';
 import { registerTestHooks } from '../test-hooks.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
-import { Dispatcher } from './dispatcher.js';
+import { type BatchPolicy, Dispatcher } from './dispatcher.js';
 import { faultInjectionOf } from './fault-injection.js';
 import type { SessionOptions } from './model-worker-data.js';
-import { Replica, type ReplicaExit, type ReplicaReply } from './replica.js';
+import { Replica, type ReplicaReply } from './replica.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
@@ -89,13 +89,8 @@ export interface ModelActorStats {
 
 type Feeds = Record<string, TensorDescriptor>;
 
-/** One replica's place: its live worker, or the restart under way. */
-interface Slot {
-  readonly index: number;
-  replica: Replica | undefined;
-  /** Set from the moment a restart is decided until the new replica runs (or the actor stops). */
-  restarting: boolean;
-}
+/** The core that carries one replica slot of a model actor (its workers, one at a time). */
+type ReplicaCore = WorkerActorCore<Replica>;
 
 /**
  * An ONNX model as an actor: a bounded mailbox in front of one or more replicas (worker threads,
@@ -103,38 +98,38 @@ interface Slot {
  * with the outputs, or with a typed error (bad feed, timeout, abort, crash, stop); see
  * dispatcher.ts. A replica that dies is restarted by the actor's own one-for-one policy, or by
  * the supervisor the actor was put under.
+ *
+ * Each replica slot stands on the worker-actor core (src/actor/core/worker-actor-core.ts, its
+ * `replica` mode): spawn, death, restart within the actor's one restart budget, reclaiming what a
+ * dead worker held, health, close. What is a model actor's own stays here and in the dispatcher:
+ * the bounded mailbox, handing a message to whichever replica is free, dynamic batching, the
+ * doorbell, the exactly-once answer of each message, fault injection.
  */
 export class ModelActor implements Supervisable {
   readonly name: string;
   readonly inputs: readonly IoMetadata[];
   readonly outputs: readonly IoMetadata[];
   readonly #context: ActorContext;
-  readonly #options: ModelActorOptions;
   readonly #dispatcher: Dispatcher<Feeds, ReplicaReply>;
-  readonly #slots: Slot[];
-  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Replicas being started by a restart: close() waits for them. */
-  readonly #starting = new Set<Promise<unknown>>();
+  /** One core per replica slot, its index the replica's. */
+  readonly #cores: readonly ReplicaCore[];
   #onDeath: DeathHandler;
   #stopped: RoundtableError | undefined;
   #closing: Promise<void> | undefined;
-  #stats = { copiedIn: 0, copiedOut: 0, restarts: 0, reclaimedBytes: 0 };
+  #stats = { copiedIn: 0, copiedOut: 0 };
 
   private constructor(
     name: string,
     context: ActorContext,
     options: ModelActorOptions,
-    replicas: Replica[],
+    cores: readonly ReplicaCore[],
+    batching: BatchPolicy<Feeds> | undefined,
   ) {
     this.name = name;
     this.#context = context;
-    this.#options = options;
-    const first = replicas[0]!;
+    const first = cores[0]!.current!;
     this.inputs = first.inputs;
     this.outputs = first.outputs;
-    const batching = options.batching
-      ? batchPolicy(name, first.inputs, options.batching)
-      : undefined;
     this.#dispatcher = new Dispatcher<Feeds, ReplicaReply>(
       name,
       options.mailbox,
@@ -155,13 +150,13 @@ export class ModelActor implements Supervisable {
       },
       batching,
     );
-    this.#slots = replicas.map((replica) => ({
-      index: replica.index,
-      replica,
-      restarting: false,
-    }));
+    this.#cores = cores;
     this.#onDeath = ownPolicy(this, options.restart);
-    for (const replica of replicas) this.#adopt(replica);
+    for (const core of cores) {
+      // The replica is gone: no message goes to it; those on it were answered by its rejections.
+      core.onExit((_code, _expected, replica) => this.#dispatcher.remove(replica));
+      if (core.current) this.#dispatcher.add(core.current);
+    }
     registerTestHooks(this, { replicas: () => this.#live() });
   }
 
@@ -182,20 +177,48 @@ export class ModelActor implements Supervisable {
     );
     const replicas = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failure = started.find((s) => s.status === 'rejected');
-    if (failure) {
-      await Promise.all(replicas.map((replica) => replica.close()));
-      throw failure.reason;
-    }
-    let actor: ModelActor;
+    let batching: BatchPolicy<Feeds> | undefined;
     try {
-      actor = new ModelActor(name, context, options, replicas);
-    } catch (error) {
+      if (failure) throw failure.reason;
       // Batching asked of a model that cannot batch: refused before anyone sees the actor.
-      await Promise.all(replicas.map((replica) => replica.close()));
+      if (options.batching) batching = batchPolicy(name, replicas[0]!.inputs, options.batching);
+    } catch (error) {
+      await Promise.all(replicas.map((replica) => replica.end()));
       throw error;
     }
-    for (const replica of replicas)
-      context.events.emit('actor:started', { actor: name, replica: replica.index });
+    let actor: ModelActor | undefined;
+    // Each core starts on the replica already up (its first launch), and on a fresh one per restart.
+    const cores = await Promise.all(
+      replicas.map((replica) => {
+        let first: Replica | undefined = replica;
+        return WorkerActorCore.start<Replica>({
+          name,
+          kind: 'model',
+          context,
+          replica: replica.index,
+          settlesAtExit: true,
+          launch: () => {
+            const up = first;
+            first = undefined;
+            return up
+              ? Promise.resolve(up)
+              : ModelActor.#startReplica(name, context, options, replica.index);
+          },
+          adopt: (restarted) => {
+            if (actor) actor.#dispatcher.add(restarted);
+          },
+          // Messages wait in the dispatcher's mailbox, not in the core.
+          waiting: undefined,
+          where: (call) => `actor "${name}": ${call.method}() (replica ${replica.index})`,
+          // One restart budget (or supervisor) for every replica; a death during close() is not
+          // restarted.
+          policy: () => (death) => {
+            if (actor && !actor.#stopped) actor.#onDeath(death);
+          },
+        });
+      }),
+    );
+    actor = new ModelActor(name, context, options, cores, batching);
     return actor;
   }
 
@@ -309,22 +332,22 @@ export class ModelActor implements Supervisable {
       copiedOut: this.#stats.copiedOut,
       queued: d.queued,
       inFlight: d.inFlight,
-      restarts: this.#stats.restarts,
+      restarts: this.#cores.reduce((sum, core) => sum + core.restarts, 0),
       late: d.late,
       requeued: d.requeued,
       duplicates: d.duplicates,
-      reclaimedBytes: this.#stats.reclaimedBytes,
+      reclaimedBytes: this.#cores.reduce((sum, core) => sum + core.reclaimedBytes, 0),
     };
   }
 
   /** Replicas currently running (tests and the soak reach them through test-hooks.ts). */
   #live(): readonly Replica[] {
-    return this.#slots.flatMap((slot) => (slot.replica?.alive ? [slot.replica] : []));
+    return this.#cores.flatMap((core) => (core.current?.alive ? [core.current] : []));
   }
 
   get state(): ActorState {
     if (this.#stopped) return 'stopped';
-    return this.#slots.every((slot) => slot.replica?.alive) ? 'running' : 'restarting';
+    return this.#cores.every((core) => core.current?.alive) ? 'running' : 'restarting';
   }
 
   health(): ActorHealth {
@@ -333,7 +356,7 @@ export class ModelActor implements Supervisable {
       name: this.name,
       kind: 'model',
       state: this.state,
-      replicas: this.#slots.length,
+      replicas: this.#cores.length,
       alive: this.#live().length,
       queued: d.queued,
       inFlight: d.inFlight,
@@ -351,25 +374,14 @@ export class ModelActor implements Supervisable {
 
   restart(which: number | 'all', delayMs: number): void {
     if (this.#stopped) return;
-    const slots =
-      which === 'all' ? this.#slots : this.#slots.filter((slot) => slot.index === which);
-    for (const slot of slots) {
-      if (slot.restarting) continue;
-      slot.restarting = true;
-      const old = slot.replica;
-      if (old?.alive) {
-        // Healthy, but replaced by the strategy: its message in flight runs again elsewhere.
-        this.#dispatcher.retire(old);
-        void old.close();
-      }
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        const replacing = this.#replace(slot, old, delayMs);
-        this.#starting.add(replacing);
-        void replacing.finally(() => this.#starting.delete(replacing));
-      }, delayMs);
-      this.#timers.add(timer);
-    }
+    this.#cores.forEach((core, index) => {
+      if (which !== 'all' && which !== index) return;
+      const old = core.current;
+      // Healthy, but replaced by the strategy: its message in flight runs again elsewhere. (No
+      // live replica: a restart is under way already, and the core ignores this one.)
+      if (old?.alive) this.#dispatcher.retire(old);
+      core.restart(index, delayMs);
+    });
   }
 
   async stop(reason: RoundtableError): Promise<void> {
@@ -388,8 +400,8 @@ export class ModelActor implements Supervisable {
   #shutdown(reason: RoundtableError, graceMs: number): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopped = reason;
-      for (const timer of this.#timers) clearTimeout(timer);
-      this.#timers.clear();
+      // No restart from now; the live replicas finish their messages within the grace period.
+      for (const core of this.#cores) core.halt(reason);
       this.#dispatcher.stop(reason);
       this.#context.events.emit('actor:stopped', {
         actor: this.name,
@@ -412,84 +424,9 @@ export class ModelActor implements Supervisable {
             { cause: reason },
           ),
       );
-      await Promise.all(
-        this.#slots.map((slot) => {
-          const replica = slot.replica;
-          slot.replica = undefined;
-          return replica?.close();
-        }),
-      );
-      // A replica a restart was starting closes itself once it sees the actor stopped.
-      await Promise.all(this.#starting);
+      // Ends the live replicas, and one a restart was starting once it is up.
+      await Promise.all(this.#cores.map((core) => core.stop(reason)));
     })();
     return this.#closing;
-  }
-
-  async #replace(slot: Slot, old: Replica | undefined, delayMs: number): Promise<void> {
-    if (old) await old.exited;
-    if (this.#stopped) return;
-    let replica: Replica;
-    try {
-      replica = await ModelActor.#startReplica(this.name, this.#context, this.#options, slot.index);
-    } catch (error) {
-      slot.restarting = false;
-      if (this.#stopped) return;
-      this.#onDeath({
-        actor: this.name,
-        replica: slot.index,
-        exitCode: -1,
-        error: error as RoundtableError,
-      });
-      return;
-    }
-    slot.restarting = false;
-    if (this.#stopped) {
-      await replica.close();
-      return;
-    }
-    slot.replica = replica;
-    this.#stats.restarts++;
-    this.#adopt(replica);
-    this.#context.events.emit('actor:restarted', {
-      actor: this.name,
-      replica: slot.index,
-      attempt: this.#stats.restarts,
-      delayMs,
-    });
-  }
-
-  #adopt(replica: Replica): void {
-    replica.onExit((exit) => this.#exited(replica, exit));
-    this.#dispatcher.add(replica);
-  }
-
-  #exited(replica: Replica, exit: ReplicaExit): void {
-    this.#dispatcher.remove(replica);
-    this.#stats.reclaimedBytes += exit.reclaimed.bytes;
-    if (exit.reclaimed.blocks > 0) {
-      this.#context.events.emit('arena:reclaimed', {
-        actor: this.name,
-        replica: replica.index,
-        blocks: exit.reclaimed.blocks,
-        bytes: exit.reclaimed.bytes,
-      });
-    }
-    this.#context.events.emit('actor:exited', {
-      actor: this.name,
-      replica: replica.index,
-      exitCode: exit.exitCode,
-      expected: exit.expected,
-    });
-    if (exit.expected || this.#stopped) return;
-    const why = exit.error ? `: ${exit.error.message}` : '';
-    this.#onDeath({
-      actor: this.name,
-      replica: replica.index,
-      exitCode: exit.exitCode,
-      error: new ActorCrashedError(
-        `actor "${this.name}": replica ${replica.index} died (exit code ${exit.exitCode}${why})`,
-        { cause: exit.error },
-      ),
-    });
   }
 }

@@ -1,6 +1,6 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { ActorWorker, errorText } from '../../actor/core/actor-worker.js';
-import type { Reclaimed } from '../../actor/holdings.js';
+import type { Tenant } from '../../actor/core/worker-actor-core.js';
 import type {
   FromWorker,
   IoMetadata,
@@ -49,17 +49,6 @@ export const NATIVE_GUARD = {
   TERMINATING: GUARD.TERMINATING,
 };
 
-/** How a replica's worker ended. */
-export interface ReplicaExit {
-  readonly exitCode: number;
-  /** True after {@link Replica.close} or {@link Replica.retire}: the runtime ended it. */
-  readonly expected: boolean;
-  /** Why it died, when the worker said (an uncaught error, ERR_WORKER_OUT_OF_MEMORY). */
-  readonly error: Error | undefined;
-  /** Arena blocks it had written but not handed over, given back. */
-  readonly reclaimed: Reclaimed;
-}
-
 export interface ReplicaOptions {
   readonly actor: string;
   readonly model: string | Uint8Array;
@@ -101,17 +90,20 @@ interface InFlight {
  * moment it has answered the first, without waiting for this thread (`depth` 2). When the worker
  * dies, the message it was running is answered with an ActorCrashedError, and one it never
  * started with a NeverStartedError, which puts it back in line.
+ *
+ * Its life beyond that (restart, death to the supervision policy, reclaiming what it held, close)
+ * is carried by the {@link WorkerActorCore} of its replica slot (see model-actor.ts); this class
+ * keeps what is a model worker's own: the doorbell, the messages on it, the port's runs.
  */
-export class Replica implements Runner<Record<string, TensorDescriptor>, ReplicaReply> {
+export class Replica implements Runner<Record<string, TensorDescriptor>, ReplicaReply>, Tenant {
   readonly index: number;
   readonly actor: string;
   readonly inputs: readonly IoMetadata[];
   readonly outputs: readonly IoMetadata[];
   /** The worker's life: spawn, handshake, native guard, holdings, exit (see actor-worker.ts). */
-  readonly #life: ActorWorker<Ready>;
+  readonly life: ActorWorker<Ready>;
   readonly #worker: Worker;
   readonly #options: ReplicaOptions;
-  readonly #exited: Promise<ReplicaExit>;
   /** Messages on this replica: sent to the worker, or held here until they can be (see #send). */
   readonly #inFlight = new Map<number, InFlight>();
   /** Messages sent on the port ('run', 'run-batch'): a doorbell run may not overlap them. */
@@ -120,7 +112,6 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly #held: { readonly id: number; readonly feeds: Record<string, TensorDescriptor> }[] = [];
   #alive = true;
   #terminating = false;
-  #onExit: (exit: ReplicaExit) => void = () => {};
   readonly #bell: DoorbellViews | undefined;
   readonly #inputNames: readonly string[];
   readonly #outputNames: readonly string[];
@@ -139,7 +130,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   ) {
     this.index = index;
     this.actor = options.actor;
-    this.#life = life;
+    this.life = life;
     this.#worker = life.worker;
     this.#options = options;
     const ready = life.ready;
@@ -153,7 +144,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       ? new DoorbellAnswers(this.#bell, this.#outputNames, (slab) => options.arena.hasSlab(slab))
       : undefined;
     life.listen((message: FromWorker) => this.#receive(message));
-    this.#exited = new Promise((resolve) => life.onExit((code) => resolve(this.#exit(code))));
+    // Registered before the core adopts this replica, so its messages are answered before the
+    // core hears of the exit and reclaims what the worker held.
+    life.onExit((code) => this.#exit(code));
   }
 
   /** Starts the worker and waits until its session has loaded (or failed to). */
@@ -201,16 +194,6 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   /** False once it is being ended (closed, retired, killed): no new message goes to it. */
   get available(): boolean {
     return this.#alive && !this.#terminating;
-  }
-
-  /** Settles once, when the worker has exited and its unhanded blocks are reclaimed. */
-  get exited(): Promise<ReplicaExit> {
-    return this.#exited;
-  }
-
-  /** Called once when the worker exits. */
-  onExit(listener: (exit: ReplicaExit) => void): void {
-    this.#onExit = listener;
   }
 
   run(id: number, feeds: Record<string, TensorDescriptor>): Promise<ReplicaReply> {
@@ -332,13 +315,12 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
 
   /**
    * Ends the worker on purpose (closing, or replaced by a restart strategy): its exit is expected.
-   * A message still in flight is answered with ActorCrashedError.
+   * It takes no new message from now; one still in flight is answered with ActorCrashedError.
    */
-  async close(): Promise<void> {
+  async end(): Promise<void> {
     if (!this.#alive) return;
     this.#terminating = true;
-    await this.#life.end();
-    await this.#exited;
+    await this.life.end();
   }
 
   /**
@@ -360,8 +342,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         ),
       );
     }
-    await this.#life.terminate();
-    await this.#exited;
+    await this.life.terminate();
   }
 
   /**
@@ -392,7 +373,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       case 'result':
       case 'result-batch':
       case 'failure': {
-        if (message.type !== 'failure') this.#life.holdings.free(message.held);
+        if (message.type !== 'failure') this.life.holdings.free(message.held);
         this.#viaPort.delete(message.id);
         const flight = this.#inFlight.get(message.id);
         if (!flight) {
@@ -442,7 +423,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     for (const name in outputs) this.#options.arena.release(outputs[name]!);
   }
 
-  #exit(code: number): ReplicaExit {
+  #exit(code: number): void {
     // Answers the worker left in the response areas before it died are taken first: they are
     // delivered replies, like the port's messages that Node delivers before 'exit'. Nothing held
     // is sent to the dead worker meanwhile (#sendHeld stops while terminating).
@@ -453,11 +434,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       forgetDead(this.#options.awake, this.#bell.words);
       Atomics.notify(this.#bell.words, WORD.DONE);
     }
-    // Every reply the worker posted was delivered before this event: what is still journaled was
-    // never handed over.
-    const reclaimed = this.#life.reclaim(this.#options.arena);
-    const error = this.#life.error;
-    const exit: ReplicaExit = { exitCode: code, expected: this.#life.ending, error, reclaimed };
+    // What is still journaled once these answers are taken was never handed over: the core
+    // reclaims it (settlesAtExit) before any caller hears of the crash.
+    const error = this.life.error;
     const why = error ? `: ${errorText(error)}` : '';
     for (const { flight, started } of this.#takeAllInFlight()) {
       const Crashed = started ? ActorCrashedError : NeverStartedError;
@@ -468,7 +447,5 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         ),
       );
     }
-    this.#onExit(exit);
-    return exit;
   }
 }
