@@ -15,6 +15,7 @@ import type {
   Supervisable,
 } from '../../actor/supervision/supervisable.js';
 import {
+  ActorCrashedError,
   ActorStoppedError,
   FeedError,
   type RoundtableError,
@@ -180,6 +181,14 @@ export class ModelActor implements Supervisable {
     let batching: BatchPolicy<Feeds> | undefined;
     try {
       if (failure) throw failure.reason;
+      // One that died while the others loaded would be adopted dead, never to be restarted.
+      const dead = replicas.find((replica) => !replica.alive);
+      if (dead) {
+        throw new ActorCrashedError(
+          `actor "${name}": replica ${dead.index} died while the other replicas were starting`,
+          { cause: dead.life.error },
+        );
+      }
       // Batching asked of a model that cannot batch: refused before anyone sees the actor.
       if (options.batching) batching = batchPolicy(name, replicas[0]!.inputs, options.batching);
     } catch (error) {
