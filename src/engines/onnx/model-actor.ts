@@ -146,12 +146,14 @@ export class ModelActor implements Supervisable {
         discard: (late) => {
           for (const output in late.outputs) context.arena.release(late.outputs[output]!);
         },
+        // Two literal shapes, not a spread of a conditional object: this runs on every answer.
         onSettled: (runMs, error) =>
-          context.events.emit('actor:message', {
-            actor: name,
-            ms: runMs,
-            ...(error ? { code: error.code ?? 'ERR_UNKNOWN' } : {}),
-          }),
+          context.events.emit(
+            'actor:message',
+            error
+              ? { actor: name, ms: runMs, code: error.code ?? 'ERR_UNKNOWN' }
+              : { actor: name, ms: runMs },
+          ),
       },
       batching,
     );
