@@ -55,11 +55,16 @@ export function field(where: string, argument: string, object: object, key: stri
   try {
     return (object as Record<string, unknown>)[key];
   } catch (error) {
-    throw new ArgumentError(
-      `${where}: ${argument} could not be read: ${error instanceof Error ? error.message : String(error)}`,
-      argument,
-    );
+    throw unreadable(where, argument, error);
   }
+}
+
+/** The error of an argument whose read threw (a getter, a proxy). */
+function unreadable(where: string, argument: string, error: unknown): ArgumentError {
+  return new ArgumentError(
+    `${where}: ${argument} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    argument,
+  );
 }
 
 /** An options object (or undefined, for "all defaults"): a plain object, not an array. */
@@ -78,10 +83,7 @@ export function record(where: string, argument: string, value: unknown): Record<
   try {
     keys = Object.keys(value);
   } catch (error) {
-    throw new ArgumentError(
-      `${where}: ${argument} could not be read: ${error instanceof Error ? error.message : String(error)}`,
-      argument,
-    );
+    throw unreadable(where, argument, error);
   }
   const copy: Record<string, unknown> = {};
   for (const key of keys) copy[key] = field(where, `${argument}.${key}`, value, key);
@@ -183,6 +185,8 @@ export function tokenIds(where: string, argument: string, value: unknown): numbe
 
 /** The options of one actor call: `timeout` (> 0 ms) and `signal` (an AbortSignal). */
 export function callOptions(where: string, value: unknown): CallOptions {
+  // Most calls pass no options: one shared empty object, nothing read, nothing allocated.
+  if (value === undefined) return NO_CALL_OPTIONS;
   const given = options(where, 'options', value);
   const timeout = optionalTimeout(
     where,
@@ -192,11 +196,12 @@ export function callOptions(where: string, value: unknown): CallOptions {
   const signal = field(where, 'options.signal', given, 'signal');
   if (signal !== undefined && !(signal instanceof AbortSignal))
     refuse(where, 'options.signal', 'an AbortSignal', signal);
-  return {
-    ...(timeout !== undefined ? { timeout } : {}),
-    ...(signal !== undefined ? { signal } : {}),
-  };
+  if (signal === undefined) return timeout === undefined ? NO_CALL_OPTIONS : { timeout };
+  return timeout === undefined ? { signal } : { timeout, signal };
 }
+
+/** The options of a call that has none (frozen: every such call shares it). */
+const NO_CALL_OPTIONS: CallOptions = Object.freeze({});
 
 /**
  * Host tensors by name, each `{ dtype, dims, data }` read once into a copy and checked (a known
@@ -204,24 +209,58 @@ export function callOptions(where: string, value: unknown): CallOptions {
  * one is a FeedError naming the feed.
  */
 export function hostFeeds(where: string, value: unknown): Record<string, HostTensor> {
-  const feeds = record(where, 'feeds', value);
+  // This runs on every ask: the checks of `record` and `field` are written out here so that no
+  // intermediate copy is built and no argument name is formatted unless it goes into an error.
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    refuse(where, 'feeds', 'an object', value);
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (error) {
+    throw unreadable(where, 'feeds', error);
+  }
+  // Every feed is read once, all of them before any is checked.
+  const given = new Array<unknown>(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    try {
+      given[k] = (value as Record<string, unknown>)[keys[k]!];
+    } catch (error) {
+      throw unreadable(where, `feeds.${keys[k]}`, error);
+    }
+  }
   const checked: Record<string, HostTensor> = {};
-  for (const [key, feed] of Object.entries(feeds)) {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const feed = given[k];
     const argument = `feeds.${key}`;
     if (typeof feed !== 'object' || feed === null || Array.isArray(feed))
       throw new FeedError(
         `${where}: ${argument} must be a tensor { dtype, dims, data }, got ${describe(feed)}`,
       );
-    const dtype = field(where, `${argument}.dtype`, feed, 'dtype');
-    const dims = field(where, `${argument}.dims`, feed, 'dims');
-    const data = field(where, `${argument}.data`, feed, 'data');
+    let dtype: unknown;
+    let dims: unknown;
+    let data: unknown;
+    let reading = 'dtype';
+    try {
+      dtype = (feed as HostTensor).dtype;
+      reading = 'dims';
+      dims = (feed as HostTensor).dims;
+      reading = 'data';
+      data = (feed as HostTensor).data;
+    } catch (error) {
+      throw unreadable(where, `${argument}.${reading}`, error);
+    }
     if (!isDType(dtype))
       throw new FeedError(`${where}: ${argument}.dtype must be a dtype, got ${describe(dtype)}`);
     if (!Array.isArray(dims))
       throw new FeedError(`${where}: ${argument}.dims must be an array, got ${describe(dims)}`);
     let shape: unknown[];
     try {
-      shape = Array.from(dims as unknown[]);
+      // Read element by element into the copy that is checked and used (not Array.from, whose
+      // iterator protocol costs more per call than the few dims it copies).
+      const length = dims.length;
+      shape = new Array(length);
+      for (let i = 0; i < length; i++) shape[i] = dims[i];
       assertData(dtype, data, countOf(shape, argument), argument);
     } catch (error) {
       if (error instanceof RoundtableError) throw error;

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RuntimeEvents } from '../actor/events.js';
 import type { ActorHealth } from '../actor/supervision/supervisable.js';
 import type { ArenaStats } from '../tensor/index.js';
+import { PendingMessages } from './pending-messages.js';
 
 /** What the metrics read when they are scraped. */
 export interface MetricSources {
@@ -15,6 +16,9 @@ const BUCKETS = [
   0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
 ];
 
+/** Answers written down before they are folded into the metrics (see pending-messages.ts). */
+const PENDING_ANSWERS = 256;
+
 /**
  * The runtime's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * two runtimes in one process do not mix): counters and histograms fed by the runtime's events,
@@ -25,24 +29,35 @@ export class RuntimeMetrics {
 
   constructor(events: EventEmitter<RuntimeEvents>, sources: MetricSources) {
     const registers = [this.registry];
+    // Each message's answer is counted when the metrics are read (see pending-messages.ts): the
+    // three metrics it feeds fold in what is pending before they are read.
+    const answered = new PendingMessages(PENDING_ANSWERS, (actor, ms, code) => {
+      if (ms !== undefined) runSeconds.observe({ actor }, ms / 1000);
+      messages.inc({ actor, outcome: code ?? 'ok' });
+      if (code) errors.inc({ actor, code });
+    });
+    const collect = () => answered.flush();
     const runSeconds = new Histogram({
       name: 'roundtable_actor_run_seconds',
       help: 'Time a message ran on an actor worker, answered or not',
       labelNames: ['actor'],
       buckets: BUCKETS,
       registers,
+      collect,
     });
     const messages = new Counter({
       name: 'roundtable_actor_messages_total',
       help: 'Messages answered, by outcome (ok, or the error code)',
       labelNames: ['actor', 'outcome'],
       registers,
+      collect,
     });
     const errors = new Counter({
       name: 'roundtable_actor_errors_total',
       help: 'Messages answered with an error, by error code',
       labelNames: ['actor', 'code'],
       registers,
+      collect,
     });
     const restarts = new Counter({
       name: 'roundtable_actor_restarts_total',
@@ -165,11 +180,7 @@ export class RuntimeMetrics {
       },
     });
 
-    events.on('actor:message', ({ actor, ms, code }) => {
-      if (ms !== undefined) runSeconds.observe({ actor }, ms / 1000);
-      messages.inc({ actor, outcome: code ?? 'ok' });
-      if (code) errors.inc({ actor, code });
-    });
+    events.on('actor:message', ({ actor, ms, code }) => answered.add(actor, ms, code));
     events.on('remote:call', ({ actor, transport, ms, code }) => {
       remoteCalls.inc({ actor, transport, outcome: code ?? 'ok' });
       remoteSeconds.observe({ actor, transport }, ms / 1000);

@@ -282,6 +282,21 @@ export class Arena {
   }
 
   /**
+   * A private copy of the tensor, and its block given back: readTensor then release on one check
+   * of the descriptor. The block is released even if its contents cannot be read.
+   * @throws DescriptorError for a stale or forged descriptor (nothing is released then), or a
+   *   corrupt string table.
+   */
+  readAndRelease<D extends DType>(d: TensorDescriptor<D>): HostTensor<D, ArrayBuffer> {
+    const { slab, d: checked } = this.#check(d);
+    try {
+      return readElements(slab, checked);
+    } finally {
+      this.#releaseChecked(slab, checked);
+    }
+  }
+
+  /**
    * Copies the tensor into a caller-owned array (for instance a reused staging buffer), which must
    * be of the dtype's array type (a string[] for strings) and hold exactly its elements.
    * @throws DescriptorError, TypeError for the wrong kind of target, RangeError for the wrong length.
@@ -306,6 +321,10 @@ export class Arena {
    */
   release(d: TensorDescriptor): void {
     const { slab, d: checked } = this.#check(d);
+    this.#releaseChecked(slab, checked);
+  }
+
+  #releaseChecked(slab: Slab, checked: TensorDescriptor): void {
     const unit = (checked.offset - slab.dataStart) / UNIT_BYTES;
     const order = slab.release(unit, checked.gen);
     if (order < 0) {

@@ -98,7 +98,7 @@ interface Envelope<Req, Res> extends Deadline {
   readonly resolve: (result: Res) => void;
   readonly reject: (error: RoundtableError) => void;
   state: State;
-  /** When it was admitted (batching waits at most maxDelayMs past the oldest). */
+  /** When it was admitted (batching waits at most maxDelayMs past the oldest); 0 without batching. */
   readonly admitted: number;
   /** Run on its own: its batch failed, and running it alone tells whose fault it was. */
   alone: boolean;
@@ -209,7 +209,7 @@ export class Dispatcher<Req, Res> {
         resolve,
         reject,
         state: 'queued',
-        admitted: performance.now(),
+        admitted: this.#batch ? performance.now() : 0,
         alone: false,
         outcome: undefined,
         started: 0,

@@ -142,12 +142,14 @@ export class ModelActor implements Supervisable {
         discard: (late) => {
           for (const output in late.outputs) context.arena.release(late.outputs[output]!);
         },
+        // Two literal shapes, not a spread of a conditional object: this runs on every answer.
         onSettled: (runMs, error) =>
-          context.events.emit('actor:message', {
-            actor: name,
-            ms: runMs,
-            ...(error ? { code: error.code ?? 'ERR_UNKNOWN' } : {}),
-          }),
+          context.events.emit(
+            'actor:message',
+            error
+              ? { actor: name, ms: runMs, code: error.code ?? 'ERR_UNKNOWN' }
+              : { actor: name, ms: runMs },
+          ),
       },
       batching,
     );
@@ -253,16 +255,21 @@ export class ModelActor implements Supervisable {
     });
   }
 
+  /** Where a wrong argument of runShared() or run() was given, as its error names it (built once). */
+  #runSharedWhere: string | undefined;
+  #runWhere: string | undefined;
+
   /**
    * Runs the model on tensors already in the arena. The caller keeps owning the feeds and owns the
    * returned outputs: release them with `arena.release` when done.
    */
-  runShared(feeds: Feeds, options: CallOptions = {}): Promise<ModelResult> {
+  runShared(feeds: Feeds, options?: CallOptions): Promise<ModelResult> {
     const refused = this.#context.admission?.refusal(this.name, 'runShared()');
     if (refused) return Promise.reject(refused);
     try {
-      feeds = args.record(`actor "${this.name}": runShared()`, 'feeds', feeds) as Feeds;
-      options = args.callOptions(`actor "${this.name}": runShared()`, options);
+      this.#runSharedWhere ??= `actor "${this.name}": runShared()`;
+      feeds = args.record(this.#runSharedWhere, 'feeds', feeds) as Feeds;
+      options = args.callOptions(this.#runSharedWhere, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -294,13 +301,14 @@ export class ModelActor implements Supervisable {
    */
   async run(
     feeds: Record<string, HostTensor>,
-    options: CallOptions = {},
+    options?: CallOptions,
   ): Promise<Record<string, HostTensor>> {
     const arena = this.#context.arena;
     const refused = this.#context.admission?.refusal(this.name, 'run()');
     if (refused) throw refused;
-    feeds = args.hostFeeds(`actor "${this.name}": run()`, feeds);
-    options = args.callOptions(`actor "${this.name}": run()`, options);
+    this.#runWhere ??= `actor "${this.name}": run()`;
+    feeds = args.hostFeeds(this.#runWhere, feeds);
+    options = args.callOptions(this.#runWhere, options);
     if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
     const shared: Feeds = {};
     try {
@@ -320,12 +328,18 @@ export class ModelActor implements Supervisable {
           return shared;
         }, options),
       );
+      // Each output read and released on one check of its descriptor; every one is released
+      // even if another cannot be read.
       const outputs: Record<string, HostTensor> = {};
-      try {
-        for (const name in result.outputs) outputs[name] = arena.readTensor(result.outputs[name]!);
-      } finally {
-        for (const name in result.outputs) arena.release(result.outputs[name]!);
+      let unreadable: unknown;
+      for (const name in result.outputs) {
+        try {
+          outputs[name] = arena.readAndRelease(result.outputs[name]!);
+        } catch (error) {
+          unreadable ??= error;
+        }
       }
+      if (unreadable !== undefined) throw unreadable;
       return outputs;
     } finally {
       for (const name in shared) arena.release(shared[name]!);

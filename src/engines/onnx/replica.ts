@@ -20,6 +20,7 @@ import type { Arena, TensorDescriptor } from '../../tensor/index.js';
 import { NeverStartedError, type Runner } from './dispatcher.js';
 import { AnswerTimes, awaitAnswer } from './doorbell/answer-wait.js';
 import {
+  type AreaResult,
   createDoorbell,
   type DoorbellViews,
   doorbellViews,
@@ -72,15 +73,17 @@ export interface ReplicaOptions {
   readonly pipeline: boolean;
 }
 
-type Reply = Extract<FromWorker, { type: 'result' | 'result-batch' }>;
 type Ready = Extract<FromWorker, { type: 'ready' }>;
 
 interface InFlight {
   readonly id: number;
-  readonly resolve: (reply: Reply) => void;
+  /** A batch's message (runBatch), answered by a 'result-batch'; else a run's, by a 'result'. */
+  readonly batch: boolean;
+  /** Takes a ReplicaReply for a run, ReplicaReply[] for a batch. */
+  readonly resolve: (reply: never) => void;
   readonly reject: (error: RoundtableError) => void;
   /** Its run number on the doorbell, once written there. */
-  job?: number;
+  job: number | undefined;
 }
 
 /**
@@ -203,11 +206,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       );
     }
     return new Promise<ReplicaReply>((resolve, reject) => {
-      const settle = (reply: Reply) =>
-        reply.type === 'result'
-          ? resolve({ outputs: reply.outputs, stats: reply.stats, replica: this.index })
-          : reject(new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`));
-      this.#inFlight.set(id, { id, resolve: settle, reject });
+      this.#inFlight.set(id, { id, batch: false, resolve, reject, job: undefined });
       if (this.#held.length > 0 || !this.#send(id, feeds)) this.#held.push({ id, feeds });
     });
   }
@@ -229,11 +228,13 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       writeRequest(bell.request[slotOf(this.#job + 1)]!, id, this.#inputNames, feeds)
     ) {
       const job = ++this.#job;
-      const start = performance.now();
-      this.#inFlight.get(id)!.job = job;
+      // How soon answers come matters only to a caller that polls for them (answer-wait.ts).
+      const start = this.#options.pollForAnswers ? performance.now() : 0;
       Atomics.store(bell.words, WORD.JOB, job);
+      // The worker is woken first: the bookkeeping below runs while it starts.
       this.#ring(bell);
-      void this.#awaitAnswer(bell, job, start);
+      this.#inFlight.get(id)!.job = job;
+      this.#awaitAnswer(bell, job, start);
       return true;
     }
     // The worker must have answered every doorbell run, taken or not, before a port run starts.
@@ -263,22 +264,59 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   }
 
   /** #exit notifies DONE, so a wait ends when the worker dies too. */
-  async #awaitAnswer(bell: DoorbellViews, job: number, start: number): Promise<void> {
+  #awaitAnswer(bell: DoorbellViews, job: number, start: number): void {
     const answered = () => Atomics.load(bell.words, WORD.DONE) >= job || !this.#alive;
-    await awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start));
-    // A dead worker's last answers were taken by #exit, before its messages were failed.
-    if (this.#alive) {
-      this.#answerTimes.record((performance.now() - start) * 1000);
-      this.#takeAnswers();
-    }
+    void awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start), () => {
+      // A dead worker's last answers were taken by #exit, before its messages were failed.
+      if (this.#alive) {
+        if (this.#options.pollForAnswers)
+          this.#answerTimes.record((performance.now() - start) * 1000);
+        this.#takeAnswers();
+      }
+    });
   }
 
   /** Takes the doorbell's answers that are in (see DoorbellAnswers), then sends what was held. */
   #takeAnswers(): void {
-    this.#answers?.take(({ id, outputs, held, ...stats }) =>
-      this.#receive({ type: 'result', id, outputs, stats, held }),
-    );
+    this.#answers?.take(this.#areaAnswer);
     this.#sendHeld();
+  }
+
+  /** An answer taken from the doorbell's response area: settled as a 'result' on the port is. */
+  readonly #areaAnswer = (r: AreaResult): void => {
+    const stats = {
+      copiedIn: r.copiedIn,
+      copiedOut: r.copiedOut,
+      runMs: r.runMs,
+      totalMs: r.totalMs,
+    };
+    this.#result(r.id, r.outputs, stats, r.held);
+  };
+
+  /** A run's outputs came (area or port): its message is answered, or its outputs freed. */
+  #result(
+    id: number,
+    outputs: Record<string, TensorDescriptor>,
+    stats: RunStats,
+    held: readonly number[],
+  ): void {
+    this.#life.holdings.free(held);
+    this.#viaPort.delete(id);
+    const flight = this.#inFlight.get(id);
+    if (!flight) {
+      // The message was answered already (its replica was killed under it): free the outputs.
+      this.#release(outputs);
+    } else {
+      this.#inFlight.delete(id);
+      if (flight.batch)
+        flight.reject(
+          new ActorCrashedError(`actor "${this.actor}": a single run answered a batch`),
+        );
+      else {
+        const reply: ReplicaReply = { outputs, stats, replica: this.index };
+        (flight.resolve as (reply: ReplicaReply) => void)(reply);
+      }
+    }
   }
 
   /**
@@ -297,17 +335,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     }
     const id = ids[0]!;
     return new Promise<ReplicaReply[]>((resolve, reject) => {
-      const settle = (reply: Reply) =>
-        reply.type === 'result-batch'
-          ? resolve(
-              reply.outputs.map((outputs) => ({
-                outputs,
-                stats: reply.stats,
-                replica: this.index,
-              })),
-            )
-          : reject(new ActorCrashedError(`actor "${this.actor}": a single run answered a batch`));
-      this.#inFlight.set(id, { id, resolve: settle, reject });
+      this.#inFlight.set(id, { id, batch: true, resolve, reject, job: undefined });
       this.#viaPort.add(id);
       this.#post({ type: 'run-batch', id, batch });
     });
@@ -371,6 +399,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         if (this.#alive) this.#takeAnswers();
         return;
       case 'result':
+        this.#result(message.id, message.outputs, message.stats, message.held);
+        this.#sendHeld();
+        return;
       case 'result-batch':
       case 'failure': {
         if (message.type !== 'failure') this.life.holdings.free(message.held);
@@ -378,13 +409,22 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
         const flight = this.#inFlight.get(message.id);
         if (!flight) {
           // The message was answered already (its replica was killed under it): free the outputs.
-          if (message.type === 'result') this.#release(message.outputs);
-          else if (message.type === 'result-batch')
-            for (const o of message.outputs) this.#release(o);
+          if (message.type === 'result-batch') for (const o of message.outputs) this.#release(o);
         } else {
           this.#inFlight.delete(message.id);
           if (message.type === 'failure') flight.reject(reviveError(message.error));
-          else flight.resolve(message);
+          else if (!flight.batch)
+            flight.reject(
+              new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`),
+            );
+          else {
+            const replies: ReplicaReply[] = message.outputs.map((outputs) => ({
+              outputs,
+              stats: message.stats,
+              replica: this.index,
+            }));
+            (flight.resolve as (replies: ReplicaReply[]) => void)(replies);
+          }
         }
         this.#sendHeld();
         return;

@@ -79,13 +79,16 @@ function nudgePollers(): void {
 
 /**
  * Resolves once `answered()` is true. `words[index]` is the word the answering thread notifies
- * (`Atomics.notify`) when it answers, or when the wait must end for another reason.
+ * (`Atomics.notify`) when it answers, or when the wait must end for another reason. `then`, if
+ * given, runs when it is, before the promise resolves: a caller that has nothing else to await
+ * saves a promise of its own and a turn of the microtask queue per answer.
  */
 export async function awaitAnswer(
   words: Int32Array,
   index: number,
   answered: () => boolean,
   pollUntilMs: number,
+  then?: () => void,
 ): Promise<void> {
   const wait: Wait = { words, index, pollUntilMs };
   awaited.add(wait);
@@ -95,7 +98,7 @@ export async function awaitAnswer(
         await nextTurn();
       }
       const seen = Atomics.load(words, index);
-      if (answered()) return;
+      if (answered()) break;
       const parking = Atomics.waitAsync(words, index, seen);
       if (!parking.async) continue;
       parked.add(wait);
@@ -106,4 +109,5 @@ export async function awaitAnswer(
     awaited.delete(wait);
     if (awaited.size < CORES && parked.size > 0) nudgePollers();
   }
+  then?.();
 }
