@@ -273,4 +273,24 @@ describe('a translation plan that declares a cascade', () => {
       /learnt for the scorer \{"type":"max-probability","kind":"logits"\}, which is not a translation cascade's/,
     );
   }, 120_000);
+
+  it("decides on QE's margin over the runner-up and on the token gap, both from its QE batch", async () => {
+    const [best, , , weakest] = base.engines.map((e) => e.name);
+    for (const scorer of ['qe-margin', 'qe-token-gap']) {
+      const plan = await planWith(`${scorer}.json`, {
+        method: 'cascade',
+        cascade: { engines: [weakest, best], scorer, thresholds: [STOP_ALL] },
+      });
+      const rows = await translate(plan, sources.slice(0, 3));
+      // A score that is not finite would escalate: each stops, so the scorer got its signal.
+      expect(reached(rows)).toEqual([0, 1, 2].map(() => [weakest]));
+      for (const row of rows) {
+        const [step] = row.cascade as { score: number; decision: string }[];
+        expect(step!.decision).toBe('stop');
+        expect(Number.isFinite(step!.score)).toBe(true);
+        expect(Number.isFinite(row.qe)).toBe(true);
+        if (scorer === 'qe-token-gap') expect(step!.score).toBeLessThanOrEqual(0);
+      }
+    }
+  }, 120_000);
 });
