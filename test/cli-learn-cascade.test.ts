@@ -16,7 +16,12 @@ const segments = Array.from({ length: 40 }, (_, i) => {
   return { reference, score, cheap };
 });
 
-async function learn(dir: string, target: number, out: string): Promise<string> {
+async function learn(
+  dir: string,
+  target: number,
+  out: string,
+  scoring: readonly string[] = ['--scorer', '{"type":"max-probability"}'],
+): Promise<string> {
   const printed: string[] = [];
   const program = new Command()
     .exitOverride()
@@ -34,6 +39,7 @@ async function learn(dir: string, target: number, out: string): Promise<string> 
       'small,large',
       '--out',
       join(dir, out),
+      ...scoring,
     ],
     { from: 'user' },
   );
@@ -57,6 +63,7 @@ describe('roundtable learn --cascade', () => {
     expect(printed).toMatch(/small\s+stop at score ≥ 0\.5/);
     const strict = await loadCascadeThresholds(join(dir, 'strict.json'));
     expect(strict.models).toEqual(['small', 'large']);
+    expect(strict.scorer).toEqual({ type: 'max-probability' });
     // Independently: the answers these thresholds pick, scored with corpus chrF.
     const picked = segments.map((s) => (s.score >= strict.thresholds[0]! ? s.cheap : s.reference));
     expect(corpusChrf(picked, [segments.map((s) => s.reference)]).score).toBeGreaterThanOrEqual(
@@ -87,6 +94,85 @@ describe('roundtable learn --cascade', () => {
     );
     await expect(learn(dir, 50, 'out.json')).rejects.toThrow(
       /set\.jsonl:1 field "stages\[0\]\.score": expected a number/,
+    );
+  });
+
+  it('refuses to learn without naming the scorer, which the file records', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
+    const lines = segments.map((s) =>
+      JSON.stringify({
+        reference: s.reference,
+        stages: [{ hypothesis: s.cheap, score: s.score }, { hypothesis: s.reference }],
+      }),
+    );
+    writeFileSync(join(dir, 'set.jsonl'), `${lines.join('\n')}\n`);
+    await expect(learn(dir, 90, 'none.json', [])).rejects.toThrow(
+      /--cascade needs --scorer .* or --signals/,
+    );
+    await expect(learn(dir, 90, 'bad.json', ['--scorer', 'confidence'])).rejects.toThrow(
+      /--scorer: unknown signal "confidence"; expected one of qe, /,
+    );
+    await learn(dir, 90, 'qe.json', ['--scorer', 'qe']);
+    expect((await loadCascadeThresholds(join(dir, 'qe.json'))).scorer).toBe('qe');
+  });
+
+  it('fits a logistic combination of the signals named by --signals and writes it into the file as the scorer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
+    // mean-logprob tells when the cheap stage is right; qe here is noise that says nothing.
+    const signalsOf = (i: number) => ({
+      'mean-logprob': (i % 10) / 10 - 1,
+      qe: ((i * 7919) % 13) / 130,
+    });
+    const lines = segments.map((s, i) =>
+      JSON.stringify({
+        reference: s.reference,
+        stages: [
+          { hypothesis: s.cheap, signals: signalsOf(i), cost: 1 },
+          { hypothesis: s.reference, cost: 10 },
+        ],
+      }),
+    );
+    writeFileSync(join(dir, 'set.jsonl'), `${lines.join('\n')}\n`);
+    const printed = await learn(dir, 99.9, 'fitted.json', ['--signals', 'mean-logprob,qe']);
+    expect(printed).toMatch(/scorer \(fitted: logistic combination of the signals\)/);
+    const fit = await loadCascadeThresholds(join(dir, 'fitted.json'));
+    const scorer = fit.scorer as { linear: Record<string, number>; bias: number };
+    expect(Object.keys(scorer.linear)).toEqual(['mean-logprob', 'qe']);
+    expect(scorer.linear['mean-logprob']).toBeGreaterThan(0);
+    // Independently: the file's scorer and threshold, applied to each segment's signals.
+    const stops = segments.map((_, i) => {
+      const x = signalsOf(i);
+      const score =
+        scorer.bias + scorer.linear['mean-logprob']! * x['mean-logprob'] + scorer.linear.qe! * x.qe;
+      return score >= fit.thresholds[0]!;
+    });
+    const picked = segments.map((s, i) => (stops[i] ? s.cheap : s.reference));
+    expect(corpusChrf(picked, [segments.map((s) => s.reference)]).score).toBeGreaterThanOrEqual(
+      99.9,
+    );
+    // The cheapest such setting: exactly the segments the cheap stage got wrong escalate.
+    expect(stops).toEqual(segments.map((s) => s.score >= 0.5));
+    expect(fit.fitted.reached).toEqual([40, 20]);
+
+    writeFileSync(
+      join(dir, 'missing.jsonl'),
+      `${JSON.stringify({ reference: 'a b', stages: [{ hypothesis: 'a', signals: { 'mean-logprob': -1 } }, { hypothesis: 'a b' }] })}\n`,
+    );
+    await expect(
+      learn(dir, 50, 'x.json', [
+        '--signals',
+        'mean-logprob,qe',
+        '--data',
+        join(dir, 'missing.jsonl'),
+      ]),
+    ).rejects.toThrow(
+      /missing\.jsonl:1 field "stages\[0\]\.signals\.qe": expected a finite number/,
+    );
+    await expect(learn(dir, 50, 'x.json', ['--signals', 'mean-logprob,bleu'])).rejects.toThrow(
+      /--signals: unknown signal "bleu"/,
+    );
+    await expect(learn(dir, 50, 'x.json', ['--signals', 'qe', '--scorer', 'qe'])).rejects.toThrow(
+      /not both/,
     );
   });
 });

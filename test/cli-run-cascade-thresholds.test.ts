@@ -77,6 +77,7 @@ describe('roundtable run --thresholds', () => {
 
     await saveCascadeThresholds(join(dir, 'thresholds.json'), {
       models: ['small', 'large'],
+      scorer: { type: 'max-probability' },
       thresholds: [ESCALATE_ALL],
       fitted,
     });
@@ -89,6 +90,7 @@ describe('roundtable run --thresholds', () => {
     const dir = setUp();
     await saveCascadeThresholds(join(dir, 'other.json'), {
       models: ['large', 'small'],
+      scorer: { type: 'max-probability' },
       thresholds: [0.5],
       fitted,
     });
@@ -116,5 +118,35 @@ describe('roundtable run --thresholds', () => {
     expect(notCascade.err).toMatch(
       /--thresholds applies to a cascade plan; plan "both" is a rounds plan/,
     );
+  }, 60_000);
+
+  it('refuses thresholds learnt for another scorer, naming both; a version 1 file (no scorer recorded) still applies', async () => {
+    const dir = setUp();
+    await saveCascadeThresholds(join(dir, 'other-scorer.json'), {
+      models: ['small', 'large'],
+      scorer: { type: 'mean-logprob' },
+      thresholds: [ESCALATE_ALL],
+      fitted,
+    });
+    const other = await run(dir, '--thresholds', join(dir, 'other-scorer.json'));
+    expect(other.code).not.toBe(0);
+    expect(other.err).toMatch(
+      /its scorer is \{"type":"max-probability","kind":"logits"\}; the thresholds were learnt for the scorer \{"type":"mean-logprob","kind":"logits"\}/,
+    );
+
+    // Written before the file recorded its scorer: read, applied without the check.
+    writeFileSync(
+      join(dir, 'version1.json'),
+      JSON.stringify({
+        format: 'roundtable.cascade-thresholds',
+        version: 1,
+        models: ['small', 'large'],
+        thresholds: [ESCALATE_ALL],
+        fitted,
+      }),
+    );
+    const old = await run(dir, '--thresholds', join(dir, 'version1.json'));
+    expect(old.code).toBe(0);
+    expect(answeredBy(dir)).toEqual(['large', 'large', 'large']);
   }, 60_000);
 });

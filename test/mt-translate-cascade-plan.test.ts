@@ -110,6 +110,7 @@ describe('a translation plan that declares a cascade', () => {
     };
     await saveCascadeThresholds(join(dir, 'escalate.thresholds.json'), {
       models: engines,
+      scorer: 'min-token-logprob',
       thresholds: [ESCALATE_ALL],
       fitted,
     });
@@ -133,6 +134,7 @@ describe('a translation plan that declares a cascade', () => {
 
     await saveCascadeThresholds(join(dir, 'stop.thresholds.json'), {
       models: engines,
+      scorer: 'min-token-logprob',
       thresholds: [STOP_ALL],
       fitted,
     });
@@ -184,6 +186,7 @@ describe('a translation plan that declares a cascade', () => {
     );
     await saveCascadeThresholds(join(dir, 'other.thresholds.json'), {
       models: [best!, weakest!],
+      scorer: 'qe',
       thresholds: [0],
       fitted: { metric: 'chrf', target: 1, quality: 1, cost: 1, reached: [1, 1], segments: 1 },
     });
@@ -194,5 +197,100 @@ describe('a translation plan that declares a cascade', () => {
     await expect(translate(wrongFile, sources.slice(0, 1))).rejects.toThrow(
       /the cascade's engines are .*; the thresholds in .* were learnt for/,
     );
+  }, 120_000);
+
+  it("takes its thresholds file's scorer when it names none, and refuses a file learnt for another scorer, naming both", async () => {
+    const [best, , , weakest] = base.engines.map((e) => e.name);
+    const engines = [weakest!, best!];
+    const fitted = {
+      metric: 'chrf' as const,
+      target: 90,
+      quality: 91,
+      cost: 2,
+      reached: [8, 8],
+      segments: 8,
+    };
+    const save = (file: string, scorer: Parameters<typeof saveCascadeThresholds>[1]['scorer']) =>
+      saveCascadeThresholds(join(dir, file), {
+        models: engines,
+        scorer,
+        thresholds: [STOP_ALL],
+        fitted,
+      });
+    // No QE model and no scorer in the plan: the file's scorer, which needs no QE, decides.
+    const { qe: _qe, ...withoutQe } = base;
+    const cascadePlan = async (file: string, cascade: Record<string, unknown>) => {
+      const path = join(dir, file);
+      await writeFile(
+        path,
+        JSON.stringify({ ...withoutQe, method: 'cascade', cascade: { engines, ...cascade } }),
+      );
+      return path;
+    };
+    const scores = (rows: readonly Record<string, unknown>[]) =>
+      rows.map((r) => (r.cascade as { score: number }[])[0]!.score);
+    await save('own-token.thresholds.json', 'min-token-logprob');
+    const named = await translate(
+      await cascadePlan('named.json', {
+        scorer: 'min-token-logprob',
+        thresholdsFile: 'own-token.thresholds.json',
+      }),
+      sources.slice(0, 3),
+    );
+    await save('linear.thresholds.json', { linear: { 'min-token-logprob': 1 }, bias: 1000 });
+    const fromFile = await translate(
+      await cascadePlan('scorer-from-file.json', { thresholdsFile: 'linear.thresholds.json' }),
+      sources.slice(0, 3),
+    );
+    // The same decodes scored by the file's combination: the own scorer's score plus its bias.
+    expect(scores(fromFile)).toEqual(scores(named).map((s) => s + 1000));
+
+    await save('mean.thresholds.json', 'mean-logprob');
+    const mismatch = await cascadePlan('mismatch.json', {
+      scorer: 'min-token-logprob',
+      thresholdsFile: 'mean.thresholds.json',
+    });
+    await expect(translate(mismatch, sources.slice(0, 1))).rejects.toThrow(PlanError);
+    await expect(translate(mismatch, sources.slice(0, 1))).rejects.toThrow(
+      /the cascade's scorer is min-token-logprob; the thresholds in .*mean\.thresholds\.json were learnt for the scorer mean-logprob/,
+    );
+    await save('qe.thresholds.json', 'qe');
+    await expect(
+      translate(
+        await cascadePlan('needs-qe.json', { thresholdsFile: 'qe.thresholds.json' }),
+        sources.slice(0, 1),
+      ),
+    ).rejects.toThrow(
+      /the cascade's scorer qe \(from .*qe\.thresholds\.json\) reads QE, and the plan has no "qe" model/,
+    );
+    await save('runtime.thresholds.json', { type: 'max-probability' });
+    await expect(
+      translate(
+        await cascadePlan('runtime-scorer.json', { thresholdsFile: 'runtime.thresholds.json' }),
+        sources.slice(0, 1),
+      ),
+    ).rejects.toThrow(
+      /learnt for the scorer \{"type":"max-probability","kind":"logits"\}, which is not a translation cascade's/,
+    );
+  }, 120_000);
+
+  it("decides on QE's margin over the runner-up and on the token gap, both from its QE batch", async () => {
+    const [best, , , weakest] = base.engines.map((e) => e.name);
+    for (const scorer of ['qe-margin', 'qe-token-gap']) {
+      const plan = await planWith(`${scorer}.json`, {
+        method: 'cascade',
+        cascade: { engines: [weakest, best], scorer, thresholds: [STOP_ALL] },
+      });
+      const rows = await translate(plan, sources.slice(0, 3));
+      // A score that is not finite would escalate: each stops, so the scorer got its signal.
+      expect(reached(rows)).toEqual([0, 1, 2].map(() => [weakest]));
+      for (const row of rows) {
+        const [step] = row.cascade as { score: number; decision: string }[];
+        expect(step!.decision).toBe('stop');
+        expect(Number.isFinite(step!.score)).toBe(true);
+        expect(Number.isFinite(row.qe)).toBe(true);
+        if (scorer === 'qe-token-gap') expect(step!.score).toBeLessThanOrEqual(0);
+      }
+    }
   }, 120_000);
 });

@@ -3,7 +3,10 @@ export { AdamW, type AdamWOptions } from './adamw.js';
 export {
   applyCascadeThresholds,
   type CascadeThresholds,
+  type CascadeThresholdsScorer,
+  describeCascadeScorer,
   loadCascadeThresholds,
+  sameCascadeScorer,
   saveCascadeThresholds,
 } from './cascade-thresholds-file.js';
 export {

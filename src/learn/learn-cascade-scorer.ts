@@ -74,3 +74,38 @@ export function learnLinearScorer(
   const bias = b - weights.reduce((s, wj, j) => s + wj * mean[j]!, 0);
   return { weights, bias };
 }
+
+/** One segment run on every stage: each stage's signals (but the last's) and its sentence quality. */
+export interface CascadeScorerExample {
+  /** One vector per stage but the last, the signals in the scorer's order. */
+  readonly signals: readonly (readonly number[])[];
+  /** One per stage: the quality of that stage's answer alone (sentence chrF, or the quality). */
+  readonly quality: readonly number[];
+}
+
+/**
+ * A cascade's scorer fitted on segments run on every stage: one row per segment and stage but the
+ * last, labelled "stop" when the next stage's answer is no better, and counted by the quality at
+ * stake (|gain|, at least 1), so the fit attends to the segments escalating would change most.
+ */
+export function fitCascadeScorer(
+  examples: readonly CascadeScorerExample[],
+  options: Omit<LogisticOptions, 'weights'> = {},
+): LinearScorer {
+  const features: (readonly number[])[] = [];
+  const stop: boolean[] = [];
+  const weights: number[] = [];
+  examples.forEach((example, i) => {
+    if (example.signals.length !== example.quality.length - 1)
+      throw new RangeError(
+        `cascade scorer: segment ${i} has signals for ${example.signals.length} stages and ${example.quality.length} stages; expected signals for every stage but the last`,
+      );
+    example.signals.forEach((row, s) => {
+      const gain = example.quality[s + 1]! - example.quality[s]!;
+      features.push(row);
+      stop.push(gain <= 0);
+      weights.push(Math.max(1, Math.abs(gain)));
+    });
+  });
+  return learnLinearScorer(features, stop, { ...options, weights });
+}

@@ -118,6 +118,21 @@ const speculativePlan = z.strictObject({
   sampling: z.strictObject({ temperature: positive.optional(), seed: z.number().int() }).optional(),
 });
 
+/** A cascade plan's scorer; a thresholds file records one too (learn/cascade-thresholds-file.ts). */
+export const cascadeScorerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.enum(['max-probability', 'mean-logprob']),
+    kind: z.enum(['logits', 'logprobs', 'probs']).optional(),
+  }),
+  z.strictObject({
+    type: z.literal('actor'),
+    actor: name,
+    input: name,
+    output: name,
+    source: name.optional(),
+  }),
+]);
+
 const cascadePlan = z.strictObject({
   kind: z.literal('cascade'),
   name,
@@ -135,19 +150,7 @@ const cascadePlan = z.strictObject({
       }),
     )
     .min(1),
-  scorer: z.discriminatedUnion('type', [
-    z.strictObject({
-      type: z.enum(['max-probability', 'mean-logprob']),
-      kind: z.enum(['logits', 'logprobs', 'probs']).optional(),
-    }),
-    z.strictObject({
-      type: z.literal('actor'),
-      actor: name,
-      input: name,
-      output: name,
-      source: name.optional(),
-    }),
-  ]),
+  scorer: cascadeScorerSchema,
 });
 
 const planSchema = z.discriminatedUnion('kind', [

@@ -37,6 +37,8 @@ interface LearnOptions {
   readonly cascade?: boolean;
   readonly targetChrf?: string;
   readonly targetMean?: string;
+  readonly scorer?: string;
+  readonly signals?: string;
 }
 
 /**
@@ -78,6 +80,14 @@ export function registerLearn(program: Command): void {
     )
     .option('--target-chrf <x>', 'with --cascade: the corpus chrF the thresholds must reach')
     .option('--target-mean <x>', "with --cascade: the mean of the stages' quality to reach")
+    .option(
+      '--scorer <scorer>',
+      "with --cascade: the scorer that gave each stage's score, recorded in the file: a translation cascade's signal (qe, mean-logprob, …) or a plan's scorer as JSON ('{\"type\":\"max-probability\"}')",
+    )
+    .option(
+      '--signals <names>',
+      'with --cascade, instead of --scorer: comma-separated signals (qe, mean-logprob, …) each stage carries in "signals"; fits their logistic combination as the scorer, then its thresholds',
+    )
     .action(
       cliAction((options: LearnOptions, command: Command) =>
         options.cascade ? learnCascade(options, command) : learn(options, command),

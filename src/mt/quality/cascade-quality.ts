@@ -21,7 +21,9 @@ import {
   decodeSignals,
   QE_SIGNALS,
   qeSignals,
+  runnerUp,
   scorerNeedsQe,
+  scorerNeedsRunnerUp,
 } from '../translate/cascade-signals.js';
 import type { PromptLayout } from '../translate/prompt.js';
 import { runTime, Translator } from '../translate/translator.js';
@@ -58,6 +60,8 @@ export interface CascadeSignalReport {
   readonly scorer: CascadeScorer | null;
   /** Whether its compute includes the QE batch. */
   readonly paysQe: boolean;
+  /** Candidates in that batch: 1 (the translation), 2 (and its runner-up, for `qe-margin`), 0 without QE. */
+  readonly qeCandidates: 0 | 1 | 2;
   readonly curve: readonly CascadePoint[];
   /** The cheapest point of its held-out curve within 0.5 chrF of the best engine. */
   readonly withinHalf: CascadePoint | null;
@@ -77,6 +81,8 @@ export interface CascadeQualityReport {
   readonly engines: readonly CascadeEngineRow[];
   /** Median run time of one QE batch (the cheap engine's translation), ms. */
   readonly qeMsPerBatch: number;
+  /** Median run time of one QE batch of the translation and its runner-up (`qe-margin`), ms. */
+  readonly qeMarginMsPerBatch: number;
   /** Every signal measured, the oracle last. */
   readonly signals: readonly CascadeSignalReport[];
   /** The signal chosen on dev: the one whose learnt threshold reaches the dev target at the least dev compute. */
@@ -128,9 +134,12 @@ interface Decoded {
     readonly runs: number;
     readonly ms: number;
   }[];
-  /** The first engine's translation's signals, and its QE batch's run time. */
+  /** The first engine's translation's signals, and the run times of its QE batches. */
   readonly signals: CascadeSignalValues;
+  /** QE of the translation alone. */
   readonly qeMs: number;
+  /** QE of the translation and its runner-up in one batch (what `qe-margin` pays). */
+  readonly qeMarginMs: number;
 }
 
 /** Signals the combinations read: the engine's own (free), and QE for `combined+qe`. */
@@ -191,8 +200,12 @@ export async function measureCascade(
       const tokens = results.map((r) =>
         r.tokens.at(-1) === eos ? r.tokens.slice(0, -1) : r.tokens,
       );
-      const [scored, hit] = await Promise.all([
+      // QE of the translation alone (what `qe` pays), and of the translation with its runner-up
+      // in one batch (what `qe-margin` pays): each priced by its own run time.
+      const second = runnerUp(results[0]!, tokens[0]!, eos);
+      const [scored, withSecond, hit] = await Promise.all([
         options.qe.scoreWithCost(source, [tokens[0]!]),
+        options.qe.scoreWithCost(source, second ? [tokens[0]!, second] : [tokens[0]!]),
         options.tm ? options.tm.lookup(sentence.source) : Promise.resolve(undefined),
       ]);
       decoded[i] = {
@@ -203,10 +216,16 @@ export async function measureCascade(
         })),
         signals: {
           ...decodeSignals(results[0]!),
-          ...qeSignals(scored.scores[0]!),
+          ...qeSignals(scored.scores[0]!, results[0]!.tokenLogprobs),
+          'qe-margin': qeSignals(
+            withSecond.scores[0]!,
+            results[0]!.tokenLogprobs,
+            withSecond.scores[1] ?? null,
+          )['qe-margin'],
           'tm-match': hit && hit.kind !== 'none' ? hit.score / 100 : 0,
         },
         qeMs: scored.runMs,
+        qeMarginMs: withSecond.runMs,
       };
     });
     return decoded;
@@ -216,6 +235,18 @@ export async function measureCascade(
   const all = [...dev, ...test];
   const msPerRun = names.map((_, k) => median(all.map((d) => d.stages[k]!.ms / d.stages[k]!.runs)));
   const qeMsPerBatch = median(all.map((d) => d.qeMs));
+  const qeMarginMsPerBatch = median(all.map((d) => d.qeMarginMs));
+  /** What the scorer's QE batch costs a segment: the median, or the segment's own measured time. */
+  const qePrice = (candidates: 0 | 1 | 2, d: Decoded, measured: boolean): number =>
+    candidates === 0
+      ? 0
+      : candidates === 1
+        ? measured
+          ? d.qeMs
+          : qeMsPerBatch
+        : measured
+          ? d.qeMarginMs
+          : qeMarginMsPerBatch;
   const quality = (sums: readonly number[]) => chrfOfStatistics(sums);
   /** The segment's sentence chrF gain from escalating: what the oracle knows. */
   const gain = (d: Decoded) =>
@@ -223,7 +254,7 @@ export async function measureCascade(
   const examples = (
     split: readonly Decoded[],
     score: (d: Decoded) => number,
-    paysQe: boolean,
+    qeCandidates: 0 | 1 | 2,
     measured = false,
   ): CascadeExample[] =>
     split.map((d) => ({
@@ -232,7 +263,7 @@ export async function measureCascade(
         stats: s.stats,
         cost:
           (measured ? s.ms : s.runs * msPerRun[k]!) +
-          (k === 0 && paysQe ? (measured ? d.qeMs : qeMsPerBatch) : 0),
+          (k === 0 ? qePrice(qeCandidates, d, measured) : 0),
       })),
     }));
   const n = options.test.length;
@@ -247,12 +278,12 @@ export async function measureCascade(
     Math.max(
       ...names.map((_, k) =>
         chrfOfSingle(
-          examples(dev, () => 0, false),
+          examples(dev, () => 0, 0),
           k,
         ),
       ),
     ) - 0.5;
-  const testPriced = examples(test, () => 0, false);
+  const testPriced = examples(test, () => 0, 0);
   const engines: CascadeEngineRow[] = names.map((name, k) => {
     const runs = test.reduce((sum, d) => sum + d.stages[k]!.runs, 0) / n;
     return {
@@ -287,26 +318,35 @@ export async function measureCascade(
   const scorers: { name: string; scorer: CascadeScorer }[] = [
     ...usable.map((s) => ({ name: s, scorer: s as CascadeScorer })),
     { name: 'combined', scorer: combine(own) },
-    { name: 'combined+qe', scorer: combine([...own, ...QE_SIGNALS]) },
+    { name: 'combined+qe', scorer: combine([...own, 'qe', 'qe-min-token']) },
+    { name: 'qe+gap', scorer: combine(['qe', 'qe-min-token', 'qe-token-gap']) },
+    { name: 'combined+gap', scorer: combine([...own, 'qe', 'qe-min-token', 'qe-token-gap']) },
+    { name: 'qe+margin', scorer: combine(['qe', 'qe-min-token', 'qe-margin']) },
+    { name: 'combined+all', scorer: combine([...own, ...QE_SIGNALS]) },
   ];
+  const candidatesOf = (scorer: CascadeScorer): 0 | 1 | 2 =>
+    scorerNeedsRunnerUp(scorer) ? 2 : scorerNeedsQe(scorer) ? 1 : 0;
   const measure = (
     name: string,
     scorer: CascadeScorer | null,
     score: (d: Decoded) => number,
-    paysQe: boolean,
+    qeCandidates: 0 | 1 | 2,
   ): CascadeSignalReport & { fitCost: number } => {
-    const curve = cascadeCurve(examples(test, score, paysQe), quality).map(point);
+    const curve = cascadeCurve(examples(test, score, qeCandidates), quality).map(point);
     const withinHalf = curve.find((p) => p.chrf >= best.chrf - 0.5) ?? null;
     let learnt: CascadeSignalReport['learnt'] = null;
     let fitCost = Number.POSITIVE_INFINITY;
     try {
-      const fit = learnCascadeThresholds(examples(dev, score, paysQe), { target, quality });
+      const fit = learnCascadeThresholds(examples(dev, score, qeCandidates), {
+        target,
+        quality,
+      });
       fitCost = fit.cost;
       learnt = {
         threshold: fit.thresholds[0]!,
         devChrf: fit.quality,
         devComputeMs: fit.cost,
-        test: point(replayCascade(examples(test, score, paysQe), fit.thresholds, quality)),
+        test: point(replayCascade(examples(test, score, qeCandidates), fit.thresholds, quality)),
       };
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -314,7 +354,8 @@ export async function measureCascade(
     return {
       name,
       scorer,
-      paysQe,
+      paysQe: qeCandidates > 0,
+      qeCandidates,
       curve,
       withinHalf,
       computeVsBest: withinHalf ? withinHalf.computeMs / best.computeMs : null,
@@ -323,9 +364,9 @@ export async function measureCascade(
     };
   };
   const measuredSignals = scorers.map(({ name, scorer }) =>
-    measure(name, scorer, (d) => cascadeScore(scorer, d.signals), scorerNeedsQe(scorer)),
+    measure(name, scorer, (d) => cascadeScore(scorer, d.signals), candidatesOf(scorer)),
   );
-  const oracle = measure('oracle', null, (d) => -gain(d), false);
+  const oracle = measure('oracle', null, (d) => -gain(d), 0);
   const chosen = measuredSignals.reduce((b, s) => (s.fitCost < b.fitCost ? s : b));
   const scorer = chosen.scorer!;
   const chosenScore = (d: Decoded) => cascadeScore(scorer, d.signals);
@@ -333,7 +374,7 @@ export async function measureCascade(
   const measuredBest = test.reduce((sum, d) => sum + d.stages[bestIndex]!.ms, 0) / n;
   const measuredWithin = withinHalf
     ? replayCascade(
-        examples(test, chosenScore, chosen.paysQe, true),
+        examples(test, chosenScore, chosen.qeCandidates, true),
         [withinHalf.threshold],
         quality,
       ).cost
@@ -363,7 +404,11 @@ export async function measureCascade(
         (sum, step, k) =>
           sum +
           step.decodeRuns * msPerRun[k]! +
-          (step.decision !== 'last' && chosen.paysQe ? qeMsPerBatch : 0),
+          (step.decision !== 'last' && chosen.paysQe
+            ? chosen.qeCandidates === 2
+              ? qeMarginMsPerBatch
+              : qeMsPerBatch
+            : 0),
         0,
       ),
       measuredMs: t!.computeMs!,
@@ -377,6 +422,7 @@ export async function measureCascade(
   return {
     engines,
     qeMsPerBatch,
+    qeMarginMsPerBatch,
     signals: [...measuredSignals, oracle].map(strip),
     chosen: chosen.name,
     scorer,

@@ -15,7 +15,7 @@ export function formatCascadeReport(report: CascadeQualityReport, points = 12): 
       `  ${e.name.padEnd(14)} ${e.chrf.toFixed(1).padStart(6)} ${e.runs.toFixed(1).padStart(9)} ${e.msPerRun.toFixed(3).padStart(7)} ${e.computeMs.toFixed(2).padStart(15)}`,
     );
   lines.push(
-    `  QE of ${cheap!.name}'s translation: ${report.qeMsPerBatch.toFixed(2)} ms per batch; ${costly!.name} costs ${(costly!.msPerRun / cheap!.msPerRun).toFixed(1)}× ${cheap!.name} per run.`,
+    `  QE of ${cheap!.name}'s translation: ${report.qeMsPerBatch.toFixed(2)} ms per batch (with its runner-up, for qe-margin: ${report.qeMarginMsPerBatch.toFixed(2)} ms); ${costly!.name} costs ${(costly!.msPerRun / cheap!.msPerRun).toFixed(1)}× ${cheap!.name} per run.`,
   );
   lines.push('');
   lines.push(
@@ -80,7 +80,7 @@ function signalRow(s: CascadeSignalReport, report: CascadeQualityReport): string
   const l = s.learnt;
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
   return (
-    `  ${s.name.padEnd(18)} ${(s.paysQe ? 'yes' : 'no').padStart(7)} ${(l ? l.devComputeMs.toFixed(2) : '-').padStart(10)}` +
+    `  ${s.name.padEnd(18)} ${(['no', 'yes', 'yes×2'] as const)[s.qeCandidates].padStart(7)} ${(l ? l.devComputeMs.toFixed(2) : '-').padStart(10)}` +
     ` ${(w ? pct(w.escalated) : '-').padStart(14)} ${(w ? w.chrf.toFixed(1) : '-').padStart(6)} ${(w ? (w.computeMs / best).toFixed(2) : '-').padStart(6)}` +
     ` ${(l ? pct(l.test.escalated) : '-').padStart(14)} ${(l ? l.test.chrf.toFixed(1) : '-').padStart(6)} ${(l ? (l.test.computeMs / best).toFixed(2) : '-').padStart(6)}`
   );

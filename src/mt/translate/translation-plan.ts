@@ -263,7 +263,10 @@ function checkCascade(plan: TranslationPlan, file: string): void {
     throw new PlanError(
       `translation plan ${file}: cascade.engines names an engine twice (${cascade.engines.join(', ')})`,
     );
-  if (scorerNeedsQe(cascade.scorer ?? 'qe') && !plan.qe)
+  // Without a scorer of its own, a cascade reading a thresholds file takes the file's scorer:
+  // checked once the file is read (translation-service.ts).
+  const scorer = cascade.scorer ?? (cascade.thresholdsFile === undefined ? 'qe' : undefined);
+  if (scorer !== undefined && scorerNeedsQe(scorer) && !plan.qe)
     throw new PlanError(
       `translation plan ${file}: cascade.scorer reads QE, and the plan has no "qe" model`,
     );

@@ -4,7 +4,10 @@ import * as args from '../../actor/arguments.js';
 import { PlanError } from '../../errors.js';
 import {
   type CascadeThresholds,
+  type CascadeThresholdsScorer,
+  describeCascadeScorer,
   loadCascadeThresholds,
+  sameCascadeScorer,
 } from '../../learn/cascade-thresholds-file.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { spawnHintActor } from '../hint/spawn-hint-actor.js';
@@ -12,6 +15,7 @@ import { MbrPool } from '../mbr/mbr-pool.js';
 import { QualityEstimator } from '../qe/quality-estimator.js';
 import { TmActor } from '../tm-actor/tm-actor-client.js';
 import { type Tokenizer, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
+import { CASCADE_SIGNALS, type CascadeScorer, scorerNeedsQe } from './cascade-signals.js';
 import { promptLayout } from './prompt.js';
 import {
   type CascadeSpec,
@@ -187,7 +191,9 @@ export class TranslationService {
 /**
  * The plan's cascade as the translator takes it: engine indices, and the thresholds given in the
  * plan or read from a thresholds file (`thresholds` overrides the plan's), which must have been
- * learnt for these engines in this order.
+ * learnt for these engines in this order, and for the plan's scorer when the file records one
+ * (version 2). A plan that names no scorer takes the file's (a fitted combination travels in
+ * the file); without either, the scorer is `qe`.
  */
 async function cascadeOf(
   spec: CascadeSpec,
@@ -198,6 +204,7 @@ async function cascadeOf(
   const fromFile =
     override ?? (spec.thresholdsFile ? loaded.resolve(spec.thresholdsFile) : undefined);
   let thresholds = spec.thresholds;
+  let scorer = spec.scorer;
   if (fromFile !== undefined) {
     let fit: CascadeThresholds;
     try {
@@ -215,12 +222,37 @@ async function cascadeOf(
         `translation plan ${loaded.file}: the cascade's engines are ${spec.engines.join(', ')}; the thresholds in ${fromFile} were learnt for ${fit.models.join(', ')}`,
       );
     thresholds = fit.thresholds;
+    if (fit.scorer !== undefined) {
+      if (spec.scorer !== undefined && !sameCascadeScorer(spec.scorer, fit.scorer))
+        throw new PlanError(
+          `translation plan ${loaded.file}: the cascade's scorer is ${describeCascadeScorer(spec.scorer)}; the thresholds in ${fromFile} were learnt for the scorer ${describeCascadeScorer(fit.scorer)}`,
+        );
+      scorer = translationScorer(fit.scorer, `${loaded.file}: the thresholds in ${fromFile}`);
+    }
   }
+  if (scorerNeedsQe(scorer ?? 'qe') && !loaded.plan.qe)
+    throw new PlanError(
+      `translation plan ${loaded.file}: the cascade's scorer ${describeCascadeScorer(scorer ?? 'qe')}${scorer === spec.scorer ? '' : ` (from ${fromFile})`} reads QE, and the plan has no "qe" model`,
+    );
   return {
     engines: spec.engines.map((name) => engines.indexOf(name)),
     thresholds: thresholds!,
-    ...(spec.scorer !== undefined ? { scorer: spec.scorer } : {}),
+    ...(scorer !== undefined ? { scorer } : {}),
   };
+}
+
+/** A file's scorer as a translation cascade's: signals of cascade-signals.ts, not a plan's scorer. */
+function translationScorer(scorer: CascadeThresholdsScorer, where: string): CascadeScorer {
+  const known = (name: string) => (CASCADE_SIGNALS as readonly string[]).includes(name);
+  if (
+    typeof scorer === 'string'
+      ? known(scorer)
+      : 'linear' in scorer && Object.keys(scorer.linear).every(known)
+  )
+    return scorer as CascadeScorer;
+  throw new PlanError(
+    `translation plan ${where} were learnt for the scorer ${describeCascadeScorer(scorer)}, which is not a translation cascade's; expected one of ${CASCADE_SIGNALS.join(', ')} or a linear combination of them`,
+  );
 }
 
 async function loadTokenizer(

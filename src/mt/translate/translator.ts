@@ -18,8 +18,11 @@ import {
   type CascadeSignalValues,
   cascadeScore,
   decodeSignals,
+  NO_QE_SIGNALS,
   qeSignals,
+  runnerUp,
   scorerNeedsQe,
+  scorerNeedsRunnerUp,
 } from './cascade-signals.js';
 import { TranslationError } from './errors.js';
 import { buildPrompt, type PromptLayout } from './prompt.js';
@@ -575,6 +578,7 @@ export class Translator {
     const o = this.#options;
     const scorer = o.cascade?.scorer ?? 'qe';
     const needsQe = scorerNeedsQe(scorer);
+    const needsRunnerUp = scorerNeedsRunnerUp(scorer);
     if (!o.cascade || (needsQe && !o.qe))
       throw new TranslationError(
         `translator: the cascade method needs a cascade${needsQe ? ' and a QE model (its scorer reads QE)' : ''}`,
@@ -597,14 +601,20 @@ export class Translator {
         });
         return { ...this.#asTranslation(tokens), cascade: steps };
       }
-      let fromQe = { qe: Number.NaN, 'qe-min-token': Number.NaN };
+      let fromQe = NO_QE_SIGNALS;
       let runMs = 0;
       if (needsQe) {
+        // The margin needs QE of the engine's runner-up too: one batch of two candidates.
+        const second = needsRunnerUp ? runnerUp(result, tokens, o.layout.eos) : null;
         tally.runs++;
-        const scored = await o.qe!.scoreWithCost(work.source, [tokens]);
+        const scored = await o.qe!.scoreWithCost(work.source, second ? [tokens, second] : [tokens]);
         runMs = scored.runMs;
         tally.computeMs += runMs;
-        fromQe = qeSignals(scored.scores[0]!);
+        fromQe = qeSignals(
+          scored.scores[0]!,
+          result.tokenLogprobs,
+          needsRunnerUp ? (scored.scores[1] ?? null) : undefined,
+        );
       }
       const qe = fromQe.qe;
       const signals: CascadeSignalValues = {
