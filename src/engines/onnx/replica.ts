@@ -300,7 +300,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     stats: RunStats,
     held: readonly number[],
   ): void {
-    this.#life.holdings.free(held);
+    this.life.holdings.free(held);
     this.#viaPort.delete(id);
     const flight = this.#inFlight.get(id);
     if (!flight) {
