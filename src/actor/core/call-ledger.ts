@@ -6,7 +6,10 @@ import { armDeadline, type Deadline, disarmDeadline, timeoutRefusal } from './de
 export interface Call<Tag> {
   readonly id: number;
   readonly method: string;
-  /** Where the call went (the worker it was posted to); undefined while it waits for one. */
+  /**
+   * Where the call went (the worker it was posted to, the server instance or HTTP request of a
+   * remote actor); undefined while it waits for one.
+   */
   tag: Tag | undefined;
   /** performance.now() when it was opened. */
   readonly started: number;
@@ -22,14 +25,40 @@ export interface LedgerOptions<Tag> {
   readonly where: (call: Call<Tag>) => string;
   /** Each call's one answer (a result when `error` is undefined), as it is given. */
   readonly observe?: (call: Call<Tag>, error: Error | undefined) => void;
+  /**
+   * The error a call's own timeout answers it with; default `<where> timed out after <ms> ms`.
+   * (Remote actors keep the wording their callers already match on.)
+   */
+  readonly timedOut?: (where: string, timeout: number) => Error;
+  /**
+   * The error a call's AbortSignal answers it with: `sent` false when the signal was aborted
+   * before the call was opened; default `<where> was aborted before it was sent / while in flight`.
+   */
+  readonly aborted?: (where: string, sent: boolean, reason: unknown) => Error;
+  /**
+   * Told after a call's own timeout or abort answered it, so an actor whose work runs elsewhere
+   * can tell that side to drop it (a remote actor's cancel).
+   */
+  readonly expired?: (call: Call<Tag>) => void;
+}
+
+function defaultTimedOut(where: string, timeout: number): Error {
+  return new TimeoutError(`${where} timed out after ${timeout} ms`);
+}
+
+function defaultAborted(where: string, sent: boolean, reason: unknown): Error {
+  return new AbortError(`${where} was aborted ${sent ? 'while in flight' : 'before it was sent'}`, {
+    cause: reason,
+  });
 }
 
 /**
- * The calls in flight to an actor whose worker takes every call at once (custom and fusion
- * actors), each answered exactly once: by its reply, its timeout, its AbortSignal, or its
- * worker's death. Everything that answers a call goes through {@link answer} or {@link fail},
- * which refuse a second answer: a reply that comes after its call was answered otherwise is
- * reported as late, so the caller frees what it owns.
+ * The calls in flight to an actor that takes every call at once (custom and fusion actors, whose
+ * worker takes them; the NATS and OIP remote actors, whose servers do), each answered exactly
+ * once: by its reply, its timeout, its AbortSignal, or its worker's death (for a remote actor, its
+ * server or connection lost). Everything that answers a call goes through {@link answer} or
+ * {@link fail}, which refuse a second answer: a reply that comes after its call was answered
+ * otherwise is reported as late, so the caller frees what it owns.
  *
  * (A model actor's messages wait in a mailbox for one replica at a time: its Dispatcher is the
  * same promise with a queue in front; both arm their deadlines in deadline.ts.)
@@ -71,13 +100,14 @@ export class CallLedger<Tag> {
     };
     const where = this.#options.where(entry);
     const { timeout, signal } = options;
+    const { timedOut = defaultTimedOut, aborted = defaultAborted, expired } = this.#options;
     const refusal = timeoutRefusal(where, timeout);
     if (refusal) {
       reject(refusal);
       return undefined;
     }
     if (signal?.aborted) {
-      reject(new AbortError(`${where} was aborted before it was sent`, { cause: signal.reason }));
+      reject(aborted(where, false, signal.reason));
       return undefined;
     }
     this.#calls.set(entry.id, entry);
@@ -85,12 +115,14 @@ export class CallLedger<Tag> {
       entry,
       timeout,
       signal,
-      () => this.fail(entry, new TimeoutError(`${where} timed out after ${timeout} ms`)),
-      () =>
-        this.fail(
-          entry,
-          new AbortError(`${where} was aborted while in flight`, { cause: signal!.reason }),
-        ),
+      () => {
+        this.fail(entry, timedOut(where, timeout!));
+        expired?.(entry);
+      },
+      () => {
+        this.fail(entry, aborted(where, true, signal!.reason));
+        expired?.(entry);
+      },
     );
     return entry;
   }
@@ -158,6 +190,13 @@ export class CallLedger<Tag> {
     const calls = [...this.#calls.values()].filter((call) => !which || which(call));
     for (const call of calls) this.fail(call, make(call));
     return calls.length;
+  }
+
+  /** Where the calls in flight went, each place once (calls not sent anywhere yet left out). */
+  tags(): Set<Tag> {
+    const tags = new Set<Tag>();
+    for (const call of this.#calls.values()) if (call.tag !== undefined) tags.add(call.tag);
+    return tags;
   }
 
   /** Calls for which `which` holds. */
