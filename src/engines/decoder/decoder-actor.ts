@@ -38,14 +38,8 @@ import { pickReplica } from './replica-choice.js';
 import { type SequenceRecord, type SequenceState, SequenceTable } from './sequence-table.js';
 import { startReplicas } from './start-replicas.js';
 
-export type {
-  DecoderOptions,
-  DecoderProposal,
-  DecoderStep,
-  ProposeOptions,
-  SequenceHandle,
-  StepOptions,
-} from './decoder-types.js';
+// What callers pass and get is declared in decoder-types.ts; importers of the actor see it here too.
+export type * from './decoder-types.js';
 
 /**
  * A decoder on worker threads that keeps each open sequence's key/value cache between steps, so a
