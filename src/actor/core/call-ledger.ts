@@ -1,4 +1,5 @@
 import { AbortError, TimeoutError } from '../../errors.js';
+import { type LongTimeout, longTimeout } from '../../util/long-timeout.js';
 import type { CallOptions } from '../call-options.js';
 import { armDeadline, type Deadline, disarmDeadline, timeoutRefusal } from './deadline.js';
 
@@ -210,6 +211,22 @@ export class CallLedger<Tag> {
   idle(): Promise<void> {
     if (this.#calls.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves when no call is in flight or once `graceMs` passed (of any length), whichever comes
+   * first: a close()'s grace for the calls still out.
+   */
+  async idleWithin(graceMs: number): Promise<void> {
+    if (this.#calls.size === 0 || graceMs <= 0) return;
+    let grace: LongTimeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        grace = longTimeout(graceMs, resolve);
+      }),
+    ]);
+    grace?.cancel();
   }
 
   #close(entry: Entry<Tag>): void {

@@ -30,7 +30,6 @@ import {
   WireError,
 } from '../../../errors.js';
 import type { Arena, HostTensor, TensorDescriptor } from '../../../tensor/index.js';
-import { longTimeout } from '../../../util/long-timeout.js';
 import { decodeTensors, encodeTensors } from '../wire/tensor-codec.js';
 import {
   type ActorSubjects,
@@ -279,16 +278,7 @@ export class NatsActor implements StepActor {
   async close(graceMs = 5_000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#calls.size > 0 && graceMs > 0) {
-      let grace: { cancel(): void } | undefined;
-      await Promise.race([
-        this.#calls.idle(),
-        new Promise<void>((resolve) => {
-          grace = longTimeout(graceMs, resolve);
-        }),
-      ]);
-      grace?.cancel();
-    }
+    await this.#calls.idleWithin(graceMs);
     this.#calls.failAll((call) => {
       this.#cancel(call); // the server drops the work it still holds
       return new ActorStoppedError(`actor "${this.name}" was closed with the call in flight`);

@@ -16,7 +16,6 @@ import {
 } from '../../../errors.js';
 import { dtypeOfDatatype, isOipDatatype } from '../../../oip/datatype.js';
 import type { HostTensor, TensorDescriptor } from '../../../tensor/index.js';
-import { longTimeout } from '../../../util/long-timeout.js';
 import { type HttpReply, httpCall } from './http-call.js';
 import { decodeInferResponse, encodeInferRequest } from './infer-codec.js';
 
@@ -202,16 +201,7 @@ export class RemoteModel {
   async close(graceMs = 5_000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#calls.size > 0 && graceMs > 0) {
-      let grace: { cancel(): void } | undefined;
-      await Promise.race([
-        this.#calls.idle(),
-        new Promise<void>((resolve) => {
-          grace = longTimeout(graceMs, resolve);
-        }),
-      ]);
-      grace?.cancel();
-    }
+    await this.#calls.idleWithin(graceMs);
     this.#calls.failAll(
       () => new ActorStoppedError(`${this.#who} was closed while the call was on the wire`),
     );
