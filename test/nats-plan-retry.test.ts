@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ensemble } from '../src/plans/builders.js';
 import { skipWithoutNatsServer } from './support/nats-server.js';
-import { natsServingFor } from './support/nats-serving.js';
+import { heldRequests, natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-run', () => {
@@ -24,12 +24,7 @@ describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-ru
     const runs = Array.from({ length: total }, () =>
       runtime.run(plan, { features }, { retries: 1 }),
     );
-    let held = [0, 0];
-    for (let i = 0; i < 250; i++) {
-      held = (await Promise.all(serving.servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
-      if (held[0]! + held[1]! === total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const held = await heldRequests(serving.servers, total);
     expect(held[0]! + held[1]!).toBe(total);
     const victim = held[0]! >= held[1]! ? 0 : 1;
     await serving.servers[victim]!.kill();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { skipWithoutNatsServer } from './support/nats-server.js';
-import { natsServingFor } from './support/nats-serving.js';
+import { heldRequests, natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a server stopped gracefully mid-run', () => {
@@ -12,12 +12,7 @@ describe.skipIf(skipWithoutNatsServer())('a server stopped gracefully mid-run', 
     const features = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) };
     const total = 8;
     const calls = Array.from({ length: total }, () => actor.run({ features }, { timeout: 20_000 }));
-    let held = [0, 0];
-    for (let i = 0; i < 250; i++) {
-      held = (await Promise.all(serving.servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
-      if (held[0]! + held[1]! === total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const held = await heldRequests(serving.servers, total);
     expect(held[0]! + held[1]!).toBe(total);
     const leaving = held[0]! >= held[1]! ? 0 : 1;
     const exit = serving.servers[leaving]!.stop();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActorCrashedError } from '../src/errors.js';
 import { skipWithoutNatsServer } from './support/nats-server.js';
-import { natsServingFor } from './support/nats-serving.js';
+import { heldRequests, natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
@@ -22,12 +22,7 @@ describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
       actor.run({ features }, { timeout: 20_000 }).finally(() => answers++),
     );
     // Wait (bounded) until the queue group has handed every call to one of the two servers.
-    let held = [0, 0];
-    for (let i = 0; i < 200; i++) {
-      held = (await Promise.all(serving.servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
-      if (held[0]! + held[1]! === total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const held = await heldRequests(serving.servers, total, 200);
     expect(held[0]! + held[1]!).toBe(total);
     const victim = held[0]! >= held[1]! ? 0 : 1;
     await serving.servers[victim]!.kill();

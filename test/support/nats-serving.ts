@@ -90,3 +90,21 @@ export function natsServingFor(options: Parameters<typeof startNatsServing>[0]):
     stop: () => current().stop(),
   };
 }
+
+/**
+ * The requests each serve process has taken, polled every 20 ms (at most `tries` times) until
+ * they add up to `total`: a bounded wait for the queue group to hand every call to a server.
+ */
+export async function heldRequests(
+  servers: readonly ServeProcess[],
+  total: number,
+  tries = 250,
+): Promise<number[]> {
+  let held = servers.map(() => 0);
+  for (let i = 0; i < tries; i++) {
+    held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
+    if (held.reduce((a, b) => a + b, 0) === total) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return held;
+}
