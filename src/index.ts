@@ -116,7 +116,7 @@ export type {
   DecoderStep,
   SequenceHandle,
   StepOptions,
-} from './engines/decoder/decoder-actor.js';
+} from './engines/decoder/decoder-types.js';
 export { DecoderActor } from './engines/decoder/decoder-actor.js';
 export type {
   DecoderFolder,

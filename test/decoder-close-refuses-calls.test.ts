@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ActorStoppedError } from '../src/errors.js';
-import type { RoundsPlan } from '../src/plans/plan.js';
 import { GPT2_DIR } from './support/gpt2-plain-loop.js';
 import { startRuntime } from './support/runtime.js';
-
-const delay = new URL('./fixtures/custom-delay.ts', import.meta.url);
-
-const slow: RoundsPlan = {
-  kind: 'rounds',
-  name: 'slow',
-  inputs: ['in'],
-  outputs: ['out'],
-  rounds: [{ steps: [{ actor: 'slow', inputs: { in: 'in' }, outputs: { out: 'out' } }] }],
-};
+import { slowPlan, spawnSlowStep } from './support/slow-step.js';
 
 describe("a decoder, once the runtime's close() began", () => {
   it('refuses open, step, reorder and rewind with ActorStoppedError while an admitted run finishes', async () => {
     const runtime = await startRuntime();
-    await runtime.spawnCustom('slow', { module: delay, options: { delayMs: 500, factor: 1 } });
+    await spawnSlowStep(runtime);
     const decoder = await runtime.spawnDecoder('gpt2', { folder: GPT2_DIR });
     const opened = await decoder.open([1, 2, 3]);
-    const admitted = runtime.run(slow, {
+    const admitted = runtime.run(slowPlan, {
       in: { dtype: 'float32', dims: [1], data: new Float32Array([1]) },
     });
     const closed = runtime.close(10_000);

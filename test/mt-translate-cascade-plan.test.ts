@@ -9,7 +9,7 @@ import { PlanError } from '../src/errors.js';
 import { ESCALATE_ALL, STOP_ALL, saveCascadeThresholds } from '../src/learn/index.js';
 import { writeSyntheticPair } from '../src/mt/synthetic/write-synthetic-pair.js';
 import type { TranslationPlan } from '../src/mt/translate/translation-plan.js';
-import type { TranslationMethod } from '../src/mt/translate/translator.js';
+import type { TranslationMethod } from '../src/mt/translate/translator-types.js';
 
 let dir: string;
 let base: TranslationPlan;

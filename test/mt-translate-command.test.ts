@@ -8,7 +8,7 @@ import { translateLines } from '../src/cli/commands/translate.js';
 import { corpusChrf } from '../src/mt/metrics/index.js';
 import { writeSyntheticPair } from '../src/mt/synthetic/write-synthetic-pair.js';
 import { TranslationMemory } from '../src/mt/tm/index.js';
-import type { TranslationMethod } from '../src/mt/translate/translator.js';
+import type { TranslationMethod } from '../src/mt/translate/translator-types.js';
 
 let dir: string;
 

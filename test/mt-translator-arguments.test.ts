@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../src/errors.js';
-import { Translator, type TranslatorOptions } from '../src/mt/translate/translator.js';
+import { Translator } from '../src/mt/translate/translator.js';
+import type { TranslatorOptions } from '../src/mt/translate/translator-types.js';
 
 /**
  * The translator's arguments are checked at the door: a wrong one is an ArgumentError naming it,

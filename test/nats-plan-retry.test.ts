@@ -1,28 +1,15 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensemble } from '../src/plans/builders.js';
-import type { ServeProcess } from './support/nats-serve-process.js';
 import { skipWithoutNatsServer } from './support/nats-server.js';
-import { startTwoServers, type TwoServers } from './support/nats-two-servers.js';
+import { heldRequests, natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-run', () => {
-  let cluster: TwoServers;
-  let servers: readonly ServeProcess[];
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    cluster = await startTwoServers({ seed: 6, classes: 3, holdMs: 1500 });
-    ({ servers, nc } = cluster);
-  });
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const serving = natsServingFor({ seed: 6, classes: 3, holdMs: 1500, count: 2 });
 
   it('runs the crashed steps again on the other server: every run succeeds', async () => {
     const runtime = await startRuntime();
-    await runtime.addNatsActor('m', { connection: nc, livenessMs: 100 });
+    await runtime.addNatsActor('m', { connection: serving.nc, livenessMs: 100 });
     const plan = ensemble({
       name: 'retry',
       models: ['m'],
@@ -37,21 +24,16 @@ describe.skipIf(skipWithoutNatsServer())('a plan whose remote server dies mid-ru
     const runs = Array.from({ length: total }, () =>
       runtime.run(plan, { features }, { retries: 1 }),
     );
-    let held = [0, 0];
-    for (let i = 0; i < 250; i++) {
-      held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
-      if (held[0]! + held[1]! === total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const held = await heldRequests(serving.servers, total);
     expect(held[0]! + held[1]!).toBe(total);
     const victim = held[0]! >= held[1]! ? 0 : 1;
-    await servers[victim]!.kill();
+    await serving.servers[victim]!.kill();
 
     const results = await Promise.all(runs);
     expect(results.every((r) => r.outputs.fused!.dims.join() === '1,3')).toBe(true);
     expect(retried).toHaveLength(held[victim]!);
     for (const reason of retried) expect(reason).toMatch(/that accepted the call is gone/);
-    const survivor = (await servers[1 - victim]!.stats())[0]!;
+    const survivor = (await serving.servers[1 - victim]!.stats())[0]!;
     expect(survivor.requests).toBe(held[1 - victim]! + held[victim]!);
   });
 });

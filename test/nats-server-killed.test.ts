@@ -1,29 +1,16 @@
-import type { NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActorCrashedError } from '../src/errors.js';
-import type { ServeProcess } from './support/nats-serve-process.js';
 import { skipWithoutNatsServer } from './support/nats-server.js';
-import { startTwoServers, type TwoServers } from './support/nats-two-servers.js';
+import { heldRequests, natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
-  let cluster: TwoServers;
-  let servers: readonly ServeProcess[];
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    // Both hold each call for 1.5 s before running it, so calls are in their hands at the kill.
-    cluster = await startTwoServers({ seed: 3, classes: 2, holdMs: 1500 });
-    ({ servers, nc } = cluster);
-  });
-
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  // Both hold each call for 1.5 s before running it, so calls are in their hands at the kill.
+  const serving = natsServingFor({ seed: 3, classes: 2, holdMs: 1500, count: 2 });
 
   it('answers its calls once with ActorCrashedError; the other server serves the rest', async () => {
     const runtime = await startRuntime();
-    const actor = await runtime.addNatsActor('m', { connection: nc, livenessMs: 100 });
+    const actor = await runtime.addNatsActor('m', { connection: serving.nc, livenessMs: 100 });
     const features = {
       dtype: 'float32' as const,
       dims: [1, 4],
@@ -35,15 +22,10 @@ describe.skipIf(skipWithoutNatsServer())('a server killed mid-run', () => {
       actor.run({ features }, { timeout: 20_000 }).finally(() => answers++),
     );
     // Wait (bounded) until the queue group has handed every call to one of the two servers.
-    let held = [0, 0];
-    for (let i = 0; i < 200; i++) {
-      held = (await Promise.all(servers.map((s) => s.stats()))).map((s) => s[0]!.requests);
-      if (held[0]! + held[1]! === total) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const held = await heldRequests(serving.servers, total, 200);
     expect(held[0]! + held[1]!).toBe(total);
     const victim = held[0]! >= held[1]! ? 0 : 1;
-    await servers[victim]!.kill();
+    await serving.servers[victim]!.kill();
 
     const settled = await Promise.allSettled(calls);
     expect(answers).toBe(total);

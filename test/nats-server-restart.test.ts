@@ -1,12 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RemoteUnavailableError } from '../src/errors.js';
-import { classifier } from '../src/models/index.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 /** Polls `done` every 20 ms, at most `tries` times: a bounded wait for a settled state. */
@@ -19,38 +14,23 @@ async function until(done: () => boolean | Promise<boolean>, tries = 500): Promi
 }
 
 describe.skipIf(skipWithoutNatsServer())('the NATS server restarted', () => {
-  let nats: NatsServerProcess;
-  let server: ServeProcess;
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-restart-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 4, inputSize: 4, hidden: 4, classes: 2 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
-    // Calls wait 1 s there, so one is in flight when NATS goes down.
-    server = await ServeProcess.start(nats.url, dir, 1_000);
-    nc = await connect({ servers: nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await server?.kill();
-    await nats?.stop();
+  // Calls wait 1 s there, so one is in flight when NATS goes down.
+  const serving = natsServingFor({
+    seed: 4,
+    holdMs: 1_000,
+    connection: { maxReconnectAttempts: -1, reconnectTimeWait: 100 },
   });
 
   it('fails calls during the outage with typed errors; after the reconnect calls succeed', async () => {
     const runtime = await startRuntime();
-    const actor = await runtime.addNatsActor('m', { connection: nc });
+    const actor = await runtime.addNatsActor('m', { connection: serving.nc });
     const features = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) };
     expect((await actor.run({ features })).logits!.dims).toEqual([1, 2]);
 
     // Caught at once: it is answered while NATS is being stopped, before the assertions below.
     const inFlight = actor.run({ features }, { timeout: 20_000 }).catch((error: unknown) => error);
-    await until(async () => (await server.stats())[0]!.requests === 2);
-    await nats.stop();
+    await until(async () => (await serving.server.stats())[0]!.requests === 2);
+    await serving.nats.stop();
     const lost = await inFlight;
     expect(lost).toBeInstanceOf(RemoteUnavailableError);
     expect((lost as Error).message).toMatch(/connection to the NATS server was lost/);
@@ -61,7 +41,7 @@ describe.skipIf(skipWithoutNatsServer())('the NATS server restarted', () => {
     await expect(during).rejects.toBeInstanceOf(RemoteUnavailableError);
     await expect(during).rejects.toThrow(/actor "m": not connected to the NATS server/);
 
-    await nats.restart();
+    await serving.nats.restart();
     await until(() => actor.health().state === 'running');
     // The serving process reconnects on its own schedule: until it has, no one responds.
     let answered = false;

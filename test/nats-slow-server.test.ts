@@ -1,51 +1,28 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headers } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { Header } from '../src/engines/remote/nats/nats-protocol.js';
 import { encodeTensors } from '../src/engines/remote/wire/tensor-codec.js';
 import { TimeoutError } from '../src/errors.js';
-import { classifier } from '../src/models/index.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 describe.skipIf(skipWithoutNatsServer())('a slow server', () => {
-  let nats: NatsServerProcess;
-  let server: ServeProcess;
-  let nc: NatsConnection;
+  // Each call waits 5 s there before it runs: far beyond the callers' timeouts below.
+  const serving = natsServingFor({ seed: 1, holdMs: 5_000 });
   const features = { dtype: 'float32' as const, dims: [1, 4], data: new Float32Array(4) };
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-slow-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 1, inputSize: 4, hidden: 4, classes: 2 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
-    // Each call waits 5 s there before it runs: far beyond the callers' timeouts below.
-    server = await ServeProcess.start(nats.url, dir, 5_000);
-    nc = await connect({ servers: nats.url });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await server?.kill();
-    await nats?.stop();
-  });
 
   it('times the call out, and the cancel makes the server drop the work', async () => {
     const runtime = await startRuntime();
-    const actor = await runtime.addNatsActor('m', { connection: nc });
+    const actor = await runtime.addNatsActor('m', { connection: serving.nc });
     const call = actor.run({ features }, { timeout: 300 });
     await expect(call).rejects.toBeInstanceOf(TimeoutError);
     await expect(call).rejects.toThrow(/actor "m": no answer within 300 ms/);
     // The cancel travels after the timeout; wait until the server has taken it (bounded).
-    let stats = await server.stats();
+    let stats = await serving.server.stats();
     for (let i = 0; i < 100 && stats[0]!.cancelled === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      stats = await server.stats();
+      stats = await serving.server.stats();
     }
     expect(stats[0]).toMatchObject({ actor: 'm', requests: 1, cancelled: 1 });
   });
@@ -53,7 +30,7 @@ describe.skipIf(skipWithoutNatsServer())('a slow server', () => {
   it('drops a call whose deadline has passed when it arrives, answering TimeoutError', async () => {
     const h = headers();
     h.set(Header.deadline, String(Date.now() - 1));
-    const reply = await nc.request('roundtable.m.run', encodeTensors({ features }), {
+    const reply = await serving.nc.request('roundtable.m.run', encodeTensors({ features }), {
       timeout: 5_000,
       headers: h,
     });
@@ -62,7 +39,7 @@ describe.skipIf(skipWithoutNatsServer())('a slow server', () => {
       code: 'ERR_TIMEOUT',
       message: 'actor "m": the call\'s deadline passed before it started',
     });
-    const stats = await server.stats();
+    const stats = await serving.server.stats();
     expect(stats[0]!.dropped).toBe(1);
   });
 });

@@ -1,27 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ActorStoppedError } from '../src/errors.js';
-import type { RoundsPlan } from '../src/plans/plan.js';
 import { startIndependentServer } from './support/independent-oip-server.js';
 import { startRuntime } from './support/runtime.js';
+import { slowPlan, spawnSlowStep } from './support/slow-step.js';
 
-const delay = new URL('./fixtures/custom-delay.ts', import.meta.url);
 const x = { dtype: 'float32' as const, dims: [1, 3], data: new Float32Array([1, 2, 3]) };
-
-const slow: RoundsPlan = {
-  kind: 'rounds',
-  name: 'slow',
-  inputs: ['in'],
-  outputs: ['out'],
-  rounds: [{ steps: [{ actor: 'slow', inputs: { in: 'in' }, outputs: { out: 'out' } }] }],
-};
 
 describe("a remote model, once the runtime's close() began", () => {
   it('refuses a direct call with ActorStoppedError while an admitted run finishes', async () => {
     const server = await startIndependentServer();
     const runtime = await startRuntime();
-    await runtime.spawnCustom('slow', { module: delay, options: { delayMs: 500, factor: 1 } });
+    await spawnSlowStep(runtime);
     const remote = await runtime.addRemoteModel('doubler', { url: server.url, model: 'doubler' });
-    const admitted = runtime.run(slow, {
+    const admitted = runtime.run(slowPlan, {
       in: { dtype: 'float32', dims: [1], data: new Float32Array([1]) },
     });
     const closed = runtime.close(10_000);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { typeProgram } from './support/type-program.js';
 
 const run = promisify(execFile);
 const root = new URL('../', import.meta.url);
@@ -56,15 +57,7 @@ describe("import … from 'roundtable/mt' resolves from the built package", () =
     mkdirSync(dir, { recursive: true });
     const consumer = fileURLToPath(new URL('consumer.ts', dir));
     writeFileSync(consumer, CONSUMER);
-    const program = ts.createProgram([consumer], {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2023,
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-    });
+    const program = typeProgram([consumer]);
     const resolved = program.getSourceFiles().map((file) => file.fileName);
     expect(resolved).toContain(fileURLToPath(new URL('dist/mt/index.d.ts', root)));
     const problems = ts

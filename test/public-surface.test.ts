@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { typeProgram } from './support/type-program.js';
 
 /**
  * The names each entry point exports, values and types alike, against an explicit allow-list: a
@@ -312,15 +313,7 @@ const entries = {
 /** Every name an entry exports, as TypeScript resolves it (re-exports and `export *` included). */
 function exportedNames(entry: string): string[] {
   const file = fileURLToPath(new URL(`../${entry}`, import.meta.url));
-  const program = ts.createProgram([file], {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2023,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ['node'],
-  });
+  const program = typeProgram([file]);
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
   return checker.getExportsOfModule(module).map((symbol) => symbol.getName());
@@ -360,17 +353,8 @@ describe('an actor a user holds shows no test hook', () => {
     // Not exported by name; the runtime holds it (tests reach it through src/runtime/fusion-access.ts).
     ['src/engines/fusion/fusion-actor.ts', 'FusionActor'],
   ] as const;
-  const program = ts.createProgram(
+  const program = typeProgram(
     actors.map(([entry]) => fileURLToPath(new URL(`../${entry}`, import.meta.url))),
-    {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2023,
-      strict: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-    },
   );
   for (const [entry, className] of actors) {
     it(className, () => {

@@ -5,7 +5,8 @@
  * autocomplete on an actor shows none of them. Each actor registers its hooks here when it is
  * built; the functions below look them up.
  */
-import type { DecoderActor, SequenceHandle } from './decoder/decoder-actor.js';
+import type { DecoderActor } from './decoder/decoder-actor.js';
+import type { SequenceHandle } from './decoder/decoder-types.js';
 import type { FusionActor } from './fusion/fusion-actor.js';
 import type { CustomActor } from './js/custom-actor.js';
 import type { ModelActor } from './onnx/model-actor.js';

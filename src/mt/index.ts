@@ -17,15 +17,15 @@ export {
   TranslationService,
   type TranslationServiceOptions,
 } from './translate/translation-service.js';
+export { Translator } from './translate/translator.js';
 export {
   type RefineStep,
   TRANSLATION_METHODS,
   type TranslateOptions,
   type Translation,
   type TranslationMethod,
-  Translator,
   type TranslatorOptions,
-} from './translate/translator.js';
+} from './translate/translator-types.js';
 export {
   type EngineSpec,
   type LoadedTranslationPlan,

@@ -1,4 +1,5 @@
-import type { DecoderActor, SequenceHandle } from '../engines/decoder/decoder-actor.js';
+import type { DecoderActor } from '../engines/decoder/decoder-actor.js';
+import type { SequenceHandle } from '../engines/decoder/decoder-types.js';
 import { seededRandom } from '../util/mulberry32.js';
 import { type AdaptiveKState, nextK, startK } from './adaptive-k.js';
 import type { GeneratedSequence } from './generate.js';

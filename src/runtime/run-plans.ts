@@ -9,7 +9,7 @@ import { runCascade } from '../plan-runner/run-cascade.js';
 import { type RunOptions, runRounds } from '../plan-runner/run-rounds.js';
 import type { Trace } from '../plan-runner/trace.js';
 import type { CascadePlan, Plan, RoundsPlan } from '../plans/plan.js';
-import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
+import type { Arena, HostTensor, TensorDescriptor } from '../tensor/index.js';
 import { checkRunOptions } from './check-options.js';
 import { validatedPlan } from './plan-validation.js';
 import type { RuntimeState } from './runtime-state.js';
@@ -31,12 +31,7 @@ export async function run(
   const valid = validatedPlan(state.valid, plan, where);
   const hostFeeds = args.hostFeeds(where, feeds);
   const checked = checkRunOptions(where, options);
-  const shared: Record<string, TensorDescriptor> = {};
-  try {
-    for (const name in hostFeeds) {
-      const feed = hostFeeds[name]!;
-      shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
-    }
+  return withFeedsInArena(arena, hostFeeds, async (shared) => {
     const result = await runShared(state, valid as RoundsPlan, shared, checked);
     const outputs: Record<string, HostTensor> = {};
     const released = new Set<TensorDescriptor>();
@@ -53,9 +48,7 @@ export async function run(
       }
     }
     return { outputs, trace: result.trace };
-  } finally {
-    for (const name in shared) arena.release(shared[name]!);
-  }
+  });
 }
 
 export function runShared(
@@ -110,12 +103,7 @@ export async function cascade(
   const checkedPlan = valid;
   const hostFeeds = args.hostFeeds(where, feeds);
   const checked = checkRunOptions(where, options);
-  const shared: Record<string, TensorDescriptor> = {};
-  try {
-    for (const name in hostFeeds) {
-      const feed = hostFeeds[name]!;
-      shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
-    }
+  return withFeedsInArena(arena, hostFeeds, async (shared) => {
     const result = await state.track(() =>
       runCascade(checkedPlan, shared, state.roundsContext(), checked),
     );
@@ -128,6 +116,22 @@ export async function cascade(
     } finally {
       arena.release(answer);
     }
+  });
+}
+
+/** Host feeds written into the arena for `body`, and released once it settles, however it ends. */
+async function withFeedsInArena<T>(
+  arena: Arena,
+  feeds: Record<string, HostTensor>,
+  body: (shared: Record<string, TensorDescriptor>) => Promise<T>,
+): Promise<T> {
+  const shared: Record<string, TensorDescriptor> = {};
+  try {
+    for (const name in feeds) {
+      const feed = feeds[name]!;
+      shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
+    }
+    return await body(shared);
   } finally {
     for (const name in shared) arena.release(shared[name]!);
   }

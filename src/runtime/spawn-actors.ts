@@ -3,7 +3,8 @@
  * options checked there, and the actor kept only if close() did not begin while it started.
  */
 
-import { DecoderActor, type DecoderOptions } from '../engines/decoder/decoder-actor.js';
+import { DecoderActor } from '../engines/decoder/decoder-actor.js';
+import type { DecoderOptions } from '../engines/decoder/decoder-types.js';
 import { CustomActor, type CustomActorOptions, type UntypedActor } from '../engines/js/index.js';
 import { ModelActor, type ModelActorOptions } from '../engines/onnx/model-actor.js';
 import { NatsActor, type NatsActorOptions } from '../engines/remote/nats/nats-actor.js';

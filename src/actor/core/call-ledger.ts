@@ -1,4 +1,5 @@
 import { AbortError, TimeoutError } from '../../errors.js';
+import { type LongTimeout, longTimeout } from '../../util/long-timeout.js';
 import type { CallOptions } from '../call-options.js';
 import { armDeadline, type Deadline, disarmDeadline, timeoutRefusal } from './deadline.js';
 
@@ -6,7 +7,10 @@ import { armDeadline, type Deadline, disarmDeadline, timeoutRefusal } from './de
 export interface Call<Tag> {
   readonly id: number;
   readonly method: string;
-  /** Where the call went (the worker it was posted to); undefined while it waits for one. */
+  /**
+   * Where the call went (the worker it was posted to, the server instance or HTTP request of a
+   * remote actor); undefined while it waits for one.
+   */
   tag: Tag | undefined;
   /** performance.now() when it was opened. */
   readonly started: number;
@@ -22,14 +26,40 @@ export interface LedgerOptions<Tag> {
   readonly where: (call: Call<Tag>) => string;
   /** Each call's one answer (a result when `error` is undefined), as it is given. */
   readonly observe?: (call: Call<Tag>, error: Error | undefined) => void;
+  /**
+   * The error a call's own timeout answers it with; default `<where> timed out after <ms> ms`.
+   * (Remote actors keep the wording their callers already match on.)
+   */
+  readonly timedOut?: (where: string, timeout: number) => Error;
+  /**
+   * The error a call's AbortSignal answers it with: `sent` false when the signal was aborted
+   * before the call was opened; default `<where> was aborted before it was sent / while in flight`.
+   */
+  readonly aborted?: (where: string, sent: boolean, reason: unknown) => Error;
+  /**
+   * Told after a call's own timeout or abort answered it, so an actor whose work runs elsewhere
+   * can tell that side to drop it (a remote actor's cancel).
+   */
+  readonly expired?: (call: Call<Tag>) => void;
+}
+
+function defaultTimedOut(where: string, timeout: number): Error {
+  return new TimeoutError(`${where} timed out after ${timeout} ms`);
+}
+
+function defaultAborted(where: string, sent: boolean, reason: unknown): Error {
+  return new AbortError(`${where} was aborted ${sent ? 'while in flight' : 'before it was sent'}`, {
+    cause: reason,
+  });
 }
 
 /**
- * The calls in flight to an actor whose worker takes every call at once (custom and fusion
- * actors), each answered exactly once: by its reply, its timeout, its AbortSignal, or its
- * worker's death. Everything that answers a call goes through {@link answer} or {@link fail},
- * which refuse a second answer: a reply that comes after its call was answered otherwise is
- * reported as late, so the caller frees what it owns.
+ * The calls in flight to an actor that takes every call at once (custom and fusion actors, whose
+ * worker takes them; the NATS and OIP remote actors, whose servers do), each answered exactly
+ * once: by its reply, its timeout, its AbortSignal, or its worker's death (for a remote actor, its
+ * server or connection lost). Everything that answers a call goes through {@link answer} or
+ * {@link fail}, which refuse a second answer: a reply that comes after its call was answered
+ * otherwise is reported as late, so the caller frees what it owns.
  *
  * (A model actor's messages wait in a mailbox for one replica at a time: its Dispatcher is the
  * same promise with a queue in front; both arm their deadlines in deadline.ts.)
@@ -71,13 +101,14 @@ export class CallLedger<Tag> {
     };
     const where = this.#options.where(entry);
     const { timeout, signal } = options;
+    const { timedOut = defaultTimedOut, aborted = defaultAborted, expired } = this.#options;
     const refusal = timeoutRefusal(where, timeout);
     if (refusal) {
       reject(refusal);
       return undefined;
     }
     if (signal?.aborted) {
-      reject(new AbortError(`${where} was aborted before it was sent`, { cause: signal.reason }));
+      reject(aborted(where, false, signal.reason));
       return undefined;
     }
     this.#calls.set(entry.id, entry);
@@ -85,12 +116,14 @@ export class CallLedger<Tag> {
       entry,
       timeout,
       signal,
-      () => this.fail(entry, new TimeoutError(`${where} timed out after ${timeout} ms`)),
-      () =>
-        this.fail(
-          entry,
-          new AbortError(`${where} was aborted while in flight`, { cause: signal!.reason }),
-        ),
+      () => {
+        this.fail(entry, timedOut(where, timeout!));
+        expired?.(entry);
+      },
+      () => {
+        this.fail(entry, aborted(where, true, signal!.reason));
+        expired?.(entry);
+      },
     );
     return entry;
   }
@@ -160,6 +193,13 @@ export class CallLedger<Tag> {
     return calls.length;
   }
 
+  /** Where the calls in flight went, each place once (calls not sent anywhere yet left out). */
+  tags(): Set<Tag> {
+    const tags = new Set<Tag>();
+    for (const call of this.#calls.values()) if (call.tag !== undefined) tags.add(call.tag);
+    return tags;
+  }
+
   /** Calls for which `which` holds. */
   count(which: (call: Call<Tag>) => boolean): number {
     let n = 0;
@@ -171,6 +211,22 @@ export class CallLedger<Tag> {
   idle(): Promise<void> {
     if (this.#calls.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves when no call is in flight or once `graceMs` passed (of any length), whichever comes
+   * first: a close()'s grace for the calls still out.
+   */
+  async idleWithin(graceMs: number): Promise<void> {
+    if (this.#calls.size === 0 || graceMs <= 0) return;
+    let grace: LongTimeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        grace = longTimeout(graceMs, resolve);
+      }),
+    ]);
+    grace?.cancel();
   }
 
   #close(entry: Entry<Tag>): void {

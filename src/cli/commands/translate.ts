@@ -3,7 +3,10 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { serializeError } from '../../errors.js';
 import { writeSyntheticPair } from '../../mt/synthetic/write-synthetic-pair.js';
 import { TranslationService } from '../../mt/translate/translation-service.js';
-import { TRANSLATION_METHODS, type TranslationMethod } from '../../mt/translate/translator.js';
+import {
+  TRANSLATION_METHODS,
+  type TranslationMethod,
+} from '../../mt/translate/translator-types.js';
 import {
   CliError,
   type CliFailure,

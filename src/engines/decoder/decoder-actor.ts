@@ -1,129 +1,45 @@
 import { field, integer, refuse, tokenIds } from '../../actor/arguments.js';
 import type { ActorContext } from '../../actor/context.js';
-import type { RestartOptions } from '../../actor/restart-budget.js';
 import { ownPolicy } from '../../actor/supervision/own-policy.js';
 import type { ActorHealth, DeathHandler } from '../../actor/supervision/supervisable.js';
 import {
   ActorCrashedError,
   ActorStoppedError,
-  DecoderBudgetError,
-  FeedError,
   MailboxFullError,
   type RoundtableError,
-  SequenceClosedError,
-  SequenceEvictedError,
-  StaleSequenceError,
   serializeError,
 } from '../../errors.js';
-import { faultInjectionOf } from '../onnx/fault-injection.js';
 import { registerTestHooks } from '../test-hooks.js';
 import { proposeOptions, sequenceHandle, stepOptions, tokenRows } from './decoder-arguments.js';
-import type { SequenceAnswer, StepPositions } from './decoder-protocol.js';
+import { checkBudget, checkContext, checkIds } from './decoder-limits.js';
 import {
-  type Asked,
-  ask,
-  type DecoderReplica,
-  type ReplicaCore,
-  startReplica,
-} from './decoder-replica.js';
+  asRows,
+  closeMessage,
+  type MessageBuilder,
+  openMessage,
+  proposeMessage,
+  reorderMessage,
+  rewindMessage,
+  stepFields,
+  stepMessage,
+} from './decoder-messages.js';
+import type { SequenceAnswer } from './decoder-protocol.js';
+import { ask, type DecoderReplica, type ReplicaCore } from './decoder-replica.js';
+import type {
+  DecoderOptions,
+  DecoderProposal,
+  DecoderStep,
+  ProposeOptions,
+  SequenceHandle,
+  StepOptions,
+} from './decoder-types.js';
 import { type DecoderFolder, readModelFolder } from './model-folder.js';
+import { pickReplica } from './replica-choice.js';
+import { type SequenceRecord, type SequenceState, SequenceTable } from './sequence-table.js';
+import { startReplicas } from './start-replicas.js';
 
-export interface DecoderOptions {
-  /** A model folder as published (onnxruntime-genai or Optimum layout), or one already read. */
-  readonly folder: string | DecoderFolder;
-  /** Workers, each holding the sequences opened on it. Default 1. */
-  readonly replicas?: number;
-  /** Bytes of key/value cache the actor holds at most, all sequences together. Default: no limit. */
-  readonly budgetBytes?: number;
-  /** A sequence untouched this long is evicted (its cache dropped). Default: never. */
-  readonly idleMs?: number;
-  readonly restart?: RestartOptions;
-  /** Messages waiting or running on one replica at most; past it MailboxFullError. Default 64. */
-  readonly capacity?: number;
-  /** ONNX Runtime threads per session; default ONNX Runtime's own. */
-  readonly intraOpNumThreads?: number;
-}
-
-/**
- * What a caller holds of an open sequence. A handle is for one state of the sequence: each step,
- * reorder or rewind returns the next handle, and using an older one is a StaleSequenceError.
- */
-export interface SequenceHandle {
-  readonly actor: string;
-  readonly id: number;
-  readonly generation: number;
-  /** Rows (beams) the sequence has now. */
-  readonly rows: number;
-  /** Positions in its cache. */
-  readonly length: number;
-}
-
-export interface DecoderStep {
-  readonly sequence: SequenceHandle;
-  /**
-   * rows × vocabulary log-probabilities of the next token (absent when `topK` was asked); with
-   * `positions: 'all'`, rows × appended tokens × vocabulary: the distribution after each of them.
-   */
-  readonly logprobs?: Float32Array;
-  /** With `topK`: rows (× appended tokens) × k token ids and their log-probabilities, best first. */
-  readonly topIds?: Int32Array;
-  readonly topLogprobs?: Float32Array;
-}
-
-export interface StepOptions {
-  /** Return only the k most likely tokens of each row. */
-  readonly topK?: number;
-  /**
-   * 'last' (default): the distribution after the last appended token. 'all': one after each
-   * appended token, so that k proposed tokens are scored in one run (speculative decoding).
-   */
-  readonly positions?: StepPositions;
-  /**
-   * Positions dropped before the tokens are appended, as `rewind()` would, in the same message:
-   * a speculative verifier drops the proposals it rejected with its next step.
-   */
-  readonly rewind?: number;
-}
-
-/** What {@link DecoderActor.propose} chooses and how. */
-export interface ProposeOptions {
-  /** Tokens chosen, each fed back before the next is chosen; the last is not fed. 1 to 1024. */
-  readonly count: number;
-  /** Positions dropped before `tokens` are appended. Default 0. */
-  readonly rewind?: number;
-  /**
-   * Sampling: one uniform number in [0, 1) per proposal, each drawing its token from the
-   * distribution softened by `temperature`. Without it, each proposal is the most likely token.
-   */
-  readonly sampling?: { readonly uniforms: readonly number[]; readonly temperature: number };
-  /** Also answer the distribution each proposal was chosen from. Default false. */
-  readonly distributions?: boolean;
-}
-
-export interface DecoderProposal {
-  readonly sequence: SequenceHandle;
-  /** The tokens chosen, in order. */
-  readonly tokens: Int32Array;
-  /** With `distributions`: count × vocabulary log-probabilities, the row each token came from. */
-  readonly logprobs?: Float32Array;
-}
-
-type SequenceState = 'open' | 'closed' | 'evicted' | 'crashed';
-
-interface SequenceRecord {
-  readonly id: number;
-  /** The worker holding its state (not just the slot: a restarted slot holds none of it). */
-  readonly replica: DecoderReplica;
-  state: SequenceState;
-  generation: number;
-  rows: number;
-  length: number;
-  bytes: number;
-  busy: number;
-  timer: NodeJS.Timeout | undefined;
-  /** Why it is no longer usable, for every later message. */
-  error?: RoundtableError;
-}
+// What callers pass and get is declared in decoder-types.ts; importers of the actor see it here too.
+export type * from './decoder-types.js';
 
 /**
  * A decoder on worker threads that keeps each open sequence's key/value cache between steps, so a
@@ -131,8 +47,10 @@ interface SequenceRecord {
  * it; the actor sums the caches against its byte budget and evicts sequences left idle.
  *
  * Each replica slot stands on the worker-actor core (decoder-replica.ts): spawn, ready handshake,
- * exactly-once answers, death, restart, close. What is a decoder's own stays here: pinning,
- * generations, the byte budget, eviction, and losing a dead worker's sequences.
+ * exactly-once answers, death, restart, close. The sequences, their pinning, generations and
+ * eviction are a {@link SequenceTable} (sequence-table.ts); the checks before a message leaves are
+ * in decoder-limits.ts, the messages themselves in decoder-messages.ts. This class is the public
+ * surface over them: each method checks its arguments, picks the replica and asks it.
  */
 export class DecoderActor {
   readonly name: string;
@@ -146,15 +64,7 @@ export class DecoderActor {
   readonly #replicas: readonly ReplicaCore[];
   /** Where a replica's death goes: one restart budget for all replicas. */
   readonly #onDeath: DeathHandler;
-  /** Open sequences (and those with a message still running). */
-  readonly #sequences = new Map<number, SequenceRecord>();
-  /**
-   * Sequences evicted or lost with their worker, kept so that a later message gets the precise
-   * error; the oldest go first past {@link TOMBSTONES}, after which a message gets
-   * SequenceClosedError.
-   */
-  readonly #tombstones = new Map<number, SequenceRecord>();
-  #nextSequence = 1;
+  readonly #sequences: SequenceTable;
   #stopped: RoundtableError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -173,6 +83,14 @@ export class DecoderActor {
     this.vocab = first.ready.vocab;
     this.bytesPerToken = first.ready.bytesPerToken;
     this.#replicas = replicas;
+    this.#sequences = new SequenceTable(name, options.idleMs, (record) => {
+      // The worker drops an evicted sequence's state.
+      if (this.#holds(record.replica)) {
+        void this.#send(record.replica, 'closeSequence', closeMessage(record.id)).catch(
+          () => undefined,
+        );
+      }
+    });
     this.#onDeath = ownPolicy(
       {
         name,
@@ -202,40 +120,18 @@ export class DecoderActor {
     const folder =
       typeof options.folder === 'string' ? readModelFolder(options.folder) : options.folder;
     let actor: DecoderActor | undefined;
-    const started = await Promise.allSettled(
-      Array.from({ length: replicas }, (_, index) =>
-        startReplica({
-          actor: name,
-          index,
-          context,
-          data: workerData(name, context, options, folder),
-          // A death before the actor exists (its other replicas still loading) is not restarted:
-          // the spawn has not succeeded yet.
-          onDeath: (death) => {
-            if (actor) actor.#onDeath(death);
-          },
-        }),
-      ),
-    );
-    const failed = started.find((result) => result.status === 'rejected');
-    const cores = started.flatMap((result) =>
-      result.status === 'fulfilled' ? [result.value] : [],
-    );
-    if (failed || cores.some((core) => !core.current)) {
-      // One replica could not start: the others are not kept.
-      const reason = new ActorStoppedError(`decoder "${name}" did not start`);
-      await Promise.all(cores.map((core) => core.stop(reason)));
-      throw failed ? failed.reason : reason;
-    }
+    const cores = await startReplicas(name, context, options, folder, (death) => {
+      // A death before the actor exists (its other replicas still loading) is not restarted:
+      // the spawn has not succeeded yet.
+      if (actor) actor.#onDeath(death);
+    });
     actor = new DecoderActor(name, context, options, folder, cores);
     return actor;
   }
 
   /** Bytes of cache the actor's open sequences hold now. */
   get bytes(): number {
-    let bytes = 0;
-    for (const record of this.#sequences.values()) bytes += record.bytes;
-    return bytes;
+    return this.#sequences.bytes;
   }
 
   /** Sequences open now. */
@@ -269,32 +165,13 @@ export class DecoderActor {
     this.#checkContext(0, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'open');
     const replica = await this.#pickReplica();
-    const id = this.#nextSequence++;
-    const record: SequenceRecord = {
-      id,
-      replica,
-      state: 'open',
-      generation: 0,
-      rows: rows.length,
-      length: 0,
-      bytes: 0,
-      busy: 0,
-      timer: undefined,
-    };
-    this.#sequences.set(id, record);
+    const record = this.#sequences.create(replica, rows.length);
     const fields = stepFields(this.name, options);
     const sourceRows = options.source ? asRows(options.source) : undefined;
     try {
-      return await this.#ask(record, 'open', (message) => ({
-        type: 'open',
-        id: message,
-        seq: id,
-        rows,
-        ...(sourceRows ? { source: sourceRows } : {}),
-        ...fields,
-      }));
+      return await this.#ask(record, 'open', openMessage(record.id, rows, sourceRows, fields));
     } catch (error) {
-      if (record.state === 'open' && record.generation === 0) this.#forget(record);
+      if (record.state === 'open' && record.generation === 0) this.#sequences.forget(record);
       throw error;
     }
   }
@@ -316,16 +193,11 @@ export class DecoderActor {
     this.#checkContext(record.length - rewind, rows[0]?.length ?? 0);
     this.#checkBudget(rows.length * (rows[0]?.length ?? 0) * this.bytesPerToken, 'step');
     const fields = stepFields(this.name, options);
-    const { generation } = handle;
-    return this.#ask(record, 'step', (id) => ({
-      type: 'step',
-      id,
-      seq: record.id,
-      generation,
-      tokens: rows,
-      ...fields,
-      ...(rewind > 0 ? { rewind } : {}),
-    }));
+    return this.#ask(
+      record,
+      'step',
+      stepMessage(record.id, handle.generation, rows, fields, rewind),
+    );
   }
 
   /**
@@ -353,15 +225,11 @@ export class DecoderActor {
     const added = ids.length + checked.count - 1;
     this.#checkContext(record.length - checked.rewind, added);
     this.#checkBudget(added * this.bytesPerToken, 'propose');
-    const { generation } = handle;
-    const answer = await this.#ask(record, 'propose', (id) => ({
-      type: 'propose',
-      id,
-      seq: record.id,
-      generation,
-      tokens: ids,
-      ...checked,
-    }));
+    const answer = await this.#ask(
+      record,
+      'propose',
+      proposeMessage(record.id, handle.generation, ids, checked),
+    );
     return {
       sequence: answer.sequence,
       tokens: answer.proposals!,
@@ -379,15 +247,11 @@ export class DecoderActor {
     const record = this.#usable(handle);
     const added = rows.length - record.rows;
     if (added > 0) this.#checkBudget(added * record.length * this.bytesPerToken, 'reorder');
-    const { generation } = handle;
-    const order = [...rows];
-    const step = await this.#ask(record, 'reorder', (id) => ({
-      type: 'reorder',
-      id,
-      seq: record.id,
-      generation,
-      rows: order,
-    }));
+    const step = await this.#ask(
+      record,
+      'reorder',
+      reorderMessage(record.id, handle.generation, [...rows]),
+    );
     return step.sequence;
   }
 
@@ -398,14 +262,11 @@ export class DecoderActor {
     handle = sequenceHandle(where, handle);
     count = integer(where, 'count', count, 0);
     const record = this.#usable(handle);
-    const { generation } = handle;
-    const step = await this.#ask(record, 'rewind', (id) => ({
-      type: 'rewind',
-      id,
-      seq: record.id,
-      generation,
-      count,
-    }));
+    const step = await this.#ask(
+      record,
+      'rewind',
+      rewindMessage(record.id, handle.generation, count),
+    );
     return step.sequence;
   }
 
@@ -413,22 +274,18 @@ export class DecoderActor {
   async closeSequence(handle: SequenceHandle): Promise<void> {
     const record = this.#sequences.get(handle.id);
     if (record?.state !== 'open') return;
-    this.#retire(record, 'closed');
+    this.#sequences.retire(record, 'closed');
     if (!this.#holds(record.replica)) return;
     try {
-      await this.#send(record.replica, 'closeSequence', (id) => ({
-        type: 'close',
-        id,
-        seq: record.id,
-      }));
+      await this.#send(record.replica, 'closeSequence', closeMessage(record.id));
     } catch {
       // A worker that died meanwhile took the state with it: closed either way.
     }
   }
 
   /** Where a sequence stands: open, or why it can no longer be used. */
-  state(handle: SequenceHandle): 'open' | 'closed' | 'evicted' | 'crashed' {
-    return (this.#sequences.get(handle.id) ?? this.#tombstones.get(handle.id))?.state ?? 'closed';
+  state(handle: SequenceHandle): SequenceState {
+    return this.#sequences.state(handle.id);
   }
 
   /** Tests (test-hooks.ts): the worker holding `where`'s sequence, or replica `where`, exits at its next message. */
@@ -478,7 +335,7 @@ export class DecoderActor {
   #shutdown(reason: RoundtableError, graceMs: number | undefined, failed: boolean): Promise<void> {
     this.#closing ??= (async () => {
       this.#stopped = reason;
-      for (const record of [...this.#sequences.values()]) this.#retire(record, 'closed');
+      this.#sequences.closeAll();
       await Promise.all(
         this.#replicas.map((core) =>
           graceMs === 0 ? core.stop(reason) : core.close(graceMs, () => reason),
@@ -497,14 +354,14 @@ export class DecoderActor {
     return this.#replicas[replica.index]?.current === replica;
   }
 
-  #send(replica: DecoderReplica, method: string, build: (id: number) => Asked) {
+  #send(replica: DecoderReplica, method: string, build: MessageBuilder) {
     return ask(this.#replicas[replica.index]!, replica, method, build);
   }
 
   async #ask(
     record: SequenceRecord,
     method: string,
-    build: (id: number) => Asked,
+    build: MessageBuilder,
   ): Promise<DecoderStep & { proposals?: Int32Array }> {
     const capacity = this.#options.capacity ?? 64;
     const inFlight = this.#replicas[record.replica.index]!.calls.size;
@@ -522,19 +379,7 @@ export class DecoderActor {
     try {
       const answer = (await this.#send(record.replica, method, build)) as SequenceAnswer;
       this.#context.events.emit('actor:message', { actor: this.name, ms: undefined });
-      if (record.state === 'open') {
-        record.generation = answer.generation;
-        record.rows = answer.rows;
-        record.length = answer.length;
-        record.bytes = answer.bytes;
-      }
-      return {
-        sequence: this.#handle(record, answer),
-        ...(answer.logprobs ? { logprobs: answer.logprobs } : {}),
-        ...(answer.topIds ? { topIds: answer.topIds } : {}),
-        ...(answer.topLogprobs ? { topLogprobs: answer.topLogprobs } : {}),
-        ...(answer.proposals ? { proposals: answer.proposals } : {}),
-      };
+      return this.#sequences.answered(record, answer);
     } catch (error) {
       const typed = error as RoundtableError;
       this.#context.events.emit('actor:message', {
@@ -544,155 +389,49 @@ export class DecoderActor {
       });
       // A sequence whose worker died is lost; the crash is what every later use is told too.
       if (typed instanceof ActorCrashedError && record.state === 'open') {
-        this.#retire(record, 'crashed', typed);
+        this.#sequences.retire(record, 'crashed', typed);
       }
       throw typed;
     } finally {
       record.busy--;
-      this.#armIdle(record);
+      this.#sequences.armIdle(record);
     }
   }
 
-  #handle(record: SequenceRecord, answer: SequenceAnswer): SequenceHandle {
-    return {
-      actor: this.name,
-      id: record.id,
-      generation: answer.generation,
-      rows: answer.rows,
-      length: answer.length,
-    };
-  }
-
-  /** The record behind a handle, if the sequence can still take a message. */
   /** Once the runtime's close() began, only the runs it admitted before still step sequences. */
   #admit(what: string): void {
     const refused = this.#context.admission?.refusal(this.name, what);
     if (refused) throw refused;
   }
 
+  /** The record behind a handle, if the sequence can still take a message. */
   #usable(handle: SequenceHandle): SequenceRecord {
     if (this.#stopped) throw this.#stopped;
-    if (handle.actor !== this.name) {
-      throw new FeedError(
-        `decoder "${this.name}": the sequence handle belongs to decoder "${handle.actor}"`,
-      );
-    }
-    const tombstone = this.#tombstones.get(handle.id);
-    if (tombstone) throw tombstone.error!;
-    const record = this.#sequences.get(handle.id);
-    if (!record) {
-      throw new SequenceClosedError(`decoder "${this.name}": sequence ${handle.id} is not open`);
-    }
-    if (record.state !== 'open') throw record.error!;
-    if (handle.generation !== record.generation) {
-      throw new StaleSequenceError(
-        `decoder "${this.name}": sequence ${record.id} is at generation ${record.generation}, the handle is for ${handle.generation}`,
-      );
-    }
-    return record;
+    return this.#sequences.usable(handle);
   }
 
   #checkIds(what: string, rows: readonly (readonly number[])[]): void {
-    for (const row of rows) {
-      for (const id of row) {
-        if (!Number.isInteger(id) || id < 0 || id >= this.vocab) {
-          throw new FeedError(
-            `decoder "${this.name}": ${what} holds ${id}; token ids are integers in [0, ${this.vocab})`,
-          );
-        }
-      }
-    }
+    checkIds(this.name, this.vocab, what, rows);
   }
 
-  /** Positions past the model's context would index past its position table: refused here. */
   #checkContext(length: number, adding: number): void {
-    const context = this.folder.contextLength;
-    if (context !== undefined && length + adding > context) {
-      throw new FeedError(
-        `decoder "${this.name}": ${length} + ${adding} positions are past the model's context length of ${context}`,
-      );
-    }
+    checkContext(this.name, this.folder.contextLength, length, adding);
   }
 
   #checkBudget(adding: number, what: string): void {
-    const limit = this.#options.budgetBytes;
-    if (limit === undefined) return;
-    const now = this.bytes;
-    if (now + adding > limit) {
-      throw new DecoderBudgetError(
-        `decoder "${this.name}": ${what} would hold ${now + adding} bytes of cache, over its budget of ${limit} (${now} held by ${this.#sequences.size} sequences)`,
-      );
-    }
+    const sequences = this.#sequences;
+    checkBudget(
+      this.name,
+      this.#options.budgetBytes,
+      sequences.bytes,
+      sequences.size,
+      adding,
+      what,
+    );
   }
 
-  async #pickReplica(): Promise<DecoderReplica> {
-    for (;;) {
-      if (this.#stopped) throw this.#stopped;
-      let best: DecoderReplica | undefined;
-      let fewest = Number.POSITIVE_INFINITY;
-      for (const core of this.#replicas) {
-        const replica = core.current;
-        if (!replica) continue;
-        let count = 0;
-        for (const record of this.#sequences.values()) if (record.replica === replica) count++;
-        if (count < fewest) {
-          fewest = count;
-          best = replica;
-        }
-      }
-      if (best) return best;
-      // Every replica is being restarted: wait for the first back (or for the decoder to stop).
-      const upcoming = this.#replicas.flatMap((core) => (core.upcoming ? [core.upcoming] : []));
-      if (upcoming.length === 0)
-        throw this.#stopped ?? new ActorStoppedError(`decoder "${this.name}" has no replica`);
-      await Promise.race(upcoming).catch(() => undefined);
-    }
-  }
-
-  #armIdle(record: SequenceRecord): void {
-    const idleMs = this.#options.idleMs;
-    if (idleMs === undefined || record.state !== 'open') return;
-    if (record.timer) clearTimeout(record.timer);
-    record.timer = setTimeout(() => {
-      record.timer = undefined;
-      if (record.state !== 'open') return;
-      if (record.busy > 0) return; // its answer re-arms the deadline
-      this.#retire(
-        record,
-        'evicted',
-        new SequenceEvictedError(
-          `decoder "${this.name}": sequence ${record.id} was evicted after ${idleMs} ms idle; open it again`,
-        ),
-      );
-      if (this.#holds(record.replica)) {
-        void this.#send(record.replica, 'closeSequence', (id) => ({
-          type: 'close',
-          id,
-          seq: record.id,
-        })).catch(() => undefined);
-      }
-    }, idleMs);
-    record.timer.unref();
-  }
-
-  #retire(record: SequenceRecord, state: Exclude<SequenceState, 'open'>, error?: RoundtableError) {
-    record.state = state;
-    record.bytes = 0;
-    record.error =
-      error ?? new SequenceClosedError(`decoder "${this.name}": sequence ${record.id} was closed`);
-    if (record.timer) clearTimeout(record.timer);
-    record.timer = undefined;
-    this.#sequences.delete(record.id);
-    if (state === 'closed') return;
-    this.#tombstones.set(record.id, record);
-    if (this.#tombstones.size > TOMBSTONES) {
-      this.#tombstones.delete(this.#tombstones.keys().next().value as number);
-    }
-  }
-
-  #forget(record: SequenceRecord): void {
-    if (record.timer) clearTimeout(record.timer);
-    this.#sequences.delete(record.id);
+  #pickReplica(): Promise<DecoderReplica> {
+    return pickReplica(this.name, this.#replicas, this.#sequences, () => this.#stopped);
   }
 
   /** A worker died unexpectedly: the sequences pinned to it died with it. */
@@ -700,55 +439,6 @@ export class DecoderActor {
     const error = new ActorCrashedError(
       `decoder "${this.name}": the worker of replica ${replica.index} died (exit code ${exitCode}); the sequences it held are lost`,
     );
-    for (const record of [...this.#sequences.values()]) {
-      if (record.replica === replica && record.state === 'open') {
-        this.#retire(record, 'crashed', error);
-      }
-    }
+    this.#sequences.lost(replica, error);
   }
-}
-
-/** Evicted or lost sequences remembered for their precise error. */
-const TOMBSTONES = 4096;
-
-function workerData(
-  name: string,
-  context: ActorContext,
-  options: DecoderOptions,
-  folder: DecoderFolder,
-) {
-  return {
-    actor: name,
-    folder,
-    nice: context.workerNice ?? 0,
-    faultInjection: faultInjectionOf(options),
-    ...(options.intraOpNumThreads !== undefined
-      ? { intraOpNumThreads: options.intraOpNumThreads }
-      : {}),
-  };
-}
-
-/** The options of an open or step as the worker takes them; a bad `positions` is refused here. */
-function stepFields(
-  actor: string,
-  options: StepOptions,
-): { topK?: number; positions?: StepPositions } {
-  const { topK, positions } = options;
-  if (positions !== undefined && positions !== 'last' && positions !== 'all') {
-    throw new RangeError(
-      `decoder "${actor}": positions must be 'last' or 'all', got ${JSON.stringify(positions)}`,
-    );
-  }
-  return {
-    ...(topK !== undefined ? { topK } : {}),
-    ...(positions !== undefined ? { positions } : {}),
-  };
-}
-
-function asRows(
-  ids: readonly number[] | readonly (readonly number[])[],
-): readonly (readonly number[])[] {
-  return Array.isArray(ids[0])
-    ? (ids as readonly (readonly number[])[])
-    : [ids as readonly number[]];
 }

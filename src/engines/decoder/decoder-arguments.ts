@@ -12,7 +12,7 @@ import {
   refuse,
   tokenIds,
 } from '../../actor/arguments.js';
-import type { SequenceHandle, StepOptions } from './decoder-actor.js';
+import type { SequenceHandle, StepOptions } from './decoder-types.js';
 
 /**
  * Rows of token ids, all of one length and not empty. A flat list is one row (`'row'`, a prompt)

@@ -26,7 +26,8 @@ import {
   scorerNeedsRunnerUp,
 } from '../translate/cascade-signals.js';
 import type { PromptLayout } from '../translate/prompt.js';
-import { runTime, Translator } from '../translate/translator.js';
+import { runTime } from '../translate/shared-work.js';
+import { Translator } from '../translate/translator.js';
 import { forEachConcurrently } from './for-each-concurrently.js';
 
 type Sentence = { readonly source: string; readonly target: string };

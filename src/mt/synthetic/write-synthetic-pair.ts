@@ -5,7 +5,7 @@ import { QualityEstimator } from '../qe/quality-estimator.js';
 import { TranslationMemory } from '../tm/index.js';
 import { promptLayout } from '../translate/prompt.js';
 import type { RoutesFile, TranslationPlan } from '../translate/translation-plan.js';
-import type { TranslationMethod } from '../translate/translator.js';
+import type { TranslationMethod } from '../translate/translator-types.js';
 import { tuneOnDev } from '../translate/tune-on-dev.js';
 import { MAX_SENTENCE_WORDS } from './grammar.js';
 import { buildSyntheticModels } from './synthetic-engines.js';

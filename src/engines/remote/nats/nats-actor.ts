@@ -12,6 +12,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { Admission } from '../../../actor/admission.js';
 import * as args from '../../../actor/arguments.js';
 import type { CallOptions } from '../../../actor/call-options.js';
+import { type Call, CallLedger } from '../../../actor/core/call-ledger.js';
 import type { RuntimeEvents } from '../../../actor/events.js';
 import { validateFeeds } from '../../../actor/feed-validation.js';
 import type { IoMetadata } from '../../../actor/protocol.js';
@@ -53,17 +54,6 @@ export interface NatsActorOptions {
   readonly readyTimeout?: number;
 }
 
-interface PendingCall {
-  readonly reply: string;
-  readonly started: number;
-  /** The server instance that accepted the call, once it has. */
-  instance: string | undefined;
-  readonly settle: (
-    error: RoundtableError | undefined,
-    outputs?: Record<string, HostTensor>,
-  ) => void;
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_LIVENESS_MS = 250;
 
@@ -72,7 +62,8 @@ const DEFAULT_LIVENESS_MS = 250;
  *
  * Each call is a request on the actor's run subject with a reply subject of its own under this
  * actor's inbox; the server that takes it answers `accepted` (naming its instance), then one
- * result or error. Every call is answered exactly once, by the first of:
+ * result or error. Every call is answered exactly once through the actor core's CallLedger (each
+ * call tagged with the server instance that accepted it), by the first of:
  * - the server's answer (tensors decoded and checked, then written into the arena);
  * - NATS "no responders" (no server in the actor's queue group): RemoteUnavailableError;
  * - the timeout or the caller's AbortSignal: TimeoutError / AbortError, and a cancel is published
@@ -96,8 +87,15 @@ export class NatsActor implements StepActor {
   readonly #livenessMs: number;
   readonly #inbox: string;
   readonly #replies: Subscription;
-  readonly #pending = new Map<string, PendingCall>();
-  #calls = 0;
+  /** The calls in flight, each tagged with the server instance that accepted it. */
+  readonly #calls: CallLedger<string> = new CallLedger<string>({
+    where: () => `actor "${this.name}"`,
+    timedOut: (where, ms) => new TimeoutError(`${where}: no answer within ${ms} ms`),
+    aborted: (where) => new AbortError(`${where}: the call was aborted`),
+    // The server drops the work of a call its caller no longer waits for.
+    expired: (call) => this.#cancel(call),
+    observe: (call, error) => this.#answered(call, error),
+  });
   #connected = true;
   /** The last call found no server ("no responders"); cleared when a server accepts a call. */
   #unserved = false;
@@ -222,9 +220,6 @@ export class NatsActor implements StepActor {
         ),
       );
     }
-    if (options.signal?.aborted) {
-      return Promise.reject(new AbortError(`actor "${this.name}": the call was aborted`));
-    }
     let body: Uint8Array;
     try {
       validateFeeds(this.name, this.inputs, feeds);
@@ -241,41 +236,23 @@ export class NatsActor implements StepActor {
       );
     }
     const timeout = options.timeout ?? this.#timeout;
-    const id = String(++this.#calls);
-    const reply = `${this.#inbox}.${id}`;
     return new Promise<Record<string, HostTensor>>((resolve, reject) => {
-      const onAbort = () => {
-        this.#cancel(reply);
-        settle(new AbortError(`actor "${this.name}": the call was aborted`));
-      };
-      const timer = setTimeout(() => {
-        this.#cancel(reply);
-        settle(new TimeoutError(`actor "${this.name}": no answer within ${timeout} ms`));
-      }, timeout);
-      const settle = (error: RoundtableError | undefined, outputs?: Record<string, HostTensor>) => {
-        const call = this.#pending.get(id);
-        if (!call) return;
-        this.#pending.delete(id);
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (this.#pending.size === 0) this.#stopLiveness();
-        this.#events?.emit('remote:call', {
-          actor: this.name,
-          transport: 'nats',
-          ms: performance.now() - call.started,
-          ...(error ? { code: error.code } : {}),
-        });
-        if (error) reject(error);
-        else resolve(outputs!);
-      };
-      this.#pending.set(id, { reply, started: performance.now(), instance: undefined, settle });
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const call = this.#calls.open(
+        'run()',
+        { timeout, ...(options.signal ? { signal: options.signal } : {}) },
+        resolve,
+        reject,
+      );
+      if (!call) return; // its signal was aborted already: refused before anything is sent
       const h = headers();
       h.set(Header.deadline, String(Date.now() + timeout));
       try {
-        this.#nc.publish(this.#subjects.run, body, { reply, headers: h });
+        this.#nc.publish(this.#subjects.run, body, { reply: this.#replyTo(call), headers: h });
       } catch (error) {
-        settle(transportError(error, this.name, this.name, this.#subjects.run, timeout));
+        this.#calls.fail(
+          call,
+          transportError(error, this.name, this.name, this.#subjects.run, timeout),
+        );
       }
     });
   }
@@ -293,7 +270,7 @@ export class NatsActor implements StepActor {
       replicas: 1,
       alive: !this.#closed && serving ? 1 : 0,
       queued: 0,
-      inFlight: this.#pending.size,
+      inFlight: this.#calls.size,
     };
   }
 
@@ -301,25 +278,39 @@ export class NatsActor implements StepActor {
   async close(graceMs = 5_000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const deadline = Date.now() + graceMs;
-    while (this.#pending.size > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    for (const call of [...this.#pending.values()]) {
-      this.#cancel(call.reply);
-      call.settle(new ActorStoppedError(`actor "${this.name}" was closed with the call in flight`));
-    }
+    await this.#calls.idleWithin(graceMs);
+    this.#calls.failAll((call) => {
+      this.#cancel(call); // the server drops the work it still holds
+      return new ActorStoppedError(`actor "${this.name}" was closed with the call in flight`);
+    });
     this.#stopLiveness();
     if (!this.#nc.isClosed()) this.#replies.unsubscribe();
   }
 
+  /** Each call's reply subject: under this actor's inbox, named by the call's id. */
+  #replyTo(call: Call<string>): string {
+    return `${this.#inbox}.${call.id}`;
+  }
+
+  /** A call's one answer: the liveness checks end with the last call, and the event is emitted. */
+  #answered(call: Call<string>, error: Error | undefined): void {
+    if (this.#calls.size === 0) this.#stopLiveness();
+    this.#events?.emit('remote:call', {
+      actor: this.name,
+      transport: 'nats',
+      ms: performance.now() - call.started,
+      ...(error ? { code: (error as RoundtableError).code } : {}),
+    });
+  }
+
   #onReply(msg: Msg): void {
-    const id = msg.subject.slice(this.#inbox.length + 1);
-    const call = this.#pending.get(id);
-    if (!call) return; // answered already (timed out, aborted): a late reply is dropped
+    const call = this.#calls.get(Number(msg.subject.slice(this.#inbox.length + 1)));
+    // Answered already (timed out, aborted): a late reply holds host tensors only, dropped here.
+    if (!call) return;
     if (msg.headers?.code === 503) {
       this.#unserved = true;
-      call.settle(
+      this.#calls.fail(
+        call,
         new RemoteUnavailableError(
           `actor "${this.name}": no server answers on ${this.#subjects.run} (NATS: no responders)`,
         ),
@@ -329,7 +320,7 @@ export class NatsActor implements StepActor {
     const status = msg.headers?.get(Header.status);
     if (status === 'accepted') {
       this.#unserved = false;
-      call.instance = msg.headers?.get(Header.instance) || undefined;
+      call.tag = msg.headers?.get(Header.instance) || undefined;
       this.#startLiveness();
       return;
     }
@@ -340,24 +331,27 @@ export class NatsActor implements StepActor {
       } catch {
         error = new WireError(`actor "${this.name}": an error reply that is not JSON`);
       }
-      call.settle(error);
+      this.#calls.fail(call, error);
       return;
     }
     if (status !== 'result') {
-      call.settle(new WireError(`actor "${this.name}": a reply with status "${status}"`));
+      this.#calls.fail(
+        call,
+        new WireError(`actor "${this.name}": a reply with status "${status}"`),
+      );
       return;
     }
     try {
-      call.settle(undefined, decodeTensors(msg.data, `reply of actor "${this.name}"`));
+      this.#calls.answer(call, decodeTensors(msg.data, `reply of actor "${this.name}"`));
     } catch (error) {
-      call.settle(error as RoundtableError);
+      this.#calls.fail(call, error as RoundtableError);
     }
   }
 
-  #cancel(reply: string): void {
+  #cancel(call: Call<string>): void {
     if (this.#nc.isClosed()) return;
     const h = headers();
-    h.set(Header.call, reply);
+    h.set(Header.call, this.#replyTo(call));
     try {
       this.#nc.publish(this.#subjects.cancel, undefined, { headers: h });
     } catch {
@@ -379,24 +373,21 @@ export class NatsActor implements StepActor {
     if (this.#probing || !this.#connected) return;
     this.#probing = true;
     try {
-      const instances = new Set<string>();
-      for (const call of this.#pending.values()) if (call.instance) instances.add(call.instance);
       await Promise.all(
-        [...instances].map(async (instance) => {
+        [...this.#calls.tags()].map(async (instance) => {
           try {
             await this.#nc.request(pingSubject(this.#service, instance), undefined, {
               timeout: this.#livenessMs * 4,
             });
           } catch (error) {
             if (!isNoResponders(error)) return; // slow or busy is not dead
-            for (const call of [...this.#pending.values()]) {
-              if (call.instance !== instance) continue;
-              call.settle(
+            this.#calls.failAll(
+              () =>
                 new ActorCrashedError(
                   `actor "${this.name}": the server (instance ${instance}) that accepted the call is gone`,
                 ),
-              );
-            }
+              (call) => call.tag === instance,
+            );
           }
         }),
       );
@@ -410,13 +401,12 @@ export class NatsActor implements StepActor {
     for await (const status of this.#nc.status()) {
       if (status.type === 'disconnect') {
         this.#connected = false;
-        for (const call of [...this.#pending.values()]) {
-          call.settle(
+        this.#calls.failAll(
+          () =>
             new RemoteUnavailableError(
               `actor "${this.name}": the connection to the NATS server was lost with the call in flight`,
             ),
-          );
-        }
+        );
       } else if (status.type === 'reconnect') {
         this.#connected = true;
       }

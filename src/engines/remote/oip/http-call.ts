@@ -1,4 +1,5 @@
 import { type Agent, request } from 'node:http';
+import { armDeadline, type Deadline, disarmDeadline } from '../../../actor/core/deadline.js';
 import {
   AbortError,
   ActorCrashedError,
@@ -28,8 +29,10 @@ export interface HttpCall {
  * One HTTP exchange with a model server, answered exactly once: the reply, or a typed error. A
  * server that cannot be reached is RemoteUnavailableError; one that drops the connection after
  * taking the request is ActorCrashedError (like a worker dying mid-call); past the timeout,
- * TimeoutError; through the signal, AbortError. Timeout and abort destroy the request, so the
- * server sees the caller leave.
+ * TimeoutError; through the signal, AbortError (both armed through the actor core's deadline.ts,
+ * so a timeout of any length is honoured). Timeout and abort destroy the request, so the server
+ * sees the caller leave. A remote model's calls are settled by its CallLedger, which aborts
+ * them through `signal`; the handshake at start uses `timeout` here.
  */
 export function httpCall(call: HttpCall): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
@@ -38,18 +41,16 @@ export function httpCall(call: HttpCall): Promise<HttpReply> {
       return;
     }
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline: Deadline = { timer: undefined, signal: undefined, onAbort: undefined };
     const settle = (error: Error | undefined, reply?: HttpReply) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
+      disarmDeadline(deadline);
       if (error) {
         req.destroy();
         reject(error);
       } else resolve(reply!);
     };
-    const onAbort = () => settle(new AbortError(`${call.who}: the call was aborted`));
     const req = request(call.url, {
       method: call.method,
       agent: call.agent,
@@ -76,12 +77,13 @@ export function httpCall(call: HttpCall): Promise<HttpReply> {
     req.on('error', (error) =>
       settle(NEVER_CONNECTED.has(codeOf(error)) ? unreachable(call, error) : lost(call, error)),
     );
-    if (call.timeout !== undefined)
-      timer = setTimeout(
-        () => settle(new TimeoutError(`${call.who}: no reply within ${call.timeout} ms`)),
-        call.timeout,
-      );
-    call.signal?.addEventListener('abort', onAbort, { once: true });
+    armDeadline(
+      deadline,
+      call.timeout,
+      call.signal,
+      () => settle(new TimeoutError(`${call.who}: no reply within ${call.timeout} ms`)),
+      () => settle(new AbortError(`${call.who}: the call was aborted`)),
+    );
     req.end(call.body);
   });
 }

@@ -2,14 +2,17 @@ import { Agent } from 'node:http';
 import * as args from '../../../actor/arguments.js';
 import type { CallOptions } from '../../../actor/call-options.js';
 import type { ActorContext } from '../../../actor/context.js';
+import { CallLedger } from '../../../actor/core/call-ledger.js';
 import { validateFeeds } from '../../../actor/feed-validation.js';
 import type { IoMetadata } from '../../../actor/protocol.js';
 import type { ActorHealth } from '../../../actor/supervision/supervisable.js';
 import {
+  AbortError,
   ActorStoppedError,
   RemoteError,
   RemoteUnavailableError,
   serializeError,
+  TimeoutError,
 } from '../../../errors.js';
 import { dtypeOfDatatype, isOipDatatype } from '../../../oip/datatype.js';
 import type { HostTensor, TensorDescriptor } from '../../../tensor/index.js';
@@ -37,7 +40,9 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
  * OpenVINO Model Server, MLServer, `roundtable serve --http`), used as a plan step like a local
  * model actor. The handshake at start reads its metadata and readiness, so a missing server or
  * model is a typed error when it is added; feeds are checked against that metadata before they
- * leave, replies are checked before they enter the arena.
+ * leave, replies are checked before they enter the arena. Each call is settled exactly once
+ * through the actor core's CallLedger (tagged with the HTTP request it went out on): by its
+ * reply, the server's failure, its timeout or AbortSignal, or close().
  */
 export class RemoteModel {
   readonly name: string;
@@ -48,8 +53,20 @@ export class RemoteModel {
   readonly #base: URL;
   readonly #agent: Agent;
   readonly #who: string;
-  /** Calls on the wire, so close() can wait for them and then stop them. */
-  readonly #calls = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  /**
+   * Calls on the wire, each tagged with the controller of its HTTP request: a call answered
+   * otherwise than by its reply (timeout, abort, close) destroys its request, so the server sees
+   * the caller leave.
+   */
+  readonly #calls: CallLedger<AbortController> = new CallLedger<AbortController>({
+    where: () => this.#who,
+    timedOut: (where, ms) => new TimeoutError(`${where}: no reply within ${ms} ms`),
+    aborted: (where, sent) =>
+      new AbortError(`${where}: the call was aborted${sent ? '' : ' before it was sent'}`),
+    observe: (call, error) => {
+      if (error) call.tag?.abort();
+    },
+  });
   #reachable = true;
   #closed = false;
 
@@ -184,18 +201,10 @@ export class RemoteModel {
   async close(graceMs = 5_000): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#calls.size > 0 && graceMs > 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.#calls].map((call) => call.done)),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-    }
-    for (const call of this.#calls) call.controller.abort(CLOSED);
-    await Promise.allSettled([...this.#calls].map((call) => call.done));
+    await this.#calls.idleWithin(graceMs);
+    this.#calls.failAll(
+      () => new ActorStoppedError(`${this.#who} was closed while the call was on the wire`),
+    );
     this.#agent.destroy();
     this.#context.events.emit('actor:stopped', { actor: this.name, reason: undefined });
   }
@@ -216,42 +225,42 @@ export class RemoteModel {
       this.outputs.map((output) => output.name),
       this.#options.binary ?? true,
     );
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) controller.abort();
     const timeout = options.timeout ?? this.#options.timeout;
-    const done = httpCall({
-      method: 'POST',
-      url: new URL(`${this.#base.pathname}/infer`, this.#base),
-      agent: this.#agent,
-      who: this.#who,
-      body: request.body,
-      headers: {
-        'content-type':
-          request.headerLength === undefined ? 'application/json' : 'application/octet-stream',
-        ...(request.headerLength !== undefined
-          ? { 'inference-header-content-length': request.headerLength }
-          : {}),
-      },
-      signal: controller.signal,
-      ...(timeout !== undefined ? { timeout } : {}),
-    });
-    const call = { controller, done };
-    this.#calls.add(call);
     let reply: HttpReply;
     try {
-      reply = await done;
+      reply = await this.#calls.track(
+        'run()',
+        {
+          ...(timeout !== undefined ? { timeout } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (call) => {
+          call.tag = new AbortController();
+          return httpCall({
+            method: 'POST',
+            url: new URL(`${this.#base.pathname}/infer`, this.#base),
+            agent: this.#agent,
+            who: this.#who,
+            body: request.body,
+            headers: {
+              'content-type':
+                request.headerLength === undefined
+                  ? 'application/json'
+                  : 'application/octet-stream',
+              ...(request.headerLength !== undefined
+                ? { 'inference-header-content-length': request.headerLength }
+                : {}),
+            },
+            signal: call.tag.signal,
+          });
+        },
+        (error) => error as Error,
+      );
       this.#reachable = true;
     } catch (error) {
-      if (controller.signal.reason === CLOSED)
-        throw new ActorStoppedError(`${this.#who} was closed while the call was on the wire`);
       // Health follows what the wire says: a timeout or an abort says nothing about the server.
       if (error instanceof RemoteUnavailableError) this.#reachable = false;
       throw error;
-    } finally {
-      this.#calls.delete(call);
-      options.signal?.removeEventListener('abort', onAbort);
     }
     if (reply.status !== 200) throw refusal(this.#who, reply);
     const header = reply.headers['inference-header-content-length'];
@@ -292,9 +301,6 @@ export class RemoteModel {
     }
   }
 }
-
-/** The abort reason close() gives, told apart from a caller's own abort. */
-const CLOSED = Symbol('closed');
 
 function whoOf(name: string, options: RemoteModelOptions): string {
   return `remote model "${name}" (${options.url}, model "${options.model}"${
