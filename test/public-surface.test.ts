@@ -68,6 +68,7 @@ const ROUNDTABLE = [
   'ActorCrashedError',
   'ActorError',
   'ActorStoppedError',
+  'ArenaClosedError',
   'ArenaFullError',
   'BatchingError',
   'DescriptorError',
