@@ -22,6 +22,12 @@ export class ArenaFullError extends RoundtableError {
   override name = 'ArenaFullError';
 }
 
+/** This thread's Arena object was closed: its map of the slabs is gone (other threads keep theirs). */
+export class ArenaClosedError extends RoundtableError {
+  override readonly code = 'ERR_ARENA_CLOSED';
+  override name = 'ArenaClosedError';
+}
+
 /** A feed that does not match the model's inputs (name, dtype, rank or a fixed dimension). */
 export class FeedError extends RoundtableError {
   override readonly code = 'ERR_FEED';
@@ -217,6 +223,7 @@ export interface SerializedError {
 const classes: Record<string, new (message: string) => RoundtableError> = {
   DescriptorError,
   ArenaFullError,
+  ArenaClosedError,
   FeedError,
   ModelLoadError,
   TokenizerError,

@@ -109,6 +109,7 @@ export {
 } from './errors.js';
 export { SpeculativeOptionError } from './errors.js';
 export { ArgumentError } from './errors.js';
+export { ArenaClosedError } from './errors.js';
 
 // Decoders: model folders as published, sequences with their key/value cache, generation
 export type {

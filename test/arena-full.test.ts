@@ -42,12 +42,16 @@ test('a full slab table is an ArenaFullError', () => {
   expect(arena.stats().bytesReserved).toBe(8 * KiB);
 });
 
-test('options out of range are RangeErrors', () => {
-  expect(() => Arena.create({ slabSize: 5000 })).toThrow(RangeError);
+test('options out of range are ArgumentErrors naming the option', () => {
+  expect(() => Arena.create({ slabSize: 5000 })).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'options.slabSize' }),
+  );
   expect(() => Arena.create({ slabSize: 2048 })).toThrow(
     /slabSize must be a power of two from 4096/,
   );
   expect(() => Arena.create({ slabSize: 8 * KiB, maxBytes: 4 * KiB })).toThrow(/maxBytes must be/);
   expect(() => Arena.create({ maxSlabs: 0 })).toThrow(/maxSlabs must be/);
-  expect(() => Arena.create({ slabSize: 4 * KiB }).allocate(-1)).toThrow(RangeError);
+  expect(() => Arena.create({ slabSize: 4 * KiB }).allocate(-1)).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'byteLength' }),
+  );
 });

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { expect, test } from 'vitest';
-import { DescriptorError } from '../src/errors.js';
+import { ArenaClosedError, DescriptorError } from '../src/errors.js';
 import { Arena, type ArenaHandle } from '../src/tensor/index.js';
 
 /** Posts a value through a real MessagePort, as it would travel to a worker. */
@@ -47,12 +47,18 @@ test('attaching a buffer that is not the named slab is refused', () => {
   const [slab0] = main.handle().slabs;
   const other = Arena.attach(main.handle());
   expect(() => other.attachSlab(3, slab0!.buffer)).toThrow(/the buffer is slab 0, not 3/);
-  expect(() => other.attachSlab(1, new SharedArrayBuffer(8192))).toThrow(TypeError);
-  expect(() => other.attachSlab(5000, slab0!.buffer)).toThrow(RangeError);
-  expect(() => Arena.attach({ control: new SharedArrayBuffer(1024), slabs: [] })).toThrow(
-    TypeError,
+  expect(() => other.attachSlab(1, new SharedArrayBuffer(8192))).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'buffer' }),
   );
-  expect(() => Arena.attach({} as ArenaHandle)).toThrow(TypeError);
+  expect(() => other.attachSlab(5000, slab0!.buffer)).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'id' }),
+  );
+  expect(() => Arena.attach({ control: new SharedArrayBuffer(1024), slabs: [] })).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'handle.control' }),
+  );
+  expect(() => Arena.attach({} as ArenaHandle)).toThrow(
+    expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'handle.slabs' }),
+  );
 });
 
 test('an unsubscribed listener hears nothing; a closed arena refuses use', () => {
@@ -65,6 +71,7 @@ test('an unsubscribed listener hears nothing; a closed arena refuses use', () =>
   expect(heard).toBe(0);
   const d = arena.allocate(64);
   arena.close();
+  expect(() => arena.allocate(64)).toThrow(ArenaClosedError);
   expect(() => arena.allocate(64)).toThrow(/arena is closed/);
   expect(() => arena.view(d)).toThrow(/arena is closed/);
 });

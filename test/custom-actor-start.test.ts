@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CustomActor } from '../src/engines/js/index.js';
-import { ActorError, TimeoutError } from '../src/errors.js';
+import { ActorError, ArgumentError, TimeoutError } from '../src/errors.js';
 import { customContext, fixture } from './fixtures/custom-context.js';
 
 describe('a custom actor that cannot start rejects spawn with a typed error', () => {
@@ -59,8 +59,14 @@ describe('a custom actor that cannot start rejects spawn with a typed error', ()
     const context = customContext();
     const module = fixture('custom-greeter');
     await expect(CustomActor.spawn('a', context, { module, timeout: -1 })).rejects.toThrow(
-      new RangeError('actor "a": timeout must be > 0 ms, got -1'),
+      new ArgumentError(
+        'actor "a": spawn: options.timeout must be a number of milliseconds > 0, got -1',
+        'options.timeout',
+      ),
     );
-    await expect(CustomActor.spawn('a', context, { module: '' })).rejects.toBeInstanceOf(TypeError);
+    await expect(CustomActor.spawn('a', context, { module: '' })).rejects.toMatchObject({
+      code: 'ERR_ARGUMENT',
+      argument: 'options.module',
+    });
   });
 });

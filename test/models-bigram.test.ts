@@ -83,6 +83,8 @@ describe('bigram model', () => {
     expect(() => bigramModel({ seed: 0, vocab, logits: new Float32Array(vocab) })).toThrow(
       /logits must hold vocab × vocab = 2500 values, got 50/,
     );
-    expect(() => bigramModel({ seed: 0, vocab, logits, noise: -1 })).toThrow(RangeError);
+    expect(() => bigramModel({ seed: 0, vocab, logits, noise: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'options.noise' }),
+    );
   });
 });

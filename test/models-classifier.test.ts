@@ -75,7 +75,9 @@ describe('classifier model', () => {
     expect(() => classifier({ seed: 1, classes: 0 })).toThrow(
       /classes must be an integer >= 1, got 0/,
     );
-    expect(() => classifier({ seed: 1, layers: -1 })).toThrow(RangeError);
+    expect(() => classifier({ seed: 1, layers: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'options.layers' }),
+    );
     expect(() => classifier({ seed: 0.5 })).toThrow(/seed must be a safe integer/);
   });
 });

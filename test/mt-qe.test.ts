@@ -96,6 +96,6 @@ describe('quality estimation: a QE model rates candidates without a reference', 
         context: CONTEXT,
         temperature: 0,
       }),
-    ).rejects.toThrow(RangeError);
+    ).rejects.toMatchObject({ code: 'ERR_ARGUMENT', argument: 'options.temperature' });
   });
 });

@@ -68,6 +68,8 @@ describe('synthetic language pair: a seeded grammar and its transduction', () =>
   });
 
   it('refuses a seed that is not a safe integer', () => {
-    expect(() => SyntheticPair.create({ seed: 1.5 })).toThrow(RangeError);
+    expect(() => SyntheticPair.create({ seed: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ERR_ARGUMENT', argument: 'options.seed' }),
+    );
   });
 });

@@ -69,6 +69,7 @@ const ROUNDTABLE = [
   'ActorCrashedError',
   'ActorError',
   'ActorStoppedError',
+  'ArenaClosedError',
   'ArenaFullError',
   'BatchingError',
   'DescriptorError',

@@ -1,7 +1,13 @@
 import { deriveSeed, SeededRandom } from '../util/random.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireFinite, requireInteger, requireSeed } from './model-options.js';
+import {
+  outOfRange,
+  requireFinite,
+  requireInteger,
+  requireOptions,
+  requireSeed,
+} from './model-options.js';
 
 export interface BigramModelOptions {
   /** Seeds the noise; two seeds give two imperfect models of the same language. */
@@ -23,13 +29,15 @@ export interface BigramModelOptions {
  * Exposed so that a caller can know a model's exact output without running it.
  */
 export function bigramTable(options: BigramModelOptions): Float32Array {
+  options = requireOptions(options);
   const vocab = requireInteger('vocab', options.vocab, 1);
   const noise = requireFinite('noise', options.noise ?? 0, 0);
   if (!(options.logits instanceof Float32Array)) {
-    throw new TypeError('logits must be a Float32Array of vocab × vocab log-probabilities');
+    outOfRange('logits', 'logits must be a Float32Array of vocab × vocab log-probabilities');
   }
   if (options.logits.length !== vocab * vocab) {
-    throw new RangeError(
+    outOfRange(
+      'logits',
       `logits must hold vocab × vocab = ${vocab * vocab} values, got ${options.logits.length}`,
     );
   }
@@ -47,6 +55,7 @@ export function bigramTable(options: BigramModelOptions): Float32Array {
  * a synthetic language whose true distribution is known, so fusion can be scored against it.
  */
 export function bigramModel(options: BigramModelOptions): BuiltModel {
+  options = requireOptions(options);
   const seed = requireSeed(options.seed);
   const context = requireInteger('context', options.context ?? 8, 1);
   const table = bigramTable(options);

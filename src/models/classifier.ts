@@ -2,7 +2,7 @@ import { deriveSeed, SeededRandom } from '../util/random.js';
 import { addDenseLayer, type DenseLayer, randomDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireInteger, requireSeed } from './model-options.js';
+import { requireInteger, requireOptions, requireSeed } from './model-options.js';
 
 export interface ClassifierOptions {
   readonly seed: number;
@@ -20,6 +20,7 @@ export interface ClassifierOptions {
 export type ClassifierParams = Required<ClassifierOptions>;
 
 export function classifierParams(options: ClassifierOptions): ClassifierParams {
+  options = requireOptions(options);
   return {
     seed: requireSeed(options.seed),
     inputSize: requireInteger('inputSize', options.inputSize ?? 64, 1),
@@ -34,6 +35,7 @@ export function classifierParams(options: ClassifierOptions): ClassifierParams {
  * that tests and fusion experiments can compute the model's output without ONNX Runtime.
  */
 export function classifierWeights(options: ClassifierOptions): readonly DenseLayer[] {
+  options = requireOptions(options);
   const p = classifierParams(options);
   const random = new SeededRandom(deriveSeed(p.seed, 'classifier'));
   const layers: DenseLayer[] = [];
@@ -52,6 +54,7 @@ export function classifierWeights(options: ClassifierOptions): readonly DenseLay
  * [batch, classes]. K seeds give K different classifiers of one shape, for ensembles.
  */
 export function classifier(options: ClassifierOptions): BuiltModel {
+  options = requireOptions(options);
   const params = classifierParams(options);
   const description: ModelDescription = {
     kind: 'classifier',

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifier } from './classifier.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
+import { outOfRange, requireDir, requireOptions } from './model-options.js';
 import { nextTokenModel } from './next-token-model.js';
 import { refiner } from './refiner.js';
 
@@ -51,9 +52,11 @@ export async function generateDemoModels(
   dir: string,
   options: GenerateDemoModelsOptions = {},
 ): Promise<GeneratedModels> {
+  dir = requireDir(dir);
+  options = requireOptions(options);
   const seedBase = options.seedBase ?? 0;
   if (!Number.isSafeInteger(seedBase)) {
-    throw new RangeError(`seedBase must be a safe integer, got ${seedBase}`);
+    outOfRange('seedBase', `seedBase must be a safe integer, got ${seedBase}`);
   }
   await mkdir(dir, { recursive: true });
   const models: BuiltModel[] = [];

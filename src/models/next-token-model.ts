@@ -2,7 +2,7 @@ import { deriveSeed, SeededRandom } from '../util/random.js';
 import { addDenseLayer, randomDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireInteger, requireSeed } from './model-options.js';
+import { requireInteger, requireOptions, requireSeed } from './model-options.js';
 
 /** The token id that left-pads a context shorter than the model's window. */
 export const PAD_TOKEN = 0;
@@ -22,6 +22,7 @@ export interface NextTokenModelOptions {
 export type NextTokenModelParams = Required<NextTokenModelOptions>;
 
 export function nextTokenModelParams(options: NextTokenModelOptions): NextTokenModelParams {
+  options = requireOptions(options);
   return {
     seed: requireSeed(options.seed),
     vocab: requireInteger('vocab', options.vocab ?? 4000, 2),
@@ -39,6 +40,7 @@ export function nextTokenModelParams(options: NextTokenModelOptions): NextTokenM
  * averaged, so the model sees where each token stands; then one Tanh hidden layer and a readout.
  */
 export function nextTokenModel(options: NextTokenModelOptions): BuiltModel {
+  options = requireOptions(options);
   const p = nextTokenModelParams(options);
   const description: ModelDescription = {
     kind: 'next-token',

@@ -1,6 +1,6 @@
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireInteger } from './model-options.js';
+import { requireInteger, requireOptions } from './model-options.js';
 import {
   addRefinementStep,
   type RefinerOptions,
@@ -22,6 +22,7 @@ export interface ProposerOptions extends RefinerOptions {
  *     confidence = sigmoid(k − c · ‖correction‖₂)
  */
 export function proposer(options: ProposerOptions): BuiltModel {
+  options = requireOptions(options);
   const p = refinerParams(options);
   const k = requireInteger('previous', options.previous, 1);
   const w = refinerWeights(p);

@@ -3,7 +3,13 @@ import { deriveSeed, SeededRandom } from '../util/random.js';
 import { addDenseLayer, type DenseLayer, randomDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireFinite, requireInteger, requirePositive, requireSeed } from './model-options.js';
+import {
+  requireFinite,
+  requireInteger,
+  requireOptions,
+  requirePositive,
+  requireSeed,
+} from './model-options.js';
 
 export interface RefinerOptions {
   readonly seed: number;
@@ -50,6 +56,7 @@ const CONFIDENCE_RANGE = 4;
 const TARGET_SCALE = 0.5;
 
 export function refinerParams(options: RefinerOptions): RefinerParams {
+  options = requireOptions(options);
   return {
     seed: requireSeed(options.seed),
     size: requireInteger('size', options.size ?? 64, 1),
@@ -61,6 +68,7 @@ export function refinerParams(options: RefinerOptions): RefinerParams {
 }
 
 export function refinerWeights(options: RefinerOptions): RefinerWeights {
+  options = requireOptions(options);
   const p = refinerParams(options);
   const task = new SeededRandom(deriveSeed(p.taskSeed, 'refiner-task'));
   const own = new SeededRandom(deriveSeed(p.seed, 'refiner'));
@@ -94,6 +102,7 @@ export function refinerWeights(options: RefinerOptions): RefinerWeights {
  * one task seed pull towards nearby targets, so a cascade of different refiners settles too.
  */
 export function refiner(options: RefinerOptions): BuiltModel {
+  options = requireOptions(options);
   const p = refinerParams(options);
   const w = refinerWeights(p);
   const description: ModelDescription = {

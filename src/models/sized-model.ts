@@ -2,7 +2,7 @@ import { deriveSeed, SeededRandom } from '../util/random.js';
 import { type DenseLayer, randomDenseLayer } from './dense-layer.js';
 import { graphFor } from './graph-for.js';
 import type { BuiltModel, ModelDescription } from './model-description.js';
-import { requireInteger, requireSeed } from './model-options.js';
+import { outOfRange, requireInteger, requireOptions, requireSeed } from './model-options.js';
 
 export interface ModelSize {
   readonly width: number;
@@ -39,12 +39,14 @@ export type ModelSizeName = keyof typeof MODEL_SIZES;
  * timing depend on the data). Cost grows as width² × layers.
  */
 export function sizedModel(options: SizedModelOptions): BuiltModel {
+  options = requireOptions(options);
   const seed = requireSeed(options.seed);
   const width = requireInteger('width', options.width, 1);
   const layers = requireInteger('layers', options.layers, 1);
   const distinctWeights = requireInteger('distinctWeights', options.distinctWeights ?? layers, 1);
   if (distinctWeights > layers) {
-    throw new RangeError(
+    outOfRange(
+      'distinctWeights',
       `distinctWeights must be at most layers (${layers}), got ${distinctWeights}`,
     );
   }

@@ -10,7 +10,6 @@ import {
   integer,
   name,
   optionalBoolean,
-  optionalDelay,
   optionalInteger,
   optionalNumber,
   optionalOneOf,
@@ -20,6 +19,7 @@ import {
   refuse,
   tokenIds,
 } from '../actor/arguments.js';
+import { checkRestart } from '../actor/check-restart.js';
 import { STRATEGIES } from '../actor/supervision/strategy.js';
 import type { SupervisorOptions } from '../actor/supervision/supervisor.js';
 import { faultInjectionOf, withFaultInjection } from '../engines/onnx/fault-injection.js';
@@ -30,29 +30,13 @@ import type { RunOptions } from '../plan-runner/run-rounds.js';
  * `argument` read once into a copy of its own fields (undefined: no fields), so that what is
  * checked is what the method is given.
  */
+export { checkRestart };
+
 function copyOf(where: string, argument: string, value: unknown): Record<string, unknown> {
   return value === undefined ? {} : record(where, argument, options(where, argument, value));
 }
 
 const finiteAtLeast0 = (n: number) => Number.isFinite(n) && n >= 0;
-
-export function checkRestart<T>(where: string, argument: string, value: T): T {
-  if (value === undefined) return value;
-  const copy = copyOf(where, argument, value);
-  const read = (key: string) => copy[key];
-  optionalInteger(where, `${argument}.maxRestarts`, read('maxRestarts'), 0);
-  optionalTimeout(where, `${argument}.withinMs`, read('withinMs'));
-  optionalDelay(where, `${argument}.backoffMs`, read('backoffMs'));
-  optionalDelay(where, `${argument}.maxBackoffMs`, read('maxBackoffMs'));
-  optionalNumber(
-    where,
-    `${argument}.jitter`,
-    read('jitter'),
-    'a number from 0 to 1',
-    (n) => n >= 0 && n <= 1,
-  );
-  return copy as T;
-}
 
 function checkMailbox(where: string, value: unknown): unknown {
   if (value === undefined) return value;

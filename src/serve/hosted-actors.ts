@@ -10,6 +10,7 @@ import { readPlanFile } from '../plans/schema.js';
 import { spawnPlanActors } from '../runtime/plan-actors.js';
 import type { Roundtable } from '../runtime/roundtable.js';
 import type { HostTensor, TensorDescriptor } from '../tensor/index.js';
+import { checkHostedSource, checkRuntime } from './serve-arguments.js';
 
 /** One thing a server offers under a name: an actor, or a plan run as one model. */
 export interface HostedModel {
@@ -53,8 +54,8 @@ export async function loadHostedActors(
   runtime: Roundtable,
   source: HostedSource,
 ): Promise<HostedActors> {
-  if (!source.models && !source.plan)
-    throw new TypeError('serve: give a folder of models or a plan file to host');
+  runtime = checkRuntime('loadHostedActors', runtime);
+  source = checkHostedSource('loadHostedActors', source);
   const models = new Map<string, HostedModel>();
   const add = (model: HostedModel) => {
     if (models.has(model.name))

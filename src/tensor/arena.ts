@@ -1,4 +1,13 @@
-import { ArenaFullError, DescriptorError } from '../errors.js';
+import { ArenaClosedError, ArenaFullError, ArgumentError, DescriptorError } from '../errors.js';
+import {
+  arenaOptions,
+  atTheDoor,
+  dimsOf,
+  dtypeOf,
+  numericDTypeOf,
+  refuse,
+  stringsOf,
+} from './arena-arguments.js';
 import { MAX_SLAB_ORDER, orderFor, Slab, UNIT_BYTES } from './buddy.js';
 import { ControlBlock, type GrowRefusal } from './control.js';
 import { checkDescriptor, copyDescriptor, type TensorDescriptor } from './descriptor.js';
@@ -13,7 +22,6 @@ import type { HostTensor } from './host-tensor.js';
 import { stringTensorBytes } from './string-layout.js';
 import {
   assertData,
-  assertNumericDType,
   copyElements,
   countOf,
   readElements,
@@ -115,30 +123,34 @@ export class Arena {
 
   /**
    * A new arena with its first slab.
-   * @throws RangeError for an option out of range.
+   * @throws ArgumentError for an option out of range, naming it (`options.slabSize`).
    */
   static create(options: ArenaOptions = {}): Arena {
-    const slabSize = options.slabSize ?? DEFAULT_SLAB_SIZE;
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const maxSlabs = options.maxSlabs ?? DEFAULT_MAX_SLABS;
+    const given = arenaOptions(options);
+    const slabSize = given.slabSize ?? DEFAULT_SLAB_SIZE;
+    const maxBytes = given.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxSlabs = given.maxSlabs ?? DEFAULT_MAX_SLABS;
     if (
       !Number.isInteger(slabSize) ||
       slabSize < MIN_SLAB_SIZE ||
       slabSize > MAX_SLAB_SIZE ||
       (slabSize & (slabSize - 1)) !== 0
     ) {
-      throw new RangeError(
+      throw new ArgumentError(
         `arena slabSize must be a power of two from ${MIN_SLAB_SIZE} to ${MAX_SLAB_SIZE}, got ${slabSize}`,
+        'options.slabSize',
       );
     }
     if (!Number.isInteger(maxBytes) || maxBytes < slabSize || maxBytes > MAX_MAX_BYTES) {
-      throw new RangeError(
+      throw new ArgumentError(
         `arena maxBytes must be an integer from slabSize (${slabSize}) to ${MAX_MAX_BYTES}, got ${maxBytes}`,
+        'options.maxBytes',
       );
     }
     if (!Number.isInteger(maxSlabs) || maxSlabs < 1 || maxSlabs > MAX_MAX_SLABS) {
-      throw new RangeError(
+      throw new ArgumentError(
         `arena maxSlabs must be an integer from 1 to ${MAX_MAX_SLABS}, got ${maxSlabs}`,
+        'options.maxSlabs',
       );
     }
     const slabUnits = slabSize / UNIT_BYTES;
@@ -151,14 +163,25 @@ export class Arena {
 
   /**
    * This thread's view of an arena created elsewhere.
-   * @throws TypeError when the handle is not an arena handle.
+   * @throws ArgumentError when the handle is not an arena handle, naming the field.
    */
   static attach(handle: ArenaHandle): Arena {
-    if (typeof handle !== 'object' || handle === null || !Array.isArray(handle.slabs)) {
-      throw new TypeError('Arena.attach: expected an ArenaHandle ({ control, slabs })');
-    }
-    const arena = new Arena(ControlBlock.open(handle.control));
-    for (const { id, buffer } of handle.slabs) arena.attachSlab(id, buffer);
+    const where = 'Arena.attach';
+    if (typeof handle !== 'object' || handle === null)
+      refuse(where, 'handle', 'an ArenaHandle ({ control, slabs })', handle);
+    const control = atTheDoor(where, 'handle.control', () => handle.control);
+    const slabs = atTheDoor(where, 'handle.slabs', () => handle.slabs);
+    if (!Array.isArray(slabs)) refuse(where, 'handle.slabs', 'an array of slab entries', slabs);
+    const entries = atTheDoor(where, 'handle.slabs', () =>
+      slabs.map((entry: unknown, i) => {
+        if (typeof entry !== 'object' || entry === null)
+          refuse(where, `handle.slabs[${i}]`, 'a slab entry ({ id, buffer })', entry);
+        const { id, buffer } = entry as SlabEntry;
+        return { id, buffer };
+      }),
+    );
+    const arena = new Arena(atTheDoor(where, 'handle.control', () => ControlBlock.open(control)));
+    for (const { id, buffer } of entries) arena.attachSlab(id, buffer);
     return arena;
   }
 
@@ -175,16 +198,19 @@ export class Arena {
   /**
    * Maps a slab another thread created. Attaching a slab already attached is a no-op, so an
    * announcement may arrive more than once.
-   * @throws RangeError for an id beyond maxSlabs, TypeError for a buffer that is not that slab.
+   * @throws ArgumentError for an id beyond maxSlabs (`id`) or a buffer that is not that slab (`buffer`).
    */
   attachSlab(id: number, buffer: SharedArrayBuffer): void {
     this.#assertOpen();
     if (!Number.isInteger(id) || id < 0 || id >= this.#control.maxSlabs) {
-      throw new RangeError(
-        `attachSlab: slab id must be an integer from 0 to ${this.#control.maxSlabs - 1}, got ${id}`,
+      throw new ArgumentError(
+        `attachSlab: slab id must be an integer from 0 to ${this.#control.maxSlabs - 1}, got ${typeof id === 'number' ? id : typeof id}`,
+        'id',
       );
     }
-    const slab = Slab.open(id, buffer, this.#control.events);
+    const slab = atTheDoor('attachSlab', 'buffer', () =>
+      Slab.open(id, buffer, this.#control.events),
+    );
     if (this.#slabs[id] === undefined) this.#adopt(slab, false);
   }
 
@@ -199,6 +225,7 @@ export class Arena {
    * @returns a function that removes the listener.
    */
   onSlabCreated(listener: SlabListener): () => void {
+    if (typeof listener !== 'function') refuse('onSlabCreated', 'listener', 'a function', listener);
     this.#listeners.add(listener);
     return () => {
       this.#listeners.delete(listener);
@@ -207,54 +234,59 @@ export class Arena {
 
   /**
    * Raw bytes: a block of at least `byteLength` bytes, as a uint8 tensor of dims [byteLength].
-   * @throws RangeError for a size that is not a non-negative safe integer, ArenaFullError when the
-   *   arena cannot grow to hold it.
+   * @throws ArgumentError for a size that is not a non-negative safe integer, ArenaFullError when
+   *   the arena cannot grow to hold it.
    */
   allocate(byteLength: number): TensorDescriptor<'uint8'> {
-    if (!Number.isSafeInteger(byteLength) || byteLength < 0) {
-      throw new RangeError(
-        `allocate: byteLength must be a non-negative integer, got ${byteLength}`,
-      );
-    }
+    if (!Number.isSafeInteger(byteLength) || byteLength < 0)
+      refuse('allocate', 'byteLength', 'a non-negative integer', byteLength);
     return this.#allocate(byteLength, 'uint8', [byteLength]);
   }
 
   /**
    * A tensor of `dtype` and `dims`, uninitialised (whatever its block held before), with a view to
    * fill it.
-   * @throws TypeError for string (use writeTensor) or an unknown dtype, RangeError for bad dims,
-   *   ArenaFullError.
+   * @throws ArgumentError for string (use writeTensor) or an unknown dtype (`dtype`), for bad dims
+   *   (`dims`); ArenaFullError.
    */
   allocTensor<D extends NumericDType>(dtype: D, dims: readonly number[]): AllocatedTensor<D> {
-    assertNumericDType(dtype, 'allocTensor');
-    const count = countOf(dims, 'allocTensor');
-    const descriptor = this.#allocate(count * DTYPES[dtype].bytesPerElement, dtype, dims.slice());
+    const where = 'allocTensor';
+    numericDTypeOf(where, dtype);
+    const shape = dimsOf(where, dims);
+    const count = atTheDoor(where, 'dims', () => countOf(shape, where));
+    const descriptor = this.#allocate(count * DTYPES[dtype].bytesPerElement, dtype, shape);
     const slab = this.#slabs[descriptor.slab]!;
     return { descriptor, data: sharedView(slab, descriptor) };
   }
 
   /**
    * A new tensor holding a copy of `data`.
-   * @throws TypeError when data is not the dtype's array type, RangeError when its length is not
-   *   the element count of dims, ArenaFullError.
+   * @throws ArgumentError for an unknown dtype (`dtype`), bad dims (`dims`), data that is not the
+   *   dtype's array type or not of the element count of dims (`data`); FeedError for a string with
+   *   a lone surrogate; ArenaFullError.
    */
   writeTensor<D extends DType>(
     dtype: D,
     dims: readonly number[],
     data: DTypeArray<D> | readonly string[],
   ): TensorDescriptor<D> {
-    const count = countOf(dims, 'writeTensor');
-    assertData(dtype, data, count, 'writeTensor');
+    const where = 'writeTensor';
+    dtypeOf(where, dtype);
+    const shape = dimsOf(where, dims);
+    const count = atTheDoor(where, 'dims', () => countOf(shape, where));
+    // String data is read once into a copy: what is measured is what is written.
+    const elements = dtype === 'string' ? stringsOf(where, data) : data;
+    atTheDoor(where, 'data', () => assertData(dtype, elements, count, where));
     const byteLength =
       dtype === 'string'
-        ? stringTensorBytes(data as readonly string[])
+        ? stringTensorBytes(elements as readonly string[])
         : count * DTYPES[dtype as NumericDType].bytesPerElement;
-    const descriptor = this.#allocate(byteLength, dtype, dims.slice());
+    const descriptor = this.#allocate(byteLength, dtype, shape);
     writeElements(
       this.#slabs[descriptor.slab]!,
       descriptor.offset,
       dtype,
-      data as NumericArray | readonly string[],
+      elements as NumericArray | readonly string[],
     );
     return descriptor;
   }
@@ -262,13 +294,19 @@ export class Arena {
   /**
    * A typed array over the tensor's shared bytes (no copy). onnxruntime-node refuses such arrays:
    * hand it readTensor's or copyInto's private copy instead.
-   * @throws DescriptorError for a stale or forged descriptor, TypeError for a string tensor.
+   * @throws DescriptorError for a stale or forged descriptor, ArgumentError for a string tensor.
    */
   view<D extends DType>(
     d: TensorDescriptor<D>,
   ): DTypeArray<Exclude<D, 'string'>, SharedArrayBuffer> {
     const { slab, d: checked } = this.#check(d);
-    assertNumericDType(checked.dtype, 'view');
+    if (checked.dtype === 'string')
+      refuse(
+        'view',
+        'descriptor',
+        'a numeric tensor (strings have no typed view: readTensor)',
+        'string',
+      );
     return sharedView(slab, checked as TensorDescriptor<Exclude<D, 'string'>>);
   }
 
@@ -299,11 +337,11 @@ export class Arena {
   /**
    * Copies the tensor into a caller-owned array (for instance a reused staging buffer), which must
    * be of the dtype's array type (a string[] for strings) and hold exactly its elements.
-   * @throws DescriptorError, TypeError for the wrong kind of target, RangeError for the wrong length.
+   * @throws DescriptorError, ArgumentError (`target`) for the wrong kind of target or length.
    */
   copyInto<D extends DType, T extends DTypeArray<D>>(d: TensorDescriptor<D>, target: T): T {
     const { slab, d: checked } = this.#check(d);
-    return copyElements(slab, checked, target);
+    return atTheDoor('copyInto', 'target', () => copyElements(slab, checked, target));
   }
 
   /**
@@ -487,6 +525,6 @@ export class Arena {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new Error('arena is closed on this thread');
+    if (this.#closed) throw new ArenaClosedError('arena is closed on this thread');
   }
 }

@@ -111,7 +111,7 @@ export function checkDescriptor(
  * A plain copy of a descriptor's fields, each read once (dims element by element): what is
  * checked and then used. A descriptor with getters, or one another piece of code changes between
  * the check and the use, cannot point the use at bytes the check did not see.
- * @throws DescriptorError when `d` is not an object.
+ * @throws DescriptorError when `d` is not an object, or reading it throws.
  */
 export function copyDescriptor(d: unknown): TensorDescriptor {
   if (typeof d !== 'object' || d === null) {
@@ -119,15 +119,22 @@ export function copyDescriptor(d: unknown): TensorDescriptor {
       `tensor descriptor: expected an object, got ${d === null ? 'null' : typeof d}`,
     );
   }
-  const { slab, offset, byteLength, gen, dtype, dims } = d as TensorDescriptor;
-  let copied: unknown = dims;
-  if (Array.isArray(dims)) {
-    const length = dims.length;
-    const list = new Array<number>(length);
-    for (let i = 0; i < length; i++) list[i] = dims[i]!;
-    copied = list;
+  try {
+    const { slab, offset, byteLength, gen, dtype, dims } = d as TensorDescriptor;
+    let copied: unknown = dims;
+    if (Array.isArray(dims)) {
+      const length = dims.length;
+      const list = new Array<number>(length);
+      for (let i = 0; i < length; i++) list[i] = dims[i]!;
+      copied = list;
+    }
+    return { slab, offset, byteLength, gen, dtype, dims: copied as number[] };
+  } catch (error) {
+    // A getter or a proxy that throws: the descriptor is not one the arena handed out.
+    throw new DescriptorError(
+      `tensor descriptor: could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  return { slab, offset, byteLength, gen, dtype, dims: copied as number[] };
 }
 
 /** Element count of checked dims. */

@@ -71,17 +71,33 @@ export function assertData(dtype: DType, data: unknown, count: number, what: str
       }
     }
   } else {
-    const ArrayType = DTYPES[dtype].ArrayType;
-    if (!(data instanceof ArrayType)) {
+    const ArrayType = DTYPES[dtype]?.ArrayType;
+    if (ArrayType === undefined) throw new TypeError(`${what}: ${String(dtype)} is not a dtype`);
+    // A proxy passes instanceof but is no view: its length and elements would be its own code's.
+    if (!(ArrayBuffer.isView(data) && data instanceof ArrayType)) {
       throw new TypeError(
         `${what}: ${dtype} data must be a ${ArrayType.name}, got ${describe(data)}`,
       );
     }
+    if (typedLength(data) !== count) {
+      throw new RangeError(`${what}: dims hold ${count} elements, data has ${typedLength(data)}`);
+    }
+    return;
   }
   const length = (data as ArrayLike<unknown>).length;
   if (length !== count) {
     throw new RangeError(`${what}: dims hold ${count} elements, data has ${length}`);
   }
+}
+
+const typedArrayLength = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype),
+  'length',
+)!.get!;
+
+/** A typed array's own element count, whatever a `length` property defined on it says. */
+export function typedLength(data: ArrayBufferView): number {
+  return typedArrayLength.call(data) as number;
 }
 
 /** A typed array over the tensor's bytes in the slab: writes go straight to shared memory. */
@@ -108,7 +124,7 @@ export function writeElements(
     return;
   }
   const { ArrayType } = DTYPES[dtype];
-  const target = new ArrayType(slab.buffer, offset, data.length);
+  const target = new ArrayType(slab.buffer, offset, typedLength(data as NumericArray));
   (target as Uint8Array).set(data as Uint8Array);
 }
 

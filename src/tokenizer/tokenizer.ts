@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import { TokenizerError } from '../errors.js';
+import { ArgumentError, TokenizerError } from '../errors.js';
 import { readSpecialTokens, type SpecialTokenIds } from './special-tokens.js';
 
 export interface EncodeOptions {
@@ -35,6 +35,11 @@ export class Tokenizer {
    * `tokenizer.json`, or with one that does not parse, is a {@link TokenizerError}.
    */
   static fromFolder(dir: string): Tokenizer {
+    if (typeof dir !== 'string' || dir === '')
+      throw new ArgumentError(
+        `Tokenizer.fromFolder: dir must be a folder's path, got ${shown(dir)}`,
+        'dir',
+      );
     const file = join(dir, 'tokenizer.json');
     if (!existsSync(file)) {
       throw new TokenizerError(`model folder ${dir} has no tokenizer.json`);
@@ -66,20 +71,30 @@ export class Tokenizer {
   }
 
   encode(text: string, options: EncodeOptions = {}): number[] {
-    if (typeof text !== 'string') {
-      throw new TypeError(`encode takes a string, got ${typeof text}`);
-    }
-    return this.#inner.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    if (typeof text !== 'string')
+      throw new ArgumentError(`encode: text must be a string, got ${shown(text)}`, 'text');
+    const add = flag('encode', 'options.addSpecialTokens', options, 'addSpecialTokens');
+    return this.#inner.encode(text, { add_special_tokens: add ?? true }).ids;
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {
-    for (const [at, id] of ids.entries()) {
-      if (!Number.isSafeInteger(id) || id < 0) {
-        throw new RangeError(`token id at index ${at} must be an integer >= 0, got ${id}`);
-      }
+    if (!Array.isArray(ids))
+      throw new ArgumentError(
+        `decode: ids must be an array of token ids, got ${shown(ids)}`,
+        'ids',
+      );
+    // Read once into the copy that is decoded: what is checked is what is used.
+    const copy = readIds(ids);
+    for (const [at, id] of copy.entries()) {
+      if (!Number.isSafeInteger(id) || (id as number) < 0)
+        throw new ArgumentError(
+          `decode: ids[${at}] must be an integer >= 0, got ${shown(id)}`,
+          `ids[${at}]`,
+        );
     }
-    return this.#inner.decode([...ids], {
-      skip_special_tokens: options.skipSpecialTokens ?? true,
+    const skip = flag('decode', 'options.skipSpecialTokens', options, 'skipSpecialTokens');
+    return this.#inner.decode(copy as number[], {
+      skip_special_tokens: skip ?? true,
       clean_up_tokenization_spaces: false,
     });
   }
@@ -88,6 +103,43 @@ export class Tokenizer {
   idOf(token: string): number | undefined {
     return this.#inner.token_to_id(token);
   }
+}
+
+/** A value for a message, without running the caller's code. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : value === null ? 'null' : typeof value;
+}
+
+function readIds(ids: readonly unknown[]): unknown[] {
+  try {
+    return Array.from({ length: ids.length }, (_, i) => ids[i]);
+  } catch (error) {
+    throw new ArgumentError(`decode: ids could not be read: ${(error as Error)?.message}`, 'ids');
+  }
+}
+
+/** An optional boolean option, read once; the options themselves must be an object. */
+function flag(where: string, argument: string, options: unknown, key: string): boolean | undefined {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new ArgumentError(
+      `${where}: options must be an object, got ${shown(options)}`,
+      'options',
+    );
+  let value: unknown;
+  try {
+    value = (options as Record<string, unknown>)[key];
+  } catch (error) {
+    throw new ArgumentError(
+      `${where}: ${argument} could not be read: ${(error as Error)?.message}`,
+      argument,
+    );
+  }
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ArgumentError(
+      `${where}: ${argument} must be a boolean, got ${shown(value)}`,
+      argument,
+    );
+  return value;
 }
 
 function parseJson(file: string): object {

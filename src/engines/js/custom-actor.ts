@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import * as argumentChecks from '../../actor/arguments.js';
 import type { CallOptions } from '../../actor/call-options.js';
+import { checkRestart } from '../../actor/check-restart.js';
 import type { ActorContext } from '../../actor/context.js';
 import { WorkerActorCore } from '../../actor/core/worker-actor-core.js';
 import { validateFeeds } from '../../actor/feed-validation.js';
@@ -135,27 +136,17 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
   /**
    * Starts the worker, loads the module and builds the actor.
    * @throws ActorError when the module cannot be loaded or its factory throws; TimeoutError when
-   *   it takes longer than `startTimeout`; RangeError/TypeError for bad options.
+   *   it takes longer than `startTimeout`; ArgumentError naming a bad option (`options.timeout`).
    */
   static async spawn<T extends object = UntypedActor>(
     name: string,
     context: ActorContext,
     options: CustomActorOptions,
   ): Promise<CustomActor<T>> {
+    options = checkSpawnOptions(name, options);
     const module = moduleHref(name, options.module);
     const startTimeout = options.startTimeout ?? DEFAULT_START_TIMEOUT;
-    if (!(startTimeout > 0)) {
-      throw new RangeError(`actor "${name}": startTimeout must be > 0 ms, got ${startTimeout}`);
-    }
-    if (options.timeout !== undefined && !(options.timeout > 0)) {
-      throw new RangeError(`actor "${name}": timeout must be > 0 ms, got ${options.timeout}`);
-    }
     const capacity = options.mailbox?.capacity;
-    if (capacity !== undefined && !(Number.isInteger(capacity) && capacity >= 1)) {
-      throw new RangeError(
-        `actor "${name}": mailbox capacity must be a positive integer, got ${capacity}`,
-      );
-    }
     const launch: LaunchOptions = {
       module,
       exportName: options.export,
@@ -362,13 +353,58 @@ function codeOf(error: Error): string {
   return typeof code === 'string' ? code : error.name;
 }
 
+/**
+ * The spawn options read once into the copy that is used, each checked: a direct call of spawn
+ * (not through the runtime, whose spawnCustom checks the same) gets an ArgumentError naming the
+ * option, never a TypeError from the worker's start.
+ */
+function checkSpawnOptions(name: string, value: unknown): CustomActorOptions {
+  const where = `actor "${String(name)}": spawn`;
+  argumentChecks.name('CustomActor.spawn', 'name', name);
+  const copy = argumentChecks.optionsCopy(where, 'options', value, [
+    'module',
+    'export',
+    'options',
+    'timeout',
+    'startTimeout',
+    'resourceLimits',
+    'restart',
+    'mailbox',
+  ]);
+  const module = copy.module;
+  if (!(module instanceof URL) && (typeof module !== 'string' || module === ''))
+    argumentChecks.refuse(where, 'options.module', "a module's URL or path", module);
+  if (copy.export !== undefined) argumentChecks.name(where, 'options.export', copy.export);
+  argumentChecks.optionalTimeout(where, 'options.timeout', copy.timeout);
+  argumentChecks.optionalTimeout(where, 'options.startTimeout', copy.startTimeout);
+  if (copy.resourceLimits !== undefined)
+    copy.resourceLimits = argumentChecks.record(
+      where,
+      'options.resourceLimits',
+      copy.resourceLimits,
+    );
+  copy.restart = checkRestart(where, 'options.restart', copy.restart);
+  if (copy.mailbox !== undefined) {
+    const mailbox = argumentChecks.optionsCopy(where, 'options.mailbox', copy.mailbox, [
+      'capacity',
+    ]);
+    argumentChecks.optionalInteger(where, 'options.mailbox.capacity', mailbox.capacity, 1);
+    copy.mailbox = mailbox;
+  }
+  return copy as unknown as CustomActorOptions;
+}
+
 function moduleHref(name: string, module: URL | string): string {
   if (module instanceof URL) return module.href;
-  if (typeof module !== 'string' || module.length === 0) {
-    throw new TypeError(
-      `actor "${name}": module must be a URL or a path, got ${module === '' ? 'an empty string' : typeof module}`,
-    );
+  if (/^[a-z][a-z0-9+.-]+:/i.test(module) && !isAbsolute(module)) {
+    if (!URL.canParse(module))
+      argumentChecks.refuse(
+        `actor "${name}": spawn`,
+        'options.module',
+        "a module's URL or path",
+        module,
+      );
+    return new URL(module).href;
   }
-  if (/^[a-z][a-z0-9+.-]+:/i.test(module) && !isAbsolute(module)) return new URL(module).href;
   return pathToFileURL(resolve(module)).href;
 }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { requireDir, requireOptions } from '../model-options.js';
 import { decoderFileNames, decoderGraph, type LogitsHead } from './decoder-graphs.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
 import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
@@ -20,6 +21,8 @@ export async function writeDecoderFolder(
   options: DecoderFolderOptions,
   head?: LogitsHead,
 ): Promise<string[]> {
+  dir = requireDir(dir);
+  options = requireOptions(options);
   const params = transformerParams(options);
   const form = options.form ?? 'both';
   const kinds =

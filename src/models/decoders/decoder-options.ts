@@ -1,4 +1,10 @@
-import { requireFinite, requireInteger, requireSeed } from '../model-options.js';
+import {
+  outOfRange,
+  requireFinite,
+  requireInteger,
+  requireOptions,
+  requireSeed,
+} from '../model-options.js';
 
 /** Sizes of a generated transformer; tiny unless told, so that tests load it in milliseconds. */
 export interface TransformerOptions {
@@ -28,10 +34,11 @@ export type TransformerParams = Required<TransformerOptions> & { readonly headDi
 export const SPECIAL_TOKENS = { pad: 0, bos: 1, eos: 2, unk: 3 } as const;
 
 export function transformerParams(options: TransformerOptions): TransformerParams {
+  options = requireOptions(options);
   const heads = requireInteger('heads', options.heads ?? 4, 1);
   const width = requireInteger('width', options.width ?? 32, heads);
   if (width % heads !== 0) {
-    throw new RangeError(`width must be a multiple of heads (${heads}), got ${width}`);
+    outOfRange('width', `width must be a multiple of heads (${heads}), got ${width}`);
   }
   return {
     seed: requireSeed(options.seed),

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import type { GraphBuilder } from '../../onnx/graph-builder.js';
 import { deriveSeed, SeededRandom } from '../../util/random.js';
-import { requireFinite, requireInteger, requirePositive } from '../model-options.js';
+import {
+  outOfRange,
+  requireDir,
+  requireFinite,
+  requireInteger,
+  requireOptions,
+  requirePositive,
+} from '../model-options.js';
 import { type DecoderFolderOptions, writeDecoderFolder } from './decoder-folder.js';
 import type { LogitsHead } from './decoder-graphs.js';
 import { SPECIAL_TOKENS, type TransformerOptions } from './decoder-options.js';
@@ -52,6 +59,8 @@ export async function writeDraftTargetPair(
   dir: string,
   options: DraftTargetOptions,
 ): Promise<DraftTargetPair> {
+  dir = requireDir(dir);
+  options = requireOptions(options);
   const shape = pairShape(options);
   const draft = join(dir, 'draft');
   const target = join(dir, 'target');
@@ -72,7 +81,7 @@ interface PairShape {
 
 function pairShape(options: DraftTargetOptions): PairShape {
   const agreement = requireFinite('agreement', options.agreement ?? 0.8, 0);
-  if (agreement > 1) throw new RangeError(`agreement must be in [0, 1], got ${agreement}`);
+  if (agreement > 1) outOfRange('agreement', `agreement must be in [0, 1], got ${agreement}`);
   const specials = Object.keys(SPECIAL_TOKENS).length;
   return {
     vocab: requireInteger('vocab', options.vocab ?? 64, specials + 2),

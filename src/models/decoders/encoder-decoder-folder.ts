@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { requireDir, requireOptions } from '../model-options.js';
 import { writeJson } from './decoder-folder.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
 import {
@@ -26,6 +27,8 @@ export async function writeEncoderDecoderFolder(
   dir: string,
   options: EncoderDecoderFolderOptions,
 ): Promise<string[]> {
+  dir = requireDir(dir);
+  options = requireOptions(options);
   const params = transformerParams(options);
   const form = options.form ?? 'both';
   const kinds: EncoderDecoderGraphKind[] = ['encoder'];

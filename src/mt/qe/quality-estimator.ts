@@ -1,6 +1,8 @@
+import * as args from '../../actor/arguments.js';
 import type { RoundsPlan } from '../../plans/plan.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { actorModule } from '../actor-module.js';
+import * as check from '../mt-arguments.js';
 import type { Tokenizer } from '../tokenizer/index.js';
 import { learnEngineFusion } from '../translate/engine-fusion.js';
 import { buildPrompt, type PromptLayout, windowsFor } from '../translate/prompt.js';
@@ -69,6 +71,8 @@ export class QualityEstimator {
     tokenizer: Tokenizer,
     pairs: readonly { source: string; target: string }[],
   ): Promise<number> {
+    tokenizer = check.tokenizer('calibrate', tokenizer);
+    pairs = check.pairs('calibrate', pairs);
     const { temperatures } = await learnEngineFusion(this.#runtime, {
       engines: [this.model],
       tokenizer,
@@ -85,6 +89,8 @@ export class QualityEstimator {
     runtime: Roundtable,
     options: QualityEstimatorOptions,
   ): Promise<QualityEstimator> {
+    runtime = check.runtime('QualityEstimator.create', runtime);
+    options = check.qualityEstimatorOptions('QualityEstimator.create', options);
     checkTemperature(options.temperature ?? 1);
     const name = options.name ?? 'qe';
     const model = `${name}.model`;
@@ -141,6 +147,8 @@ export class QualityEstimator {
     source: readonly number[],
     candidates: readonly (readonly number[])[],
   ): Promise<{ scores: QeScore[]; runMs: number }> {
+    source = args.tokenIds('QualityEstimator.score', 'source', source);
+    candidates = check.candidates('QualityEstimator.score', candidates);
     if (candidates.length === 0) return { scores: [], runMs: 0 };
     const prompt = buildPrompt(this.#layout, source);
     const lengths = Int32Array.from(candidates, (c) => c.length + 1);

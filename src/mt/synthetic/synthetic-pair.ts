@@ -1,4 +1,6 @@
+import * as args from '../../actor/arguments.js';
 import { deriveSeed, SeededRandom } from '../../util/random.js';
+import * as check from '../mt-arguments.js';
 import { joinWords, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
 import { Grammar, type SentenceTree } from './grammar.js';
 import { DEFAULT_LEXICON_SIZES, type Lexicon, type LexiconSizes, makeLexicon } from './lexicon.js';
@@ -48,27 +50,24 @@ export class SyntheticPair {
   }
 
   static create(options: SyntheticPairOptions): SyntheticPair {
-    if (!Number.isSafeInteger(options.seed))
-      throw new RangeError(`synthetic pair: seed must be a safe integer, got ${options.seed}`);
+    options = check.syntheticPairOptions('SyntheticPair.create', options);
     const sizes = { ...DEFAULT_LEXICON_SIZES, ...options.sizes };
-    for (const [name, value] of Object.entries(sizes)) {
-      if (!Number.isSafeInteger(value) || value < 1)
-        throw new RangeError(
-          `synthetic pair: sizes.${name} must be a positive integer, got ${value}`,
-        );
-    }
     const random = new SeededRandom(deriveSeed(options.seed, 'synthetic-lexicon'));
     return new SyntheticPair(options.seed, makeLexicon(random, sizes));
   }
 
   /** `count` sentence trees of a named split; each split is its own seeded stream. */
   trees(split: string, count: number): SentenceTree[] {
+    split = args.text('SyntheticPair.trees', 'split', split);
+    count = check.syntheticCount('SyntheticPair.trees', count);
     const random = new SeededRandom(deriveSeed(this.seed, `synthetic-split:${split}`));
     return Array.from({ length: count }, () => this.#grammar.sentence(random));
   }
 
   /** `count` parallel sentences of a named split (`train`, `dev`, `test` or any other name). */
   sample(split: string, count: number): ParallelSentence[] {
+    split = args.text('SyntheticPair.sample', 'split', split);
+    count = check.syntheticCount('SyntheticPair.sample', count);
     return this.trees(split, count).map((tree) => this.sentence(tree));
   }
 

@@ -1,6 +1,8 @@
+import * as args from '../../actor/arguments.js';
 import type { CustomActor } from '../../engines/js/index.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { actorModule } from '../actor-module.js';
+import * as check from '../mt-arguments.js';
 import type { createActor, TmActorOptions } from './tm-actor.js';
 import type { TmHit, TmOffer } from './tm-hit.js';
 
@@ -25,6 +27,9 @@ export class TmActor {
   }
 
   static async spawn(runtime: Roundtable, name: string, options: TmActorOptions): Promise<TmActor> {
+    runtime = check.runtime('TmActor.spawn', runtime);
+    args.name('TmActor.spawn', 'name', name);
+    options = check.tmActorOptions('TmActor.spawn', options);
     const actor = await runtime.spawnCustom<TmActorObject>(name, {
       module: actorModule('./tm-actor.js', import.meta.url),
       options,
@@ -33,16 +38,19 @@ export class TmActor {
   }
 
   lookup(text: string): Promise<TmHit> {
+    text = args.text(`${this.name}: lookup`, 'text', text);
     return this.#actor.ref.lookup(text);
   }
 
   store(offer: TmOffer): Promise<boolean> {
+    offer = check.tmOffer(`${this.name}: store`, offer);
     return this.#actor.ref.store(offer);
   }
 
   addMany(
     pairs: readonly { source: string; target: string }[],
   ): Promise<{ added: number; duplicates: number }> {
+    pairs = check.pairs(`${this.name}: addMany`, pairs);
     return this.#actor.ref.addMany(pairs);
   }
 

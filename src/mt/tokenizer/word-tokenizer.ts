@@ -1,3 +1,5 @@
+import { describe, list, optionsCopy, refuse, strings } from '../../actor/arguments.js';
+import { ArgumentError } from '../../errors.js';
 import type { SpecialIds, Tokenizer } from './tokenizer.js';
 
 /** A word vocabulary as a JSON file holds it (`vocab.json` of a translation plan). */
@@ -55,12 +57,11 @@ export class WordTokenizer implements Tokenizer {
     const ids = new Map<string, number>();
     this.#tokens.forEach((token, id) => {
       if (typeof token !== 'string' || token === '')
-        throw new TypeError(
-          `word vocabulary: entry ${id} must be a non-empty string, got ${JSON.stringify(token)}`,
-        );
+        refuse('word vocabulary', `vocabulary.tokens[${id}]`, 'a non-empty string', token);
       if (ids.has(token))
-        throw new RangeError(
+        throw new ArgumentError(
           `word vocabulary: "${token}" is both entry ${ids.get(token)} and entry ${id}`,
+          `vocabulary.tokens[${id}]`,
         );
       ids.set(token, id);
     });
@@ -69,8 +70,9 @@ export class WordTokenizer implements Tokenizer {
       const token = vocabulary.special?.[role];
       const id = typeof token === 'string' ? ids.get(token) : undefined;
       if (id === undefined)
-        throw new RangeError(
-          `word vocabulary: special "${role}" names ${JSON.stringify(token)}, which is not an entry`,
+        throw new ArgumentError(
+          `word vocabulary: special "${role}" names ${describe(token)}, which is not an entry`,
+          `vocabulary.special.${role}`,
         );
       return id;
     };
@@ -84,36 +86,58 @@ export class WordTokenizer implements Tokenizer {
     for (const control of vocabulary.controls ?? []) {
       const id = ids.get(control);
       if (id === undefined)
-        throw new RangeError(`word vocabulary: control "${control}" is not an entry`);
+        throw new ArgumentError(
+          `word vocabulary: control ${describe(control)} is not an entry`,
+          'vocabulary.controls',
+        );
       silent.add(id);
     }
     this.#silent = silent;
     this.vocabSize = this.#tokens.length;
   }
 
-  /** A tokenizer over a vocabulary; TypeError/RangeError name the entry that is wrong. */
+  /**
+   * A tokenizer over a vocabulary, read once into a plain copy; an ArgumentError names the entry
+   * that is wrong (`vocabulary.tokens[3]`, `vocabulary.special.eos`).
+   */
   static fromVocabulary(vocabulary: WordVocabulary): WordTokenizer {
-    if (typeof vocabulary !== 'object' || vocabulary === null || vocabulary.type !== 'word')
-      throw new TypeError('a word vocabulary is an object with "type": "word"');
-    if (!Array.isArray(vocabulary.tokens))
-      throw new TypeError('a word vocabulary needs "tokens", an array of strings');
-    return new WordTokenizer(vocabulary);
+    const where = 'WordTokenizer.fromVocabulary';
+    const copy = optionsCopy(where, 'vocabulary', vocabulary ?? null, [
+      'type',
+      'tokens',
+      'special',
+      'controls',
+    ]);
+    if (copy.type !== 'word') refuse(where, 'vocabulary.type', '"word"', copy.type);
+    const special =
+      copy.special === undefined
+        ? undefined
+        : optionsCopy(where, 'vocabulary.special', copy.special, ['pad', 'bos', 'eos', 'unk']);
+    return new WordTokenizer({
+      type: 'word',
+      tokens: list(where, 'vocabulary.tokens', copy.tokens, 'an array of strings', (t) => t),
+      special: special as WordVocabulary['special'],
+      ...(copy.controls !== undefined
+        ? { controls: strings(where, 'vocabulary.controls', copy.controls) }
+        : {}),
+    } as WordVocabulary);
   }
 
   encode(text: string): number[] {
-    if (typeof text !== 'string')
-      throw new TypeError(`encode: text must be a string, got ${typeof text}`);
+    if (typeof text !== 'string') refuse('encode', 'text', 'a string', text);
     return splitWords(text).map((piece) => this.#ids.get(piece) ?? this.special.unk);
   }
 
   decode(ids: readonly number[]): string {
     const pieces: string[] = [];
-    for (const id of ids) {
-      if (this.#silent.has(id)) continue;
-      const token = this.#tokens[id];
+    const checked = list('decode', 'ids', ids, 'an array of token ids', (id) => id);
+    for (const [i, id] of checked.entries()) {
+      if (this.#silent.has(id as number)) continue;
+      const token = Number.isSafeInteger(id) ? this.#tokens[id as number] : undefined;
       if (token === undefined)
-        throw new RangeError(
-          `decode: id ${id} is outside the vocabulary of ${this.vocabSize} entries`,
+        throw new ArgumentError(
+          `decode: ids[${i}] is ${describe(id)}, outside the vocabulary of ${this.vocabSize} entries`,
+          `ids[${i}]`,
         );
       pieces.push(token);
     }

@@ -12,6 +12,7 @@ import {
 import { Roundtable } from '../../runtime/roundtable.js';
 import { spawnHintActor } from '../hint/spawn-hint-actor.js';
 import { MbrPool } from '../mbr/mbr-pool.js';
+import * as check from '../mt-arguments.js';
 import { QualityEstimator } from '../qe/quality-estimator.js';
 import { TmActor } from '../tm-actor/tm-actor-client.js';
 import { type Tokenizer, WordTokenizer, type WordVocabulary } from '../tokenizer/index.js';
@@ -24,6 +25,7 @@ import {
   type TokenizerSpec,
 } from './translation-plan.js';
 import {
+  TRANSLATION_METHODS,
   type Translation,
   type TranslationMethod,
   Translator,
@@ -81,6 +83,7 @@ export class TranslationService {
   }
 
   static async open(options: TranslationServiceOptions): Promise<TranslationService> {
+    options = check.serviceOptions('TranslationService.open', options, TRANSLATION_METHODS);
     const loaded = await loadTranslationPlan(options.plan, options.from, options.to);
     const { plan } = loaded;
     const method = options.method ?? plan.method;

@@ -4,6 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { datatypeOfDType } from '../../oip/datatype.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import type { HostedActors, HostedModel } from '../hosted-actors.js';
+import {
+  checkHosted,
+  checkHttpServerOptions,
+  checkRuntime,
+  listenError,
+} from '../serve-arguments.js';
 import { statusOfError } from './error-status.js';
 import { parseInferRequest } from './infer-request.js';
 import { inferReply } from './infer-response.js';
@@ -50,6 +56,10 @@ export async function startOipHttpServer(
   hosted: HostedActors,
   options: OipHttpServerOptions = {},
 ): Promise<OipHttpServer> {
+  const where = 'startOipHttpServer';
+  runtime = checkRuntime(where, runtime);
+  hosted = checkHosted(where, hosted);
+  options = checkHttpServerOptions(where, options);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const server = createServer((req, res) => {
     handle(runtime, hosted, maxBodyBytes, req, res).catch((error: unknown) =>
@@ -57,17 +67,19 @@ export async function startOipHttpServer(
     );
   });
   const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+    const refused = (error: unknown) => reject(listenError(where, host, port, error));
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
     close: () => closeServer(server),
   };
 }

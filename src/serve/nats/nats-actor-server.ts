@@ -15,6 +15,7 @@ import {
 } from '../../engines/remote/nats/nats-protocol.js';
 import { decodeTensors, encodeTensors } from '../../engines/remote/wire/tensor-codec.js';
 import { AbortError, PayloadTooLargeError, serializeError, TimeoutError } from '../../errors.js';
+import { checkNatsActors, checkNatsConnection, checkNatsServeOptions } from '../serve-arguments.js';
 import type { NatsHostedActor } from './nats-hosted-actor.js';
 
 export interface NatsServeOptions {
@@ -82,10 +83,12 @@ export class NatsActorServer {
     actors: readonly NatsHostedActor[],
     options: NatsServeOptions = {},
   ): Promise<NatsActorServer> {
+    // Everything is checked before the first subscription: a refusal leaves nothing subscribed.
+    const where = 'NatsActorServer.start';
+    nc = checkNatsConnection(where, nc);
+    actors = checkNatsActors(where, actors);
+    options = checkNatsServeOptions(where, options);
     const service = options.service ?? DEFAULT_SERVICE;
-    if (!/^[-\w]+$/.test(service)) {
-      throw new TypeError(`NATS service name "${service}" must be letters, digits, '-' or '_'`);
-    }
     const server = new NatsActorServer(nc, service, options.version ?? '0.1.0');
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     for (const actor of actors) server.#host(actor, prefix);
