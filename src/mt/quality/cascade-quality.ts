@@ -6,7 +6,7 @@ import {
   learnCascadeThresholds,
   replayCascade,
 } from '../../learn/index.js';
-import { learnLinearScorer } from '../../learn/learn-cascade-scorer.js';
+import { fitCascadeScorer } from '../../learn/learn-cascade-scorer.js';
 import type { Roundtable } from '../../runtime/roundtable.js';
 import { chrfOfStatistics, chrfStatistics, corpusChrf } from '../metrics/chrf.js';
 import type { QualityEstimator } from '../qe/quality-estimator.js';
@@ -298,16 +298,15 @@ export async function measureCascade(
   const bestIndex = engines.reduce((b, e, k) => (e.chrf > engines[b]!.chrf ? k : b), 0);
   const best = engines[bestIndex]!;
 
-  // The scorers: each signal, two combinations fitted on dev (never on the held-out split), the oracle.
-  // Each dev segment counts by how much chrF is at stake (at least 1 point), so the fit attends
-  // to the segments escalating would change most.
-  const stopOnDev = dev.map((d) => gain(d) <= 0);
-  const weightOnDev = dev.map((d) => Math.max(1, Math.abs(gain(d))));
+  // The scorers: each signal, combinations fitted on dev (never on the held-out split), the oracle.
+  // The fit is the library's (`fitCascadeScorer`, as `roundtable learn-cascade` uses): the cheap
+  // engine's signals against both engines' sentence chrF.
   const combine = (signals: readonly CascadeSignal[]): CascadeScorer => {
-    const fit = learnLinearScorer(
-      dev.map((d) => signals.map((s) => d.signals[s])),
-      stopOnDev,
-      { weights: weightOnDev },
+    const fit = fitCascadeScorer(
+      dev.map((d) => ({
+        signals: [signals.map((s) => d.signals[s])],
+        quality: [chrfOfStatistics(d.stages[0]!.stats), chrfOfStatistics(d.stages[1]!.stats)],
+      })),
     );
     return {
       linear: Object.fromEntries(signals.map((s, j) => [s, fit.weights[j]!])),
