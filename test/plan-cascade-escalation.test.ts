@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cascade } from '../src/plans/builders.js';
+import { cascadeInput, spawnCascadeStages } from './support/cascade.js';
 import { startRuntime } from './support/runtime.js';
-
-const stageActor = new URL('./fixtures/cascade-stage.ts', import.meta.url);
 
 /** The top-class probability of logits [v, mark]: what `max-probability` reads, in float64. */
 function topProbability(v: number, mark: number): number {
@@ -13,14 +12,7 @@ function topProbability(v: number, mark: number): number {
 describe('a cascade plan', () => {
   it('escalates a row exactly when its score is below the stage threshold, and only escalated rows reach later stages', async () => {
     const runtime = await startRuntime();
-    const stages = await Promise.all(
-      [0, 1, 2].map((column) =>
-        runtime.spawnCustom<{ seen(): number[] }>(`s${column}`, {
-          module: stageActor,
-          options: { column },
-        }),
-      ),
-    );
+    const stages = await spawnCascadeStages(runtime, ['s0', 's1', 's2']);
     // Row = [segment id, logit at stage 0, at stage 1, at stage 2].
     const rows = [
       [0, 4, 0, 0],
@@ -39,9 +31,7 @@ describe('a cascade plan', () => {
       output: 'logits',
       scorer: { type: 'max-probability' },
     });
-    const result = await runtime.cascade(plan, {
-      x: { dtype: 'float32', dims: [rows.length, 4], data: new Float32Array(rows.flat()) },
-    });
+    const result = await runtime.cascade(plan, cascadeInput(rows));
 
     // Who should answer each row, decided here from the same scores, independently of the runner.
     const expectedStage = rows.map((row) => {

@@ -2,16 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { rowConfidence } from '../src/plan-runner/cascade-confidence.js';
 import { cascadeDecision } from '../src/plan-runner/cascade-decision.js';
 import { cascade } from '../src/plans/builders.js';
+import { cascadeInput, spawnCascadeStages } from './support/cascade.js';
 import { startRuntime } from './support/runtime.js';
 
-const stageActor = new URL('./fixtures/cascade-stage.ts', import.meta.url);
 const scorerActor = new URL('./fixtures/cascade-scorer.ts', import.meta.url);
 
 describe('a cascade score that is not a finite number', () => {
   it('escalates the segment, at the threshold exactly it stops, and the scorer actor sees only the rows of its stage', async () => {
     const runtime = await startRuntime();
-    await runtime.spawnCustom('small', { module: stageActor, options: { column: 0 } });
-    await runtime.spawnCustom('large', { module: stageActor, options: { column: 1 } });
+    await spawnCascadeStages(runtime, ['small', 'large']);
     const qe = await runtime.spawnCustom<{ calls(): number }>('qe', {
       module: scorerActor,
       options: { column: 3 },
@@ -33,9 +32,7 @@ describe('a cascade score that is not a finite number', () => {
       output: 'logits',
       scorer: { type: 'actor', actor: 'qe', input: 'answer', source: 'source', output: 'score' },
     });
-    const { trace } = await runtime.cascade(plan, {
-      x: { dtype: 'float32', dims: [rows.length, 4], data: new Float32Array(rows.flat()) },
-    });
+    const { trace } = await runtime.cascade(plan, cascadeInput(rows));
     expect(trace.segments.map((s) => s.actor)).toEqual([
       'large',
       'small',

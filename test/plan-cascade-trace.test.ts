@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cascade } from '../src/plans/builders.js';
+import { cascadeInput, spawnCascadeStages } from './support/cascade.js';
 import { startRuntime } from './support/runtime.js';
-
-const stageActor = new URL('./fixtures/cascade-stage.ts', import.meta.url);
 
 describe('a cascade trace', () => {
   it('names per segment the model that answered, each stage score and decision, and what it cost', async () => {
     const runtime = await startRuntime();
-    await runtime.spawnCustom('small', { module: stageActor, options: { column: 0 } });
-    await runtime.spawnCustom('large', { module: stageActor, options: { column: 1 } });
+    await spawnCascadeStages(runtime, ['small', 'large']);
     // Segment 0 is confident at the small model (logit 6 against mark −1), segment 1 is not (0 vs −1).
-    const rows = [0, 6, 2, 1, 0, 3];
+    const rows = [
+      [0, 6, 2],
+      [1, 0, 3],
+    ];
     const plan = cascade({
       name: 'two stages',
       models: ['small', 'large'],
@@ -20,9 +21,7 @@ describe('a cascade trace', () => {
       output: 'logits',
       scorer: { type: 'mean-logprob' },
     });
-    const { trace } = await runtime.cascade(plan, {
-      x: { dtype: 'float32', dims: [2, 3], data: new Float32Array(rows) },
-    });
+    const { trace } = await runtime.cascade(plan, cascadeInput(rows));
     expect(trace.plan).toBe('two stages');
     const [stopped, escalated] = trace.segments;
 
