@@ -14,12 +14,28 @@ import type { TranslationMethod } from '../src/mt/translate/translator-types.js'
 let dir: string;
 let base: TranslationPlan;
 let sources: string[];
+/** The weakest engine first, the best last: whatever their cost, the decisions are visible. */
+let weakest: string;
+let best: string;
+let engines: string[];
+
+/** What a thresholds file records of its fit; these tests read only its thresholds. */
+const fitted = {
+  metric: 'chrf' as const,
+  target: 90,
+  quality: 91,
+  cost: 2,
+  reached: [8, 8],
+  segments: 8,
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'roundtable-translate-cascade-'));
   await writeSyntheticPair(dir, { seed: 2, dev: 60, train: 400, test: 8 });
   base = JSON.parse(await readFile(join(dir, 'qsx-qtx.translation.json'), 'utf8'));
   sources = (await readFile(join(dir, 'test.qsx'), 'utf8')).trim().split('\n');
+  [best, , , weakest] = base.engines.map((e) => e.name) as [string, string, string, string];
+  engines = [weakest, best];
 }, 60_000);
 
 afterAll(async () => {
@@ -30,6 +46,17 @@ afterAll(async () => {
 async function planWith(file: string, changes: Record<string, unknown>): Promise<string> {
   const path = join(dir, file);
   await writeFile(path, JSON.stringify({ ...base, ...changes }));
+  return path;
+}
+
+/** Writes a cascade plan over `engines` without the pair's QE model (for scorers that need none). */
+async function cascadeWithoutQe(file: string, cascade: Record<string, unknown>): Promise<string> {
+  const { qe: _qe, ...withoutQe } = base;
+  const path = join(dir, file);
+  await writeFile(
+    path,
+    JSON.stringify({ ...withoutQe, method: 'cascade', cascade: { engines, ...cascade } }),
+  );
   return path;
 }
 
@@ -69,9 +96,6 @@ const reached = (rows: readonly Record<string, unknown>[]) =>
 
 describe('a translation plan that declares a cascade', () => {
   it('runs its engines cheapest first and stops or escalates each segment at its thresholds', async () => {
-    // The weakest engine first, the best last: whatever their cost, the decisions are visible.
-    const [best, , , weakest] = base.engines.map((e) => e.name);
-    const engines = [weakest!, best!];
     const stopAll = await planWith('stop.json', {
       method: 'cascade',
       cascade: { engines, thresholds: [STOP_ALL] },
@@ -98,16 +122,6 @@ describe('a translation plan that declares a cascade', () => {
   }, 120_000);
 
   it('reads its thresholds from a file of `learn --cascade`, and `--thresholds` replaces them', async () => {
-    const [best, , , weakest] = base.engines.map((e) => e.name);
-    const engines = [weakest!, best!];
-    const fitted = {
-      metric: 'chrf' as const,
-      target: 90,
-      quality: 91,
-      cost: 2,
-      reached: [8, 8],
-      segments: 8,
-    };
     await saveCascadeThresholds(join(dir, 'escalate.thresholds.json'), {
       models: engines,
       scorer: 'min-token-logprob',
@@ -115,20 +129,10 @@ describe('a translation plan that declares a cascade', () => {
       fitted,
     });
     // A scorer that needs no QE model: the engine's own least sure token.
-    const { qe: _qe, ...withoutQe } = base;
-    const path = join(dir, 'from-file.json');
-    await writeFile(
-      path,
-      JSON.stringify({
-        ...withoutQe,
-        method: 'cascade',
-        cascade: {
-          engines,
-          scorer: 'min-token-logprob',
-          thresholdsFile: 'escalate.thresholds.json',
-        },
-      }),
-    );
+    const path = await cascadeWithoutQe('from-file.json', {
+      scorer: 'min-token-logprob',
+      thresholdsFile: 'escalate.thresholds.json',
+    });
     const fromFile = await translate(path, sources.slice(0, 3));
     expect(reached(fromFile)).toEqual([0, 1, 2].map(() => [weakest, best]));
 
@@ -151,7 +155,6 @@ describe('a translation plan that declares a cascade', () => {
   }, 120_000);
 
   it('refuses a cascade it cannot run, naming the field', async () => {
-    const [best, , , weakest] = base.engines.map((e) => e.name);
     const unknown = await planWith('unknown.json', {
       method: 'cascade',
       cascade: { engines: [weakest, 'engine-z'], thresholds: [0] },
@@ -171,21 +174,12 @@ describe('a translation plan that declares a cascade', () => {
     await expect(translate(both, sources.slice(0, 1))).rejects.toThrow(
       /give either "thresholds".*or "thresholdsFile"/,
     );
-    const { qe: _qe, ...withoutQe } = base;
-    const noQe = join(dir, 'no-qe.json');
-    await writeFile(
-      noQe,
-      JSON.stringify({
-        ...withoutQe,
-        method: 'cascade',
-        cascade: { engines: [weakest, best], thresholds: [0] },
-      }),
-    );
+    const noQe = await cascadeWithoutQe('no-qe.json', { thresholds: [0] });
     await expect(translate(noQe, sources.slice(0, 1))).rejects.toThrow(
       /cascade\.scorer reads QE, and the plan has no "qe" model/,
     );
     await saveCascadeThresholds(join(dir, 'other.thresholds.json'), {
-      models: [best!, weakest!],
+      models: [best, weakest],
       scorer: 'qe',
       thresholds: [0],
       fitted: { metric: 'chrf', target: 1, quality: 1, cost: 1, reached: [1, 1], segments: 1 },
@@ -200,16 +194,6 @@ describe('a translation plan that declares a cascade', () => {
   }, 120_000);
 
   it("takes its thresholds file's scorer when it names none, and refuses a file learnt for another scorer, naming both", async () => {
-    const [best, , , weakest] = base.engines.map((e) => e.name);
-    const engines = [weakest!, best!];
-    const fitted = {
-      metric: 'chrf' as const,
-      target: 90,
-      quality: 91,
-      cost: 2,
-      reached: [8, 8],
-      segments: 8,
-    };
     const save = (file: string, scorer: Parameters<typeof saveCascadeThresholds>[1]['scorer']) =>
       saveCascadeThresholds(join(dir, file), {
         models: engines,
@@ -218,20 +202,11 @@ describe('a translation plan that declares a cascade', () => {
         fitted,
       });
     // No QE model and no scorer in the plan: the file's scorer, which needs no QE, decides.
-    const { qe: _qe, ...withoutQe } = base;
-    const cascadePlan = async (file: string, cascade: Record<string, unknown>) => {
-      const path = join(dir, file);
-      await writeFile(
-        path,
-        JSON.stringify({ ...withoutQe, method: 'cascade', cascade: { engines, ...cascade } }),
-      );
-      return path;
-    };
     const scores = (rows: readonly Record<string, unknown>[]) =>
       rows.map((r) => (r.cascade as { score: number }[])[0]!.score);
     await save('own-token.thresholds.json', 'min-token-logprob');
     const named = await translate(
-      await cascadePlan('named.json', {
+      await cascadeWithoutQe('named.json', {
         scorer: 'min-token-logprob',
         thresholdsFile: 'own-token.thresholds.json',
       }),
@@ -239,14 +214,14 @@ describe('a translation plan that declares a cascade', () => {
     );
     await save('linear.thresholds.json', { linear: { 'min-token-logprob': 1 }, bias: 1000 });
     const fromFile = await translate(
-      await cascadePlan('scorer-from-file.json', { thresholdsFile: 'linear.thresholds.json' }),
+      await cascadeWithoutQe('scorer-from-file.json', { thresholdsFile: 'linear.thresholds.json' }),
       sources.slice(0, 3),
     );
     // The same decodes scored by the file's combination: the own scorer's score plus its bias.
     expect(scores(fromFile)).toEqual(scores(named).map((s) => s + 1000));
 
     await save('mean.thresholds.json', 'mean-logprob');
-    const mismatch = await cascadePlan('mismatch.json', {
+    const mismatch = await cascadeWithoutQe('mismatch.json', {
       scorer: 'min-token-logprob',
       thresholdsFile: 'mean.thresholds.json',
     });
@@ -257,7 +232,7 @@ describe('a translation plan that declares a cascade', () => {
     await save('qe.thresholds.json', 'qe');
     await expect(
       translate(
-        await cascadePlan('needs-qe.json', { thresholdsFile: 'qe.thresholds.json' }),
+        await cascadeWithoutQe('needs-qe.json', { thresholdsFile: 'qe.thresholds.json' }),
         sources.slice(0, 1),
       ),
     ).rejects.toThrow(
@@ -266,7 +241,9 @@ describe('a translation plan that declares a cascade', () => {
     await save('runtime.thresholds.json', { type: 'max-probability' });
     await expect(
       translate(
-        await cascadePlan('runtime-scorer.json', { thresholdsFile: 'runtime.thresholds.json' }),
+        await cascadeWithoutQe('runtime-scorer.json', {
+          thresholdsFile: 'runtime.thresholds.json',
+        }),
         sources.slice(0, 1),
       ),
     ).rejects.toThrow(
@@ -275,7 +252,6 @@ describe('a translation plan that declares a cascade', () => {
   }, 120_000);
 
   it("decides on QE's margin over the runner-up and on the token gap, both from its QE batch", async () => {
-    const [best, , , weakest] = base.engines.map((e) => e.name);
     for (const scorer of ['qe-margin', 'qe-token-gap']) {
       const plan = await planWith(`${scorer}.json`, {
         method: 'cascade',
