@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { requireDir, requireOptions } from '../model-options.js';
 import { decoderFileNames, decoderGraph, type LogitsHead } from './decoder-graphs.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
-import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
+import { writeFolderJson } from './folder-json.js';
 
 export interface DecoderFolderOptions extends TransformerOptions {
   /** `merged` writes `decoder_model_merged.onnx`, `split` the two files, `both` all three. */
@@ -13,7 +13,7 @@ export interface DecoderFolderOptions extends TransformerOptions {
 /**
  * Writes a decoder-only model folder laid out as Hugging Face Optimum exports one:
  * `config.json`, `generation_config.json`, the ONNX decoder file(s), and a word-level
- * `tokenizer.json` over the vocabulary (see {@link wordTokenizerJson}). Returns the files written.
+ * `tokenizer.json` over the vocabulary (see word-tokenizer.ts). Returns the files written.
  * A `head` changes the logits of every file alike (the target of a draft/target pair).
  */
 export async function writeDecoderFolder(
@@ -65,15 +65,6 @@ export async function writeDecoderFolder(
     pad_token_id: SPECIAL_TOKENS.pad,
     max_length: Math.min(params.maxPositions, 64),
   };
-  await writeJson(join(dir, 'config.json'), config);
-  await writeJson(join(dir, 'generation_config.json'), generation);
-  written.push('config.json', 'generation_config.json');
-  await writeJson(join(dir, 'tokenizer.json'), wordTokenizerJson(params.vocab));
-  await writeJson(join(dir, 'tokenizer_config.json'), wordTokenizerConfig());
-  written.push('tokenizer.json', 'tokenizer_config.json');
+  written.push(...(await writeFolderJson(dir, params.vocab, config, generation)));
   return written;
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,14 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireDir, requireOptions } from '../model-options.js';
-import { writeJson } from './decoder-folder.js';
 import { SPECIAL_TOKENS, type TransformerOptions, transformerParams } from './decoder-options.js';
 import {
   type EncoderDecoderGraphKind,
   encoderDecoderFileNames,
   encoderDecoderGraph,
 } from './encoder-decoder-graphs.js';
-import { wordTokenizerConfig, wordTokenizerJson } from './word-tokenizer.js';
+import { writeFolderJson } from './folder-json.js';
 
 export interface EncoderDecoderFolderOptions extends TransformerOptions {
   /** `merged` writes `decoder_model_merged.onnx`, `split` the two decoder files, `both` all three. */
@@ -69,11 +68,6 @@ export async function writeEncoderDecoderFolder(
     decoder_start_token_id: SPECIAL_TOKENS.pad,
     max_length: Math.min(params.maxPositions, 64),
   };
-  await writeJson(join(dir, 'config.json'), config);
-  await writeJson(join(dir, 'generation_config.json'), generation);
-  written.push('config.json', 'generation_config.json');
-  await writeJson(join(dir, 'tokenizer.json'), wordTokenizerJson(params.vocab));
-  await writeJson(join(dir, 'tokenizer_config.json'), wordTokenizerConfig());
-  written.push('tokenizer.json', 'tokenizer_config.json');
+  written.push(...(await writeFolderJson(dir, params.vocab, config, generation)));
   return written;
 }
