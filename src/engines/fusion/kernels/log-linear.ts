@@ -1,4 +1,5 @@
 import { FusionError } from '../../../errors.js';
+import { addScaled, assignScaled } from './accumulate.js';
 import { fastExp } from './fast-exp.js';
 import type { FusedRows, FusionInput, FusionScratch } from './fusion-input.js';
 import { prepareFusion } from './prepare-fusion.js';
@@ -76,14 +77,6 @@ export function fuseLogLinear(input: FusionInput, out: FusedRows, scratch: Fusio
     for (let j = 0; j < classes; j++) distribution[start + j] = acc[j]! - normaliser;
     argmax[r] = at;
   }
-}
-
-function assignScaled(x: Float32Array, start: number, n: number, c: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = c * x[start + j]!;
-}
-
-function addScaled(x: Float32Array, start: number, n: number, c: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = acc[j]! + c * x[start + j]!;
 }
 
 function assignLogScaled(x: Float32Array, start: number, n: number, w: number, acc: Float64Array) {

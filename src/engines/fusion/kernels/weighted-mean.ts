@@ -1,4 +1,5 @@
 import { FusionError } from '../../../errors.js';
+import { addScaled, addTermsScaled, assignScaled, assignTermsScaled } from './accumulate.js';
 import type { FusedRows, FusionInput, FusionScratch } from './fusion-input.js';
 import { prepareFusion, totalWeight } from './prepare-fusion.js';
 import { expRow, scanRow } from './row-scan.js';
@@ -64,22 +65,6 @@ export function fuseWeightedMean(input: FusionInput, out: FusedRows, scratch: Fu
     if (!(check > Number.NEGATIVE_INFINITY && check < Number.POSITIVE_INFINITY))
       locateProbsFault(input, weights, start, r);
   }
-}
-
-function assignScaled(x: Float32Array, start: number, n: number, w: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = w * x[start + j]!;
-}
-
-function addScaled(x: Float32Array, start: number, n: number, w: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = acc[j]! + w * x[start + j]!;
-}
-
-function assignTermsScaled(terms: Float64Array, n: number, c: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = c * terms[j]!;
-}
-
-function addTermsScaled(terms: Float64Array, n: number, c: number, acc: Float64Array) {
-  for (let j = 0; j < n; j++) acc[j] = acc[j]! + c * terms[j]!;
 }
 
 /** Shared by the kernels that sum probabilities without a per-model check. */
