@@ -1,3 +1,4 @@
+import { float16ToNumber } from '../oip/float16.js';
 import type { HostTensor } from '../tensor/index.js';
 
 /** The corpus' tolerance for floats: |actual − expected| ≤ atol + rtol·|expected|. */
@@ -18,7 +19,8 @@ export function compareTensors(actual: HostTensor, expected: HostTensor): string
   if (a.length !== e.length) return `${a.length} elements, expected ${e.length}`;
   const float =
     actual.dtype === 'float32' || actual.dtype === 'float64' || actual.dtype === 'float16';
-  const toNumber = actual.dtype === 'float16' ? halfToFloat : Number;
+  // float16 is held as its uint16 bits.
+  const toNumber = actual.dtype === 'float16' ? float16ToNumber : Number;
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = e[i];
@@ -35,14 +37,4 @@ export function compareTensors(actual: HostTensor, expected: HostTensor): string
     }
   }
   return undefined;
-}
-
-/** IEEE 754 half (as its uint16 bits) to a number. */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
