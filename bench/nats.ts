@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +22,7 @@ import { connect } from '@nats-io/transport-node';
 import { classifier } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import type { HostTensor } from '../src/tensor/index.js';
+import { NatsServerProcess } from '../test/support/nats-server.js';
 
 const quick = process.argv.includes('--quick');
 const SEQUENTIAL_CALLS = quick ? 300 : 2_000;
@@ -42,18 +42,8 @@ const features: HostTensor = {
   data: new Float32Array(64).fill(0.25),
 };
 
-const port = await freePort();
-const url = `nats://127.0.0.1:${port}`;
-const nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port)], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-await new Promise<void>((resolve) => {
-  let log = '';
-  nats.stderr!.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-    if (log.includes('Server is ready')) resolve();
-  });
-});
+const nats = await NatsServerProcess.start();
+const url = nats.url;
 
 const runtime = await Roundtable.create();
 const nc = await connect({ servers: url });
@@ -107,7 +97,7 @@ try {
   await runtime.close(0);
   await nc.close();
   for (const server of servers) server.kill('SIGTERM');
-  nats.kill('SIGTERM');
+  await nats.stop();
 }
 
 async function startServer(): Promise<ChildProcess> {
@@ -175,19 +165,4 @@ function percentile(samples: number[], q: number): number {
 
 function row(cells: string[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(22) : cell.padStart(12))).join('');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }

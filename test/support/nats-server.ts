@@ -29,6 +29,11 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id while it runs (the NATS benchmark reads its CPU time). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** `maxPayload`: the server's max_payload in bytes (set through a config file). */
   static async start(options: { maxPayload?: number } = {}): Promise<NatsServerProcess> {
     const args: string[] = [];
