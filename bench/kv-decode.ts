@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decoder-actor.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { median, round } from './timing.js';
 
@@ -61,19 +62,7 @@ async function plainSteps(
   const steps = stepsBefore(length, samples);
   const ids = prompt(length - steps);
   let n = ids.length;
-  const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int32', Int32Array.from(ids), [1, n]),
-    position_ids: new ort.Tensor(
-      'int32',
-      Int32Array.from(ids, (_, i) => i),
-      [1, n],
-    ),
-    attention_mask: new ort.Tensor('int32', new Int32Array(n).fill(1), [1, n]),
-  };
-  for (let l = 0; l < LAYERS; l++) {
-    feeds[`past_${l}`] = new ort.Tensor('float32', new Float32Array(0), [2, 1, 4, 0, 8]);
-  }
-  let out = await session.run(feeds);
+  let out = await session.run(windowFeeds(ids));
   const times: number[] = [];
   for (let i = 0; i < steps; i++) {
     const start = performance.now();

@@ -25,6 +25,18 @@ export async function nextLogprobs(
   ids: readonly number[],
 ): Promise<number[]> {
   const n = ids.length;
+  const out = await session.run(windowFeeds(ids));
+  const logits = out.logits!.data as Float32Array;
+  const vocab = out.logits!.dims[2]!;
+  const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
+  const max = Math.max(...last);
+  const norm = max + Math.log(last.reduce((sum, x) => sum + Math.exp(x - max), 0));
+  return last.map((x) => x - norm);
+}
+
+/** The feeds of a run over the whole window `ids`, with an empty past in every layer. */
+export function windowFeeds(ids: readonly number[]): Record<string, ort.Tensor> {
+  const n = ids.length;
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int32', Int32Array.from(ids), [1, n]),
     position_ids: new ort.Tensor(
@@ -43,13 +55,7 @@ export async function nextLogprobs(
       HEAD_SIZE,
     ]);
   }
-  const out = await session.run(feeds);
-  const logits = out.logits!.data as Float32Array;
-  const vocab = out.logits!.dims[2]!;
-  const last = Array.from(logits.subarray((n - 1) * vocab, n * vocab));
-  const max = Math.max(...last);
-  const norm = max + Math.log(last.reduce((sum, x) => sum + Math.exp(x - max), 0));
-  return last.map((x) => x - norm);
+  return feeds;
 }
 
 export interface PlainSequence {
