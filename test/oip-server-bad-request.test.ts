@@ -1,54 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { specExampleModel } from './fixtures/spec-example-model.js';
-import { modelFolder, serveOverHttp } from './support/oip-serving.js';
-
-const input0 = { name: 'input0', shape: [2, 2], datatype: 'UINT32', data: [1, 2, 3, 4] };
-const input1 = { name: 'input1', shape: [3], datatype: 'BOOL', data: [true, false, true] };
-
-async function infer(url: string, model: string, body: unknown) {
-  const reply = await fetch(`${url}/v2/models/${model}/infer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: reply.status, body: (await reply.json()) as { error?: string } };
-}
+import { input0, input1, specExampleModel } from './fixtures/spec-example-model.js';
+import { inferJson, modelFolder, serveOverHttp } from './support/oip-serving.js';
 
 describe('the Open Inference Protocol server, on requests that do not fit the model', () => {
   it('answers {"error": …} with 400 for what does not fit the model, naming the input', async () => {
     const { url } = await serveOverHttp({ models: modelFolder({ mymodel: specExampleModel() }) });
 
-    const unknown = await infer(url, 'mymodel', {
+    const unknown = await inferJson(url, 'mymodel', {
       inputs: [input0, input1, { ...input1, name: 'input2' }],
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatch(/actor "mymodel": unknown input "input2"/);
 
-    const datatype = await infer(url, 'mymodel', {
+    const datatype = await inferJson(url, 'mymodel', {
       inputs: [{ ...input0, datatype: 'INT32' }, input1],
     });
     expect(datatype.status).toBe(400);
     expect(datatype.body.error).toMatch(/input "input0" expects dtype uint32, got int32/);
 
-    const shape = await infer(url, 'mymodel', {
+    const shape = await inferJson(url, 'mymodel', {
       inputs: [{ ...input0, shape: [1, 4] }, input1],
     });
     expect(shape.status).toBe(400);
     expect(shape.body.error).toMatch(/input "input0" expects dimension 0 to be 2/);
 
-    const count = await infer(url, 'mymodel', { inputs: [{ ...input0, data: [1, 2, 3] }, input1] });
+    const count = await inferJson(url, 'mymodel', {
+      inputs: [{ ...input0, data: [1, 2, 3] }, input1],
+    });
     expect(count.status).toBe(400);
     expect(count.body.error).toMatch(/input "input0": shape \[2, 2\] holds 4 elements, data has 3/);
 
-    const missing = await infer(url, 'mymodel', { inputs: [input0] });
+    const missing = await inferJson(url, 'mymodel', { inputs: [input0] });
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatch(/missing input "input1"/);
 
-    const notJson = await infer(url, 'mymodel', '{"inputs": [');
+    const notJson = await inferJson(url, 'mymodel', '{"inputs": [');
     expect(notJson.status).toBe(400);
     expect(notJson.body.error).toMatch(/not JSON/);
 
-    const output = await infer(url, 'mymodel', {
+    const output = await inferJson(url, 'mymodel', {
       inputs: [input0, input1],
       outputs: [{ name: 'output9' }],
     });

@@ -32,6 +32,16 @@ export async function serveOverHttp(
   return { runtime, url: server.url };
 }
 
+/** POSTs `body` (JSON, or a string sent as it is) to the model's infer endpoint: the status and the JSON answer. */
+export async function inferJson(url: string, model: string, body: unknown) {
+  const reply = await fetch(`${url}/v2/models/${model}/infer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: reply.status, body: (await reply.json()) as { error?: string } };
+}
+
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
