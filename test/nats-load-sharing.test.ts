@@ -1,11 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifier } from '../src/models/index.js';
-import { ServeProcess } from './support/nats-serve-process.js';
-import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
+import { skipWithoutNatsServer } from './support/nats-server.js';
+import { natsServingFor } from './support/nats-serving.js';
 import { startRuntime } from './support/runtime.js';
 
 interface EndpointStats {
@@ -16,30 +12,14 @@ interface EndpointStats {
 }
 
 describe.skipIf(skipWithoutNatsServer())('three server processes and one caller', () => {
-  let nats: NatsServerProcess;
-  let servers: ServeProcess[] = [];
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-load-'));
-    writeFileSync(
-      join(dir, 'm.onnx'),
-      classifier({ seed: 8, inputSize: 16, hidden: 16, classes: 4 }).bytes,
-    );
-    nats = await NatsServerProcess.start();
-    servers = await Promise.all([1, 2, 3].map(() => ServeProcess.start(nats.url, dir)));
-    nc = await connect({ servers: nats.url });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await Promise.all(servers.map((server) => server.kill()));
-    await nats?.stop();
+  const serving = natsServingFor({
+    models: { m: classifier({ seed: 8, inputSize: 16, hidden: 16, classes: 4 }).bytes },
+    count: 3,
   });
 
   it('share the calls through the queue group; each call is answered once', async () => {
     const runtime = await startRuntime();
-    const actor = await runtime.addNatsActor('m', { connection: nc });
+    const actor = await runtime.addNatsActor('m', { connection: serving.nc });
     const total = 90;
     const inFlight = 12;
     const answers: number[] = new Array(total).fill(0);
@@ -59,13 +39,13 @@ describe.skipIf(skipWithoutNatsServer())('three server processes and one caller'
     expect(answers.every((n) => n === 1)).toBe(true);
 
     // The services protocol's STATS, one answer per server process.
-    const replies = await nc.requestMany('$SRV.STATS.roundtable', undefined, {
-      maxMessages: servers.length,
+    const replies = await serving.nc.requestMany('$SRV.STATS.roundtable', undefined, {
+      maxMessages: serving.servers.length,
       maxWait: 5_000,
     });
     const stats: { id: string; endpoints: EndpointStats[] }[] = [];
     for await (const reply of replies) stats.push(reply.json());
-    expect(stats.map((s) => s.id).sort()).toEqual(servers.map((s) => s.instance).sort());
+    expect(stats.map((s) => s.id).sort()).toEqual(serving.servers.map((s) => s.instance).sort());
     const served = stats.map((s) => s.endpoints.find((e) => e.name === 'm')!);
     expect(served.every((e) => e.queue_group === 'roundtable.m' && e.num_errors === 0)).toBe(true);
     expect(served.reduce((sum, e) => sum + e.num_requests, 0)).toBe(total);

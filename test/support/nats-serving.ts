@@ -1,8 +1,9 @@
 /**
- * What the tests over NATS start from: a real nats-server, `count` serve processes sharing one
- * classifier `m` (4 features) in a queue group, each holding every call for `holdMs` before
- * running it (so calls are in their hands when a test times out, aborts, kills or stops), and a
- * client connection. Test files take it through {@link natsServingFor}.
+ * What the tests over NATS start from: a real nats-server, `count` serve processes sharing a
+ * folder of models in a queue group (by default one classifier `m` of 4 features), each holding
+ * every call for `holdMs` before running it (so calls are in their hands when a test times out,
+ * aborts, kills or stops), and a client connection. Test files take it through
+ * {@link natsServingFor}.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { ServeProcess } from './nats-serve-process.js';
 import { NatsServerProcess } from './nats-server.js';
 
 export interface NatsServing {
+  /** The folder the serve processes serve (`<name>.onnx` a model). */
+  readonly dir: string;
   readonly nats: NatsServerProcess;
   readonly servers: readonly ServeProcess[];
   readonly nc: NatsConnection;
@@ -21,21 +24,36 @@ export interface NatsServing {
   stop(): Promise<void>;
 }
 
-export async function startNatsServing(options: {
-  readonly seed: number;
-  readonly classes?: number;
-  readonly holdMs: number;
+export type NatsServingOptions = {
+  /** How long each serve process holds a call before running it, ms; default 0. */
+  readonly holdMs?: number;
   /** Serve processes; default 1. */
   readonly count?: number;
   /** The client connection's options beyond the server's URL. */
   readonly connection?: Omit<ConnectionOptions, 'servers'>;
-}): Promise<NatsServing> {
+} & (
+  | { readonly seed: number; readonly classes?: number }
+  | {
+      /** The models served, by actor name. */
+      readonly models: Readonly<Record<string, Uint8Array>>;
+    }
+);
+
+export async function startNatsServing(options: NatsServingOptions): Promise<NatsServing> {
   const dir = mkdtempSync(join(tmpdir(), 'roundtable-nats-'));
-  writeFileSync(
-    join(dir, 'm.onnx'),
-    classifier({ seed: options.seed, inputSize: 4, hidden: 4, classes: options.classes ?? 2 })
-      .bytes,
-  );
+  const models =
+    'models' in options
+      ? options.models
+      : {
+          m: classifier({
+            seed: options.seed,
+            inputSize: 4,
+            hidden: 4,
+            classes: options.classes ?? 2,
+          }).bytes,
+        };
+  for (const [name, bytes] of Object.entries(models))
+    writeFileSync(join(dir, `${name}.onnx`), bytes);
   const nats = await NatsServerProcess.start();
   const servers = await Promise.all(
     Array.from({ length: options.count ?? 1 }, () =>
@@ -44,6 +62,7 @@ export async function startNatsServing(options: {
   );
   const nc = await connect({ ...options.connection, servers: nats.url });
   return {
+    dir,
     nats,
     servers,
     nc,
@@ -59,7 +78,7 @@ export async function startNatsServing(options: {
  * Starts {@link startNatsServing} before the tests of the enclosing `describe` and stops it after
  * them; the handle reads what it started (valid inside the tests).
  */
-export function natsServingFor(options: Parameters<typeof startNatsServing>[0]): NatsServing & {
+export function natsServingFor(options: NatsServingOptions): NatsServing & {
   /** The first serve process. */
   readonly server: ServeProcess;
 } {
@@ -75,6 +94,9 @@ export function natsServingFor(options: Parameters<typeof startNatsServing>[0]):
     return started;
   };
   return {
+    get dir() {
+      return current().dir;
+    },
     get nats() {
       return current().nats;
     },
