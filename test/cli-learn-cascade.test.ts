@@ -16,6 +16,13 @@ const segments = Array.from({ length: 40 }, (_, i) => {
   return { reference, score, cheap };
 });
 
+/** A fresh folder holding `set.jsonl`, one line a segment. */
+function labelledSet(segments: readonly unknown[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
+  writeFileSync(join(dir, 'set.jsonl'), `${segments.map((s) => JSON.stringify(s)).join('\n')}\n`);
+  return dir;
+}
+
 async function learn(
   dir: string,
   target: number,
@@ -48,17 +55,15 @@ async function learn(
 
 describe('roundtable learn --cascade', () => {
   it('writes thresholds that reach the target chrF on the set, which a cascade plan takes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
-    const lines = segments.map((s) =>
-      JSON.stringify({
+    const dir = labelledSet(
+      segments.map((s) => ({
         reference: s.reference,
         stages: [
           { hypothesis: s.cheap, score: s.score, cost: 1 },
           { hypothesis: s.reference, cost: 10 },
         ],
-      }),
+      })),
     );
-    writeFileSync(join(dir, 'set.jsonl'), `${lines.join('\n')}\n`);
     const printed = await learn(dir, 99.9, 'strict.json');
     expect(printed).toMatch(/small\s+stop at score ≥ 0\.5/);
     const strict = await loadCascadeThresholds(join(dir, 'strict.json'));
@@ -87,25 +92,21 @@ describe('roundtable learn --cascade', () => {
   });
 
   it('refuses a segment whose stage has no score, naming the line and the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
-    writeFileSync(
-      join(dir, 'set.jsonl'),
-      `${JSON.stringify({ reference: 'a b', stages: [{ hypothesis: 'a' }, { hypothesis: 'a b' }] })}\n`,
-    );
+    const dir = labelledSet([
+      { reference: 'a b', stages: [{ hypothesis: 'a' }, { hypothesis: 'a b' }] },
+    ]);
     await expect(learn(dir, 50, 'out.json')).rejects.toThrow(
       /set\.jsonl:1 field "stages\[0\]\.score": expected a number/,
     );
   });
 
   it('refuses to learn without naming the scorer, which the file records', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
-    const lines = segments.map((s) =>
-      JSON.stringify({
+    const dir = labelledSet(
+      segments.map((s) => ({
         reference: s.reference,
         stages: [{ hypothesis: s.cheap, score: s.score }, { hypothesis: s.reference }],
-      }),
+      })),
     );
-    writeFileSync(join(dir, 'set.jsonl'), `${lines.join('\n')}\n`);
     await expect(learn(dir, 90, 'none.json', [])).rejects.toThrow(
       /--cascade needs --scorer .* or --signals/,
     );
@@ -117,22 +118,20 @@ describe('roundtable learn --cascade', () => {
   });
 
   it('fits a logistic combination of the signals named by --signals and writes it into the file as the scorer', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'roundtable-learn-cascade-'));
     // mean-logprob tells when the cheap stage is right; qe here is noise that says nothing.
     const signalsOf = (i: number) => ({
       'mean-logprob': (i % 10) / 10 - 1,
       qe: ((i * 7919) % 13) / 130,
     });
-    const lines = segments.map((s, i) =>
-      JSON.stringify({
+    const dir = labelledSet(
+      segments.map((s, i) => ({
         reference: s.reference,
         stages: [
           { hypothesis: s.cheap, signals: signalsOf(i), cost: 1 },
           { hypothesis: s.reference, cost: 10 },
         ],
-      }),
+      })),
     );
-    writeFileSync(join(dir, 'set.jsonl'), `${lines.join('\n')}\n`);
     const printed = await learn(dir, 99.9, 'fitted.json', ['--signals', 'mean-logprob,qe']);
     expect(printed).toMatch(/scorer \(fitted: logistic combination of the signals\)/);
     const fit = await loadCascadeThresholds(join(dir, 'fitted.json'));
