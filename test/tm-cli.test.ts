@@ -40,6 +40,11 @@ async function run(...args: string[]): Promise<Run> {
   }
 }
 
+/** `roundtable tm <command> --db <database> --from <from> --to <to> <rest…>` */
+function tmPair(command: string, database: string, from: string, to: string, ...rest: string[]) {
+  return run('tm', command, '--db', database, '--from', from, '--to', to, ...rest);
+}
+
 describe('roundtable tm: import, lookup, export, analyze from the command line', () => {
   let dir: string;
   let db: string;
@@ -63,14 +68,10 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
   });
 
   it('lookup --json prints source, target and score, best first', async () => {
-    const result = await run(
-      'tm',
+    const result = await tmPair(
       'lookup',
-      '--db',
       db,
-      '--from',
       'en',
-      '--to',
       'fr',
       '--json',
       '--min',
@@ -80,30 +81,9 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
     expect(JSON.parse(result.out)).toEqual([
       { source: 'Click here to continue.', target: 'Cliquez ici pour continuer.', score: 80 },
     ]);
-    const text = await run(
-      'tm',
-      'lookup',
-      '--db',
-      db,
-      '--from',
-      'en-US',
-      '--to',
-      'de',
-      'Welcome to our website.',
-    );
+    const text = await tmPair('lookup', db, 'en-US', 'de', 'Welcome to our website.');
     expect(text.out).toBe('100%  Welcome to our website.\n      Willkommen auf unserer Website.\n');
-    const none = await run(
-      'tm',
-      'lookup',
-      '--db',
-      db,
-      '--from',
-      'en',
-      '--to',
-      'fr',
-      '--json',
-      'Nothing like it',
-    );
+    const none = await tmPair('lookup', db, 'en', 'fr', '--json', 'Nothing like it');
     expect(JSON.parse(none.out)).toEqual([]);
   });
 
@@ -122,21 +102,10 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
       textFile,
       'Click here to continue.\nClick here to continue.\nBrand new sentence.\n',
     );
-    const table = await run('tm', 'analyze', '--db', db, '--from', 'en', '--to', 'fr', textFile);
+    const table = await tmPair('analyze', db, 'en', 'fr', textFile);
     expect(table.out).toMatch(/^Analysis en → fr\n/);
     expect(table.out).toMatch(/Repetitions\s+1\s+4/);
-    const json = await run(
-      'tm',
-      'analyze',
-      '--db',
-      db,
-      '--from',
-      'en',
-      '--to',
-      'fr',
-      textFile,
-      '--json',
-    );
+    const json = await tmPair('analyze', db, 'en', 'fr', textFile, '--json');
     const report = JSON.parse(json.out);
     expect(report.rows.find((r: { band: string }) => r.band === '100')).toMatchObject({
       segments: 1,
@@ -149,17 +118,7 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
   });
 
   it('fails with the error code and a message on stderr', async () => {
-    const missing = await run(
-      'tm',
-      'lookup',
-      '--db',
-      join(dir, 'none.db'),
-      '--from',
-      'en',
-      '--to',
-      'fr',
-      'x',
-    );
+    const missing = await tmPair('lookup', join(dir, 'none.db'), 'en', 'fr', 'x');
     expect(missing.error).toMatchObject({ code: 'ERR_CLI_INPUT', exitCode: EXIT_CODES.input });
     expect(missing.err).toMatch(/none\.db: no such translation memory/);
     expect(existsSync(join(dir, 'none.db'))).toBe(false);
@@ -185,22 +144,10 @@ describe('roundtable tm: import, lookup, export, analyze from the command line',
     });
     expect(exportToDir.err).toMatch(/EISDIR/);
 
-    const badMin = await run(
-      'tm',
-      'lookup',
-      '--db',
-      db,
-      '--from',
-      'en',
-      '--to',
-      'fr',
-      '--min',
-      '120',
-      'x',
-    );
+    const badMin = await tmPair('lookup', db, 'en', 'fr', '--min', '120', 'x');
     expect(badMin.error?.code).toBe('commander.invalidArgument');
 
-    const badLang = await run('tm', 'lookup', '--db', db, '--from', 'en US', '--to', 'fr', 'x');
+    const badLang = await tmPair('lookup', db, 'en US', 'fr', 'x');
     expect(badLang.error).toMatchObject({ code: 'ERR_CLI_USAGE', exitCode: EXIT_CODES.usage });
   });
 });
