@@ -11,6 +11,7 @@ import { nextTokenModel } from '../src/models/index.js';
 import { decode as decodePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { HandWorker } from './hand-worker.js';
+import { ONE_THREAD } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, median, pairedMedianUs, round, time } from './timing.js';
 
@@ -19,7 +20,6 @@ const CONTEXT = 8;
 const VOCAB = 4000;
 const PROMPT = [5, 9, 13];
 const END = 1;
-const ONE_THREAD = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 } as const;
 
 export const decode: Suite = {
   name: 'decode',

@@ -16,15 +16,13 @@ import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
 import { ensemble as ensemblePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { HandWorker } from './hand-worker.js';
-import { seededFloats } from './models.js';
+import { ONE_THREAD, seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
 
 const SIZE = MODEL_SIZES.medium;
 const KS = [2, 3, 4] as const;
 const IN_FLIGHT = 2;
-/** The session options of a model actor's replica, used for the main-thread sessions too. */
-const ONE_THREAD = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 } as const;
 
 export const ensemble: Suite = {
   name: 'ensemble',

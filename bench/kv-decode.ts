@@ -15,13 +15,13 @@ import * as ort from 'onnxruntime-node';
 import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decoder-actor.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
+import { ONE_THREAD } from './models.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { median, round } from './timing.js';
 
 const FOLDER = fileURLToPath(new URL('../../shared/models/tiny-random-gpt2/', import.meta.url));
 const LENGTHS = [16, 64, 128, 256, 512] as const;
 const LAYERS = 5;
-const ONE_THREAD = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 } as const;
 
 export const kvDecode: Suite = {
   name: 'kv-decode',

@@ -13,4 +13,14 @@ export function identityModel(width: number): Uint8Array {
     .toBytes();
 }
 
+/**
+ * The session options of a model actor's replica, given to the sessions a benchmark runs on the
+ * calling thread too, so that both sides of a comparison run ONNX Runtime alike.
+ */
+export const ONE_THREAD = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  logSeverityLevel: 3,
+} as const;
+
 export { seededFloats } from '../test/support/seeded-floats.js';

@@ -9,12 +9,11 @@
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, type ModelSizeName, sizedModel } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
-import { seededFloats } from './models.js';
+import { ONE_THREAD, seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, pairedMedianUs, round, type Timing } from './timing.js';
 
 const SIZES: readonly ModelSizeName[] = ['tiny', 'small', 'medium'];
-const ONE_THREAD = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 } as const;
 
 export const overhead: Suite = {
   name: 'overhead',
