@@ -1,21 +1,13 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerGenerate } from '../src/cli/commands/generate.js';
+import { type GeneratedSequence, generateJson } from './support/generate-cli.js';
 import { GPT2_DIR, loadGpt2, plainGreedy } from './support/gpt2-plain-loop.js';
 
 interface Printed {
-  sequences: { ids: number[]; text?: string; logprob: number }[];
+  sequences: GeneratedSequence[];
   speculative: { proposed: number; accepted: number; targetSteps: number };
 }
 
-async function generate(args: string[]): Promise<Printed> {
-  const out: string[] = [];
-  const program = new Command('roundtable').exitOverride();
-  program.configureOutput({ writeOut: (text) => out.push(text), writeErr: () => {} });
-  registerGenerate(program);
-  await program.parseAsync(['generate', ...args], { from: 'user' });
-  return JSON.parse(out.join('')) as Printed;
-}
+const generate = (args: string[]) => generateJson<Printed>(args);
 
 describe('roundtable generate --draft', () => {
   it('prints the plain greedy loop’s sequence and the speculative trace', async () => {
