@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoundtableError } from '../src/errors.js';
@@ -58,6 +61,13 @@ const chrfOptions = { charOrder: 6, wordOrder: 0, beta: 2, lowercase: false, whi
 
 let memory: TranslationMemory;
 let pool: MbrPool;
+// exportTmx writes where a string output names: fuzzed names land in this folder, never in the
+// folder the tests run from (the prefix keeps a name such as '..' from climbing out).
+let scratch: string;
+const inScratch = (output: unknown) =>
+  typeof output === 'string' && output !== ''
+    ? join(scratch, `out-${encodeURIComponent(output)}`)
+    : output;
 const segment = {
   from: 'en',
   to: 'fr',
@@ -79,11 +89,13 @@ describe('every wrong argument to roundtable/mt is a RoundtableError, and the en
     memory = TranslationMemory.open(':memory:');
     memory.add(segment);
     pool = MbrPool.create();
+    scratch = mkdtempSync(join(tmpdir(), 'roundtable-fuzz-mt-'));
   });
 
   afterAll(async () => {
     memory?.close();
     await pool?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('the metrics: BLEU and chrF, corpus and sentence, and computeBleu', async () => {
@@ -240,7 +252,11 @@ describe('every wrong argument to roundtable/mt is a RoundtableError, and the en
       fc.asyncProperty(junk(), mutation({ from: 'en', to: '*' }), async (output, m) => {
         await refusedOrServed(
           'memory.exportTmx',
-          () => memory.exportTmx(output as never, mutate({ from: 'en', to: '*' }, m) as never),
+          () =>
+            memory.exportTmx(
+              inScratch(output) as never,
+              mutate({ from: 'en', to: '*' }, m) as never,
+            ),
           goodLookup,
         );
       }),
