@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActorContext } from '../src/actor/context.js';
 import { DecoderActor } from '../src/engines/decoder/decoder-actor.js';
 import { ModelActor } from '../src/engines/onnx/model-actor.js';
-import { ArgumentError, RoundtableError } from '../src/errors.js';
+import { ArgumentError, PlanError, RoundtableError } from '../src/errors.js';
 import { MODEL_SIZES, sizedModel } from '../src/models/sized-model.js';
+import { ensemble } from '../src/plans/builders.js';
+import { parsePlan } from '../src/plans/schema.js';
 import { customContext } from './fixtures/custom-context.js';
 import { junk } from './support/argument-fuzz.js';
 import { GPT2_FOLDER } from './support/gpt2-folder.js';
@@ -96,4 +98,22 @@ describe('the engines check replicas at their own door', () => {
     );
     expect(context.arena.stats().bytesInUse).toBe(0);
   }, 240_000);
+});
+
+describe('a plan file asks for the same bound', () => {
+  it('actors.<name>.replicas above 1024 is a PlanError naming the field', () => {
+    const planWith = (replicas: number) => ({
+      ...ensemble({
+        name: 'p',
+        models: ['a'],
+        input: 'x',
+        output: 'y',
+        fusion: { strategy: 'mean', kind: 'logits' },
+      }),
+      actors: { a: { model: 'a.onnx', replicas } },
+    });
+    expect(parsePlan(planWith(1024)).name).toBe('p');
+    expect(() => parsePlan(planWith(1025))).toThrow(PlanError);
+    expect(() => parsePlan(planWith(1025))).toThrow(/actors\.a\.replicas/);
+  });
 });

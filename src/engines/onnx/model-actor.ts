@@ -33,7 +33,7 @@ import { Replica, type ReplicaReply } from './replica.js';
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
   readonly model: string | Uint8Array;
-  /** Worker threads behind the one mailbox, each with its own session. Default 1. */
+  /** Worker threads behind the one mailbox, each with its own session. Default 1, at most 1024. */
   readonly replicas?: number;
   readonly mailbox?: MailboxOptions;
   /** ONNX Runtime session options. Default: one intra-op and one inter-op thread per replica. */

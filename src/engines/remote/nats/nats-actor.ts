@@ -50,9 +50,12 @@ export interface NatsActorOptions {
   readonly prefix?: string;
   /** Milliseconds a call may take when the caller gives no timeout; default 30 000. */
   readonly timeout?: number;
-  /** Milliseconds between checks that the servers holding calls are still there; default 250. */
+  /**
+   * Milliseconds between checks that the servers holding calls are still there; default 250, at
+   * most 2^31−1 (a setInterval's period).
+   */
   readonly livenessMs?: number;
-  /** Milliseconds the ready handshake (metadata) may take; default 5 000. */
+  /** Milliseconds the ready handshake (metadata) may take; default 5 000; Infinity for no limit. */
   readonly readyTimeout?: number;
 }
 
