@@ -200,8 +200,8 @@ export class ArgumentError extends RoundtableError {
   override readonly code = 'ERR_ARGUMENT';
   override name = 'ArgumentError';
   readonly argument: string;
-  constructor(message: string, argument = '') {
-    super(message);
+  constructor(message: string, argument = '', options?: ErrorOptions) {
+    super(message, options);
     this.argument = argument;
   }
 }

@@ -337,3 +337,37 @@ export function optionalFinite(
 ): number | undefined {
   return optionalNumber(where, argument, value, 'a finite number', Number.isFinite);
 }
+
+/**
+ * An options argument read once into a copy of its own fields (undefined: no fields), so that
+ * what is checked is what the method is given.
+ */
+export function optionsRecord(
+  where: string,
+  argument: string,
+  value: unknown,
+): Record<string, unknown> {
+  return value === undefined ? {} : record(where, argument, options(where, argument, value));
+}
+
+/** Fields given as undefined are left out, as if not given (`exactOptionalPropertyTypes`). */
+export function withoutUndefined(copy: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(copy)) if (copy[key] === undefined) delete copy[key];
+  return copy;
+}
+
+/**
+ * Most replicas (worker threads) one actor may start. Each is a thread with its own heap and
+ * session, so a count in the thousands is a mistake, not a plan; without a bound a huge count
+ * would try to build that many workers (or fail inside with an invalid array length).
+ */
+export const MAX_REPLICAS = 1024;
+
+/** An actor's replica count: an integer from 1 to {@link MAX_REPLICAS}, or undefined (1). */
+export function optionalReplicas(
+  where: string,
+  argument: string,
+  value: unknown,
+): number | undefined {
+  return optionalInteger(where, argument, value, 1, MAX_REPLICAS);
+}

@@ -13,11 +13,14 @@ import { FeedError, ModelLoadError, PlanError, RoundtableError } from '../errors
 export const EXIT_CODES = {
   /** Everything done. */
   ok: 0,
-  /** The command line itself: an unknown option, a missing one, a value that does not parse. */
+  /** The command line itself: an unknown option, a missing one, a value that does not parse or is out of range. */
   usage: 2,
   /** A file the user named: missing, unreadable, not UTF-8, not the format expected. */
   input: 3,
-  /** The work failed: a model, the runtime, the database, the disk while writing. */
+  /**
+   * The work failed: a model, the runtime, the database, the disk while writing, or the machine
+   * refused what a well-formed command asked (serve on a port already in use).
+   */
   runtime: 4,
 } as const;
 
@@ -138,6 +141,13 @@ export function cliAction<Args extends any[]>(
       failCommand(command, error);
     }
   };
+}
+
+/** A NATS server's URL (`--nats`): not empty, or it would quietly mean the default server or none. */
+export function parseNatsUrl(value: string): string {
+  if (value.trim() === '')
+    throw new InvalidArgumentError('expected a NATS server URL (nats://host:port), got ""');
+  return value;
 }
 
 /** A whole number ≥ 1 for an option such as `--concurrency`; commander reports it as usage. */

@@ -29,11 +29,11 @@ export interface CliOutput {
 const EXIT_CODE_HELP = `
 Exit codes:
   ${EXIT_CODES.ok}  done
-  ${EXIT_CODES.usage}  usage: an unknown or missing option, a value that does not parse
+  ${EXIT_CODES.usage}  usage: an unknown or missing option, a value that does not parse or is out of range
   ${EXIT_CODES.input}  input: a file named on the command line is missing, unreadable, not UTF-8 or
      not in the expected format (the message names the file, line and field)
-  ${EXIT_CODES.runtime}  runtime: a model, the runtime or the database failed; for run and translate,
-     some lines failed (each says why in the output)
+  ${EXIT_CODES.runtime}  runtime: a model, the runtime or the database failed, or the machine refused
+     (serve on a port already in use); for run and translate, some lines failed (each says why)
 `;
 
 /** The program with every subcommand; output settings first, since subcommands copy them. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { MAX_REPLICAS } from '../actor/arguments.js';
 import { PlanError } from '../errors.js';
 import type { CascadePlan, Plan } from './plan.js';
 
@@ -9,7 +10,8 @@ const positive = z.number().positive();
 
 const localModel = z.strictObject({
   model: name,
-  replicas: z.number().int().positive().optional(),
+  // The spawn's own bound, so a plan file past it is a PlanError naming the field.
+  replicas: z.number().int().positive().max(MAX_REPLICAS).optional(),
   mailbox: z
     .strictObject({
       capacity: z.number().int().positive().optional(),

@@ -131,5 +131,9 @@ export function listenError(
   const code = (error as NodeJS.ErrnoException)?.code;
   const argument = code === 'EADDRINUSE' || code === 'EACCES' ? 'options.port' : 'options.host';
   const reason = error instanceof Error ? error.message : String(error);
-  return new ArgumentError(`${where}: cannot listen on ${host} port ${port}: ${reason}`, argument);
+  // The system's error is kept as the cause: the command line tells a refused address from a
+  // value it should not have passed (src/cli/commands/serve.ts).
+  return new ArgumentError(`${where}: cannot listen on ${host} port ${port}: ${reason}`, argument, {
+    cause: error,
+  });
 }

@@ -22,6 +22,7 @@ import {
   cliAction,
   failureOf,
   inputError,
+  parseNatsUrl,
   parsePositiveInt,
   usageError,
 } from '../cli-error.js';
@@ -69,6 +70,7 @@ export function registerRun(program: Command): void {
     .option(
       '--nats <url>',
       "the plan's actors are served over NATS at this URL (none spawned here)",
+      parseNatsUrl,
     )
     .option('--concurrency <n>', 'input lines in flight at once', parsePositiveInt, 4)
     .action(
@@ -90,7 +92,7 @@ async function runPlanFile(planPath: string, options: RunOptions, command: Comma
   if (options.thresholds !== undefined) plan = await withThresholds(plan, options.thresholds);
   const total = checkReadable(options.input, 'input');
   const out = createWriteStream('', { fd: openForWriting(options.out, 'output') });
-  const nats = options.nats ? await connectNats(options.nats) : undefined;
+  const nats = options.nats !== undefined ? await connectNats(options.nats) : undefined;
   const runtime = await Roundtable.create();
   let failed = 0;
   let firstFailure: CliFailure | undefined;

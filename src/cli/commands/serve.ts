@@ -1,10 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { connectNats } from '../../engines/remote/nats/connect-nats.js';
+import { ArgumentError } from '../../errors.js';
 import { Roundtable } from '../../runtime/roundtable.js';
 import { loadHostedActors } from '../../serve/hosted-actors.js';
 import { startOipHttpServer } from '../../serve/http/oip-http-server.js';
 import { NatsActorServer } from '../../serve/nats/nats-actor-server.js';
-import { cliAction, usageError } from '../cli-error.js';
+import { CliError, cliAction, parseNatsUrl, usageError } from '../cli-error.js';
 
 interface ServeOptions {
   readonly models?: string;
@@ -43,7 +44,11 @@ export function registerServe(program: Command): void {
     )
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--max-body <bytes>', 'largest request body accepted (HTTP 413 above)', wholeNumber)
-    .option('--nats <url>', 'serve over this NATS server: subjects <prefix>.<name>.run|meta|cancel')
+    .option(
+      '--nats <url>',
+      'serve over this NATS server: subjects <prefix>.<name>.run|meta|cancel',
+      parseNatsUrl,
+    )
     .option('--prefix <subject>', 'NATS subject prefix', 'roundtable')
     .action(cliAction((options: ServeOptions, command: Command) => serve(options, command)));
 }
@@ -63,20 +68,22 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
     const say = (line: string) => command.configureOutput().writeOut?.(`${line}\n`);
     const names = [...hosted.models.keys()].join(', ');
     if (options.http !== undefined) {
-      const server = await startOipHttpServer(runtime, hosted, {
-        port: options.http,
-        host: options.host,
-        ...(options.maxBody !== undefined ? { maxBodyBytes: options.maxBody } : {}),
-      });
+      const server = await fromCommandLine(() =>
+        startOipHttpServer(runtime, hosted, {
+          port: options.http,
+          host: options.host,
+          ...(options.maxBody !== undefined ? { maxBodyBytes: options.maxBody } : {}),
+        }),
+      );
       listeners.push(server);
       say(`serving ${names} over the Open Inference Protocol at ${server.url}/v2`);
     }
     if (options.nats !== undefined) {
       const nats = await connectNats(options.nats, 'roundtable serve');
       try {
-        const server = await NatsActorServer.start(nats, [...hosted.models.values()], {
-          prefix: options.prefix,
-        });
+        const server = await fromCommandLine(() =>
+          NatsActorServer.start(nats, [...hosted.models.values()], { prefix: options.prefix }),
+        );
         listeners.push({
           close: async () => {
             await server.stop();
@@ -107,6 +114,25 @@ async function serve(options: ServeOptions, command: Command): Promise<void> {
   });
   await Promise.all(listeners.map((listener) => listener.close()));
   await runtime.close();
+}
+
+/**
+ * Starts a transport with values taken from the command line, classing what it refuses. A value
+ * the server refuses (`--http 70000`, a `--prefix` that is not subject tokens, `--host ''`) is the
+ * command line's fault: usage, exit 2. An address the system will not listen on (the port already
+ * in use, a port not allowed, a host that does not resolve or is not this machine's) is runtime,
+ * exit 4: the command is well formed, and the same line works once the port is free or on another
+ * machine, so it is the machine's state that failed, not what was typed. (Plan files' own actors
+ * are started elsewhere: their ArgumentErrors keep their class.)
+ */
+async function fromCommandLine<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof ArgumentError)) throw error;
+    const listen = typeof (error.cause as NodeJS.ErrnoException | undefined)?.syscall === 'string';
+    throw new CliError(listen ? 'runtime' : 'usage', error.message, { cause: error });
+  }
 }
 
 function wholeNumber(value: string): number {

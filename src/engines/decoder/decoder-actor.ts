@@ -1,4 +1,4 @@
-import { field, integer, refuse, tokenIds } from '../../actor/arguments.js';
+import { name as checkName, field, integer, refuse, tokenIds } from '../../actor/arguments.js';
 import type { ActorContext } from '../../actor/context.js';
 import { ownPolicy } from '../../actor/supervision/own-policy.js';
 import type { ActorHealth, DeathHandler } from '../../actor/supervision/supervisable.js';
@@ -23,6 +23,7 @@ import {
   stepFields,
   stepMessage,
 } from './decoder-messages.js';
+import { checkDecoderOptions } from './decoder-options.js';
 import type { SequenceAnswer } from './decoder-protocol.js';
 import { ask, type DecoderReplica, type ReplicaCore } from './decoder-replica.js';
 import type {
@@ -113,10 +114,10 @@ export class DecoderActor {
     context: ActorContext,
     options: DecoderOptions,
   ): Promise<DecoderActor> {
-    const replicas = options.replicas ?? 1;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new RangeError(`decoder "${name}": replicas must be an integer ≥ 1, got ${replicas}`);
-    }
+    // Checked here too, not only by the runtime's spawnDecoder: spawn may be called directly.
+    const where = `DecoderActor.spawn("${String(name)}")`;
+    checkName(where, 'name', name);
+    options = checkDecoderOptions(where, options);
     const folder =
       typeof options.folder === 'string' ? readModelFolder(options.folder) : options.folder;
     let actor: DecoderActor | undefined;

@@ -5,7 +5,7 @@ import type { DecoderFolder } from './model-folder.js';
 export interface DecoderOptions {
   /** A model folder as published (onnxruntime-genai or Optimum layout), or one already read. */
   readonly folder: string | DecoderFolder;
-  /** Workers, each holding the sequences opened on it. Default 1. */
+  /** Workers, each holding the sequences opened on it. Default 1, at most 1024. */
   readonly replicas?: number;
   /** Bytes of key/value cache the actor holds at most, all sequences together. Default: no limit. */
   readonly budgetBytes?: number;

@@ -26,13 +26,14 @@ import { registerTestHooks } from '../test-hooks.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
 import { type BatchPolicy, Dispatcher } from './dispatcher.js';
 import { faultInjectionOf } from './fault-injection.js';
+import { checkModelOptions } from './model-options.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaReply } from './replica.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
   readonly model: string | Uint8Array;
-  /** Worker threads behind the one mailbox, each with its own session. Default 1. */
+  /** Worker threads behind the one mailbox, each with its own session. Default 1, at most 1024. */
   readonly replicas?: number;
   readonly mailbox?: MailboxOptions;
   /** ONNX Runtime session options. Default: one intra-op and one inter-op thread per replica. */
@@ -169,10 +170,11 @@ export class ModelActor implements Supervisable {
     context: ActorContext,
     options: ModelActorOptions,
   ): Promise<ModelActor> {
+    // Checked here too, not only by the runtime's spawnModel: spawn may be called directly.
+    const where = `ModelActor.spawn("${String(name)}")`;
+    args.name(where, 'name', name);
+    options = checkModelOptions(where, options);
     const count = options.replicas ?? 1;
-    if (!Number.isInteger(count) || count < 1) {
-      throw new RangeError(`actor "${name}": replicas must be a positive integer, got ${count}`);
-    }
     const started = await Promise.allSettled(
       Array.from({ length: count }, (_, index) =>
         ModelActor.#startReplica(name, context, options, index),

@@ -30,7 +30,9 @@ import {
   WireError,
 } from '../../../errors.js';
 import type { Arena, HostTensor, TensorDescriptor } from '../../../tensor/index.js';
+import { MAX_TIMER_DELAY } from '../../../util/long-timeout.js';
 import { decodeTensors, encodeTensors } from '../wire/tensor-codec.js';
+import { checkNatsName, checkNatsOptions } from './nats-options.js';
 import {
   type ActorSubjects,
   actorSubjects,
@@ -48,9 +50,12 @@ export interface NatsActorOptions {
   readonly prefix?: string;
   /** Milliseconds a call may take when the caller gives no timeout; default 30 000. */
   readonly timeout?: number;
-  /** Milliseconds between checks that the servers holding calls are still there; default 250. */
+  /**
+   * Milliseconds between checks that the servers holding calls are still there; default 250, at
+   * most 2^31−1 (a setInterval's period).
+   */
   readonly livenessMs?: number;
-  /** Milliseconds the ready handshake (metadata) may take; default 5 000. */
+  /** Milliseconds the ready handshake (metadata) may take; default 5 000; Infinity for no limit. */
   readonly readyTimeout?: number;
 }
 
@@ -144,12 +149,15 @@ export class NatsActor implements StepActor {
     events?: EventEmitter<RuntimeEvents>,
     admission?: Admission,
   ): Promise<NatsActor> {
+    const where = `NatsActor.connect("${String(name)}")`;
+    options = checkNatsOptions(where, options);
+    checkNatsName(where, name, options);
     const remote = options.actor ?? name;
     const subjects = actorSubjects(options.prefix ?? DEFAULT_PREFIX, remote);
     const readyTimeout = options.readyTimeout ?? 5_000;
     let msg: Msg;
     try {
-      msg = await options.connection.request(subjects.meta, undefined, { timeout: readyTimeout });
+      msg = await requestWithin(options.connection, subjects.meta, readyTimeout);
     } catch (error) {
       throw transportError(error, name, remote, subjects.meta, readyTimeout);
     }
@@ -377,7 +385,7 @@ export class NatsActor implements StepActor {
         [...this.#calls.tags()].map(async (instance) => {
           try {
             await this.#nc.request(pingSubject(this.#service, instance), undefined, {
-              timeout: this.#livenessMs * 4,
+              timeout: Math.min(this.#livenessMs * 4, MAX_TIMER_DELAY),
             });
           } catch (error) {
             if (!isNoResponders(error)) return; // slow or busy is not dead
@@ -417,6 +425,26 @@ export class NatsActor implements StepActor {
 }
 
 /** nats.js rejects a request to a subject nobody listens on with a RequestError caused by this. */
+/**
+ * A request answered within `ms` of any length: the client's own timeout is one setTimeout (it
+ * would fire after about 1 ms past MAX_TIMER_DELAY), so a longer wait asks again in steps, and
+ * Infinity waits for ever, as every other timeout of the runtime does.
+ */
+async function requestWithin(nc: NatsConnection, subject: string, ms: number): Promise<Msg> {
+  const due = Date.now() + ms;
+  for (;;) {
+    const wait = Math.max(1, Math.min(due - Date.now(), MAX_TIMER_DELAY));
+    try {
+      return await nc.request(subject, undefined, { timeout: wait });
+    } catch (error) {
+      const timedOut =
+        error instanceof NatsTimeoutError ||
+        (error instanceof Error && error.cause instanceof NatsTimeoutError);
+      if (!timedOut || Date.now() >= due) throw error;
+    }
+  }
+}
+
 function isNoResponders(error: unknown): boolean {
   return (
     error instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())

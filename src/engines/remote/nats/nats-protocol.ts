@@ -46,13 +46,24 @@ export interface ActorSubjects {
 /** A subject token: no dots, wildcards or white space. */
 const TOKEN = /^[^.*>\s]+$/;
 
+/** Whether `actor` can be one subject token (no '.', '*', '>' or spaces). */
+export function isSubjectToken(actor: string): boolean {
+  return TOKEN.test(actor);
+}
+
+/** Whether `prefix` is dot-separated subject tokens. */
+export function isSubjectPrefix(prefix: string): boolean {
+  return prefix !== '' && prefix.split('.').every((token) => TOKEN.test(token));
+}
+
 export function actorSubjects(prefix: string, actor: string): ActorSubjects {
-  if (!TOKEN.test(actor)) {
+  // The actors' doors (nats-options.ts) check both with an ArgumentError first; this is the last word.
+  if (!isSubjectToken(actor)) {
     throw new TypeError(
       `actor "${actor}" cannot be a NATS subject token (no '.', '*', '>' or spaces)`,
     );
   }
-  if (prefix === '' || prefix.split('.').some((token) => !TOKEN.test(token))) {
+  if (!isSubjectPrefix(prefix)) {
     throw new TypeError(`NATS subject prefix "${prefix}" is not dot-separated plain tokens`);
   }
   const base = `${prefix}.${actor}`;

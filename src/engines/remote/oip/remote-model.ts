@@ -18,6 +18,7 @@ import { dtypeOfDatatype, isOipDatatype } from '../../../oip/datatype.js';
 import type { HostTensor, TensorDescriptor } from '../../../tensor/index.js';
 import { type HttpReply, httpCall } from './http-call.js';
 import { decodeInferResponse, encodeInferRequest } from './infer-codec.js';
+import { checkRemoteOptions } from './remote-options.js';
 
 export interface RemoteModelOptions {
   /** The server's base URL, e.g. `http://10.0.0.7:8000` (Triton's HTTP port). */
@@ -98,6 +99,9 @@ export class RemoteModel {
     context: ActorContext,
     options: RemoteModelOptions,
   ): Promise<RemoteModel> {
+    const where = `RemoteModel.connect("${String(name)}")`;
+    args.name(where, 'name', name);
+    options = checkRemoteOptions(where, options);
     const base = modelUrl(name, options);
     const agent = new Agent({ keepAlive: true });
     const who = whoOf(name, options);
