@@ -11,7 +11,6 @@ import {
   optionalInteger,
   optionalNumber,
   optionalOneOf,
-  optionalTimeout,
   refuse,
   tokenIds,
   withoutUndefined,
@@ -25,35 +24,13 @@ import type { RunOptions } from '../plan-runner/run-rounds.js';
 // The engines' own spawn checks, which their static spawn/connect also run when called directly:
 // one copy of each, used at both doors.
 export { checkDecoderOptions } from '../engines/decoder/decoder-options.js';
+export { checkCustomOptions } from '../engines/js/custom-options.js';
 export { checkModelOptions } from '../engines/onnx/model-options.js';
 export { checkNatsOptions } from '../engines/remote/nats/nats-options.js';
 export { checkRemoteOptions } from '../engines/remote/oip/remote-options.js';
 export { checkRestart };
 
 const finiteAtLeast0 = (n: number) => Number.isFinite(n) && n >= 0;
-
-/** An object passed on as it is (its fields are the engine's to check), or undefined. */
-function optionalObject(where: string, argument: string, value: unknown): unknown {
-  return value === undefined ? value : copyOf(where, argument, value);
-}
-
-export function checkCustomOptions<T>(where: string, value: T): T {
-  const copy = copyOf(where, 'options', value);
-  const module = copy.module;
-  if (!(module instanceof URL) && (typeof module !== 'string' || module === ''))
-    refuse(where, 'options.module', "a module's URL or path", module);
-  if (copy.export !== undefined) name(where, 'options.export', copy.export);
-  optionalTimeout(where, 'options.timeout', copy.timeout);
-  optionalTimeout(where, 'options.startTimeout', copy.startTimeout);
-  copy.resourceLimits = optionalObject(where, 'options.resourceLimits', copy.resourceLimits);
-  copy.restart = checkRestart(where, 'options.restart', copy.restart);
-  if (copy.mailbox !== undefined) {
-    const mailbox = copyOf(where, 'options.mailbox', copy.mailbox);
-    optionalInteger(where, 'options.mailbox.capacity', mailbox.capacity, 1);
-    copy.mailbox = mailbox;
-  }
-  return withoutUndefined(copy) as T;
-}
 
 /** A plan run's options, read once into a copy. */
 export function checkRunOptions(where: string, value: unknown): RunOptions {

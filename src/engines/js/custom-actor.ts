@@ -3,7 +3,6 @@ import { pathToFileURL } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import * as argumentChecks from '../../actor/arguments.js';
 import type { CallOptions } from '../../actor/call-options.js';
-import { checkRestart } from '../../actor/check-restart.js';
 import type { ActorContext } from '../../actor/context.js';
 import { WorkerActorCore } from '../../actor/core/worker-actor-core.js';
 import { validateFeeds } from '../../actor/feed-validation.js';
@@ -21,6 +20,7 @@ import { ActorStoppedError, ArgumentError, PlanError, type RoundtableError } fro
 import type { TensorDescriptor } from '../../tensor/index.js';
 import { registerTestHooks } from '../test-hooks.js';
 import { callError } from './call-error.js';
+import { checkCustomOptions } from './custom-options.js';
 import type { SharedRunReply } from './custom-protocol.js';
 import { Incarnation, type LaunchOptions, type Ready } from './incarnation.js';
 
@@ -143,7 +143,8 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
     context: ActorContext,
     options: CustomActorOptions,
   ): Promise<CustomActor<T>> {
-    options = checkSpawnOptions(name, options);
+    argumentChecks.name('CustomActor.spawn', 'name', name);
+    options = checkCustomOptions(`actor "${String(name)}": spawn`, options);
     const module = moduleHref(name, options.module);
     const startTimeout = options.startTimeout ?? DEFAULT_START_TIMEOUT;
     const capacity = options.mailbox?.capacity;
@@ -351,47 +352,6 @@ export class CustomActor<T extends object = UntypedActor> implements Supervisabl
 function codeOf(error: Error): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error.name;
-}
-
-/**
- * The spawn options read once into the copy that is used, each checked: a direct call of spawn
- * (not through the runtime, whose spawnCustom checks the same) gets an ArgumentError naming the
- * option, never a TypeError from the worker's start.
- */
-function checkSpawnOptions(name: string, value: unknown): CustomActorOptions {
-  const where = `actor "${String(name)}": spawn`;
-  argumentChecks.name('CustomActor.spawn', 'name', name);
-  const copy = argumentChecks.optionsCopy(where, 'options', value, [
-    'module',
-    'export',
-    'options',
-    'timeout',
-    'startTimeout',
-    'resourceLimits',
-    'restart',
-    'mailbox',
-  ]);
-  const module = copy.module;
-  if (!(module instanceof URL) && (typeof module !== 'string' || module === ''))
-    argumentChecks.refuse(where, 'options.module', "a module's URL or path", module);
-  if (copy.export !== undefined) argumentChecks.name(where, 'options.export', copy.export);
-  argumentChecks.optionalTimeout(where, 'options.timeout', copy.timeout);
-  argumentChecks.optionalTimeout(where, 'options.startTimeout', copy.startTimeout);
-  if (copy.resourceLimits !== undefined)
-    copy.resourceLimits = argumentChecks.record(
-      where,
-      'options.resourceLimits',
-      copy.resourceLimits,
-    );
-  copy.restart = checkRestart(where, 'options.restart', copy.restart);
-  if (copy.mailbox !== undefined) {
-    const mailbox = argumentChecks.optionsCopy(where, 'options.mailbox', copy.mailbox, [
-      'capacity',
-    ]);
-    argumentChecks.optionalInteger(where, 'options.mailbox.capacity', mailbox.capacity, 1);
-    copy.mailbox = mailbox;
-  }
-  return copy as unknown as CustomActorOptions;
 }
 
 function moduleHref(name: string, module: URL | string): string {
