@@ -27,8 +27,8 @@ const PROMPT = [5, 9, 13];
 const END = 1;
 const ONE_THREAD = { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 } as const;
 /**
- * Tokens each way decodes, in turns with the other, before the timed turns: on the 2-core machine
- * roundtable's step time stopped falling after about 1500 (docs/benchmarks.md, the decode suite).
+ * Tokens each way decodes, in turns with the other, before the timed turns: enough, on the 2-core
+ * machine, for roundtable's step time to stop falling as V8 finishes compiling its step.
  */
 const WARM_TOKENS = 2400;
 
