@@ -15,7 +15,7 @@ import { countOf } from './tensor-io.js';
  * `argument`'s ArgumentError; a RoundtableError stays as it is. The hot methods (writeTensor,
  * allocTensor, copyInto) call it from a catch of their own instead of going through atTheDoor:
  * a closure per check was a measurable share of the door's cost on small tensors
- * (docs/benchmarks.md, "The arena's door").
+ * (docs/architecture.md, "Tensors cross threads as descriptors", the checks).
  */
 export function argumentError(where: string, argument: string, error: unknown): RoundtableError {
   if (error instanceof RoundtableError) return error;
