@@ -1,6 +1,8 @@
 /**
  * How long the arena's hot paths take on one thread: allocate + release of a 64 B, 4 KiB and
- * 1 MiB block, and the check every received descriptor goes through.
+ * 1 MiB block, the check every received descriptor goes through, and writeTensor + release of a
+ * decode step's window (int64 [1, 8]) and of one model's next-token scores (float32 [1, 4000]),
+ * the arguments checked at the door included.
  *
  * One task call runs a batch of BATCH operations, because a single allocate + release is shorter
  * than the timer's resolution and per-call overhead; the figures are divided back to one operation.
@@ -27,6 +29,15 @@ const held = arena.allocTensor('float32', [16, 256]).descriptor;
 bench.add('check a float32 [16, 256] descriptor', () => {
   for (let i = 0; i < BATCH; i++) arena.check(held);
 });
+
+for (const [label, dtype, dims, data] of [
+  ['int64 [1, 8]', 'int64', [1, 8], new BigInt64Array(8).fill(7n)],
+  ['float32 [1, 4000]', 'float32', [1, 4000], new Float32Array(4000).fill(0.5)],
+] as const) {
+  bench.add(`writeTensor + release ${label}`, () => {
+    for (let i = 0; i < BATCH; i++) arena.release(arena.writeTensor(dtype, dims, data));
+  });
+}
 
 await bench.run();
 

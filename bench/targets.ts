@@ -14,6 +14,7 @@ export const RATIO_KEYS = [
   'ask_p50_gap5_vs_by_hand',
   'ensemble4_vs_by_hand_threads',
   'decode_step_vs_by_hand',
+  'decode_step_vs_by_hand_cold',
   'ask_rtt_vs_postmessage',
   'ensemble4_throughput_vs_sequential',
   'eventloop_p99_ms_roundtable',
@@ -182,6 +183,8 @@ export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
   ask_p50_gap5_vs_by_hand: 'one ask 5 ms apart: roundtable p50 / hand-written worker p50',
   eventloop_p99_ms_mainthread:
     "caller's event-loop delay p99 while a K=4 ensemble runs one model after another on the main thread (ms)",
+  decode_step_vs_by_hand_cold:
+    'greedy decoding, K=3, over the warm-up before the timed turns (V8 still compiling): time per token, roundtable / K worker threads written by hand',
   service_health_p99_vs_direct:
     '/health p99 under /infer load: service embedding roundtable / service calling onnxruntime-node directly',
 };

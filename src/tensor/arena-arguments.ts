@@ -8,18 +8,30 @@
 
 import { ArgumentError, RoundtableError } from '../errors.js';
 import { type DType, isDType, type NumericDType } from './dtype.js';
+import { countOf } from './tensor-io.js';
+
+/**
+ * A plain error thrown while reading or checking `argument` (a getter, a proxy, a range), as
+ * `argument`'s ArgumentError; a RoundtableError stays as it is. The hot methods (writeTensor,
+ * allocTensor, copyInto) call it from a catch of their own instead of going through atTheDoor:
+ * a closure per check was a measurable share of the door's cost on small tensors
+ * (docs/architecture.md, "Tensors cross threads as descriptors", the checks).
+ */
+export function argumentError(where: string, argument: string, error: unknown): RoundtableError {
+  if (error instanceof RoundtableError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ArgumentError(
+    message.startsWith(`${where}:`) ? message : `${where}: ${argument}: ${message}`,
+    argument,
+  );
+}
 
 /** Runs `read`; a plain error it throws (a getter, a proxy, a range) becomes `argument`'s ArgumentError. */
 export function atTheDoor<T>(where: string, argument: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof RoundtableError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ArgumentError(
-      message.startsWith(`${where}:`) ? message : `${where}: ${argument}: ${message}`,
-      argument,
-    );
+    throw argumentError(where, argument, error);
   }
 }
 
@@ -51,13 +63,24 @@ export function numericDTypeOf(where: string, value: unknown): NumericDType {
 
 /** `dims` read once into a plain array (each entry once); the entries are checked by countOf. */
 export function dimsOf(where: string, value: unknown): number[] {
-  return atTheDoor(where, 'dims', () => {
-    if (!Array.isArray(value)) refuse(where, 'dims', 'an array of non-negative integers', value);
+  if (!Array.isArray(value)) refuse(where, 'dims', 'an array of non-negative integers', value);
+  try {
     const length = value.length;
     const dims = new Array<number>(length);
     for (let i = 0; i < length; i++) dims[i] = value[i];
     return dims;
-  });
+  } catch (error) {
+    throw argumentError(where, 'dims', error);
+  }
+}
+
+/** The element count of `shape` (a plain array from dimsOf), or `dims`' ArgumentError. */
+export function countOfShape(where: string, shape: readonly number[]): number {
+  try {
+    return countOf(shape, where);
+  } catch (error) {
+    throw argumentError(where, 'dims', error);
+  }
 }
 
 /** String data read once into a plain array (typed arrays are taken as they are: see tensor-io). */

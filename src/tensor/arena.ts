@@ -1,7 +1,9 @@
 import { ArenaClosedError, ArenaFullError, ArgumentError, DescriptorError } from '../errors.js';
 import {
   arenaOptions,
+  argumentError,
   atTheDoor,
+  countOfShape,
   dimsOf,
   dtypeOf,
   numericDTypeOf,
@@ -20,14 +22,7 @@ import {
 } from './dtype.js';
 import type { HostTensor } from './host-tensor.js';
 import { stringTensorBytes } from './string-layout.js';
-import {
-  assertData,
-  copyElements,
-  countOf,
-  readElements,
-  sharedView,
-  writeElements,
-} from './tensor-io.js';
+import { assertData, copyElements, readElements, sharedView, writeElements } from './tensor-io.js';
 
 export interface ArenaOptions {
   /**
@@ -253,7 +248,7 @@ export class Arena {
     const where = 'allocTensor';
     numericDTypeOf(where, dtype);
     const shape = dimsOf(where, dims);
-    const count = atTheDoor(where, 'dims', () => countOf(shape, where));
+    const count = countOfShape(where, shape);
     const descriptor = this.#allocate(count * DTYPES[dtype].bytesPerElement, dtype, shape);
     const slab = this.#slabs[descriptor.slab]!;
     return { descriptor, data: sharedView(slab, descriptor) };
@@ -273,10 +268,14 @@ export class Arena {
     const where = 'writeTensor';
     dtypeOf(where, dtype);
     const shape = dimsOf(where, dims);
-    const count = atTheDoor(where, 'dims', () => countOf(shape, where));
+    const count = countOfShape(where, shape);
     // String data is read once into a copy: what is measured is what is written.
     const elements = dtype === 'string' ? stringsOf(where, data) : data;
-    atTheDoor(where, 'data', () => assertData(dtype, elements, count, where));
+    try {
+      assertData(dtype, elements, count, where);
+    } catch (error) {
+      throw argumentError(where, 'data', error);
+    }
     const byteLength =
       dtype === 'string'
         ? stringTensorBytes(elements as readonly string[])
@@ -341,7 +340,11 @@ export class Arena {
    */
   copyInto<D extends DType, T extends DTypeArray<D>>(d: TensorDescriptor<D>, target: T): T {
     const { slab, d: checked } = this.#check(d);
-    return atTheDoor('copyInto', 'target', () => copyElements(slab, checked, target));
+    try {
+      return copyElements(slab, checked, target);
+    } catch (error) {
+      throw argumentError('copyInto', 'target', error);
+    }
   }
 
   /**
