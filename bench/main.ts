@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/main.ts                    every suite, then bench/results/latest.json and
  *                                            docs/benchmarks.md (+ docs/benchmarks/*.svg)
- *   npx tsx bench/main.ts --quick            the same in about two minutes
+ *   npx tsx bench/main.ts --quick            the same with shorter time budgets, fewer samples
  *   npx tsx bench/main.ts --only a,b         some suites; writes bench/results/partial.json only
  *   npx tsx bench/main.ts --repeats 5        each suite five times (default three): every figure
  *                                            is the median over the runs, with its range
@@ -42,7 +42,7 @@ const root = new URL('../', import.meta.url);
 const program = new Command()
   .name('bench')
   .description('roundtable benchmarks beside the plain ways of doing the same job')
-  .option('--quick', 'shorter time budgets: about two minutes in all', false)
+  .option('--quick', 'shorter time budgets and fewer samples', false)
   .addOption(
     new Option('--only <names>', `comma-separated suites to run: ${NAMES.join(', ')}`).argParser(
       (value) => value.split(',').map((name) => name.trim()),

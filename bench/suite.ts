@@ -21,7 +21,7 @@ export type SuiteName =
   | 'speculative';
 
 export interface SuiteContext {
-  /** A run of about two minutes in all: shorter time budgets, fewer samples. */
+  /** A shorter run: shorter time budgets, fewer samples. */
   readonly quick: boolean;
   readonly log: (line: string) => void;
 }
