@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { typeProgram } from './support/type-program.js';
 
 /**
  * What the docs and examples import from the package exists under that name: every name in an
@@ -29,18 +29,7 @@ const files = [
     .map((f) => `examples/${f}`),
 ];
 
-const program = ts.createProgram(
-  Object.values(entries).map((entry) => join(root, entry)),
-  {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2023,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ['node'],
-  },
-);
+const program = typeProgram(Object.values(entries).map((entry) => join(root, entry)));
 const checker = program.getTypeChecker();
 
 function exportsOf(entry: string): Set<string> {
