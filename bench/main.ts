@@ -137,7 +137,7 @@ const report: BenchReport = {
   seconds: (performance.now() - started) / 1000,
   ratios,
   ratioSpreads: collectSpreads(results.map((r) => r.spreads ?? {})),
-  targets: judgeTargets(ratios),
+  targets: judgeTargets(ratios, Object.assign({}, ...results.map((r) => r.figures))),
   suites: results,
 };
 const jsonName = `bench/results/${partial ? 'partial' : 'latest'}.json`;

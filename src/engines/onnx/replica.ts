@@ -124,6 +124,13 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   readonly #answers: DoorbellAnswers | undefined;
   /** How soon this replica's doorbell answers: whether the caller polls for the next answer. */
   readonly #answerTimes: AnswerTimes;
+  /**
+   * Whether this thread waits for the doorbell's next answer. One wait per replica, for the
+   * oldest run not answered, however many runs the slots hold: the worker notifies DONE once per
+   * answer, and every wait parked on it would wake for each (one wasted wake-up per answer and
+   * per further run in flight).
+   */
+  #waiting = false;
 
   private constructor(
     index: number,
@@ -234,7 +241,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       // The worker is woken first: the bookkeeping below runs while it starts.
       this.#ring(bell);
       this.#inFlight.get(id)!.job = job;
-      this.#awaitAnswer(bell, job, start);
+      if (!this.#waiting) this.#awaitAnswer(bell, start);
       return true;
     }
     // The worker must have answered every doorbell run, taken or not, before a port run starts.
@@ -263,10 +270,16 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     Atomics.notify(bell.words, WORD.BELL);
   }
 
-  /** #exit notifies DONE, so a wait ends when the worker dies too. */
-  #awaitAnswer(bell: DoorbellViews, job: number, start: number): void {
+  /**
+   * Waits for the answer of the oldest run not answered yet; its answers taken, waits again while
+   * runs are left. #exit notifies DONE, so a wait ends when the worker dies too.
+   */
+  #awaitAnswer(bell: DoorbellViews, start: number): void {
+    this.#waiting = true;
+    const job = this.#answers!.answered + 1;
     const answered = () => Atomics.load(bell.words, WORD.DONE) >= job || !this.#alive;
     void awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start), () => {
+      this.#waiting = false;
       // A dead worker's last answers were taken by #exit, before its messages were failed.
       if (this.#alive) {
         if (this.#options.pollForAnswers)
@@ -276,10 +289,18 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     });
   }
 
-  /** Takes the doorbell's answers that are in (see DoorbellAnswers), then sends what was held. */
+  /**
+   * Takes the doorbell's answers that are in (see DoorbellAnswers), sends what was held, and waits
+   * for the next answer if runs are left on the worker. Not while an answer that is in waits for
+   * its slab: the slab's message calls this again.
+   */
   #takeAnswers(): void {
-    this.#answers?.take(this.#areaAnswer);
+    const answers = this.#answers;
+    const complete = answers?.take(this.#areaAnswer) ?? false;
     this.#sendHeld();
+    if (complete && this.#alive && !this.#waiting && answers!.answered < this.#job) {
+      this.#awaitAnswer(this.#bell!, this.#options.pollForAnswers ? performance.now() : 0);
+    }
   }
 
   /** An answer taken from the doorbell's response area: settled as a 'result' on the port is. */

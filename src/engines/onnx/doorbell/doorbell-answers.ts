@@ -40,8 +40,9 @@ export class DoorbellAnswers {
   /**
    * Takes every answer up to DONE that can be taken now, in order; `receive` gets each one from an
    * area. The count moves before `receive` runs, so code it calls sees the slot free.
+   * @returns false if it stopped at an answer whose slab is not attached yet.
    */
-  take(receive: (result: AreaResult) => void): void {
+  take(receive: (result: AreaResult) => void): boolean {
     const done = Atomics.load(this.#bell.words, WORD.DONE);
     while (this.#answered < done) {
       const job = this.#answered + 1;
@@ -51,9 +52,11 @@ export class DoorbellAnswers {
         continue;
       }
       const result = readResponse(this.#bell.response[slot]!, this.#outputNames);
-      for (const name in result.outputs) if (!this.#hasSlab(result.outputs[name]!.slab)) return;
+      for (const name in result.outputs)
+        if (!this.#hasSlab(result.outputs[name]!.slab)) return false;
       this.#answered = job;
       receive(result);
     }
+    return true;
   }
 }
