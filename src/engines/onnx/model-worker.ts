@@ -15,6 +15,7 @@ import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
 import { InferenceError, ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
 import { Arena, DTYPES, type DType, type TensorDescriptor } from '../../tensor/index.js';
 import { lowerThreadPriority } from '../../util/thread-priority.js';
+import { type OpenedSession, openSession } from './direct-run.js';
 import {
   ANSWER,
   type DoorbellViews,
@@ -64,8 +65,11 @@ arena.onSlabCreated(({ id, buffer }) => {
 /** Work started by port messages, which the doorbell loop lets finish before it sleeps again. */
 const working = new Set<Promise<unknown>>();
 
-const session = await load();
-if (session) {
+const opened = await load();
+/** The native session's run, called on this turn (see direct-run.ts); else the public `run`. */
+const runNow = opened?.runNow;
+if (opened) {
+  const session = opened.session;
   const handle = (message: ToWorker) => {
     let work: Promise<unknown> | undefined;
     switch (message.type) {
@@ -153,7 +157,7 @@ function ring(bell: DoorbellViews, job: number, answer: number): void {
   Atomics.notify(bell.words, WORD.DONE);
 }
 
-async function load(): Promise<ort.InferenceSession | undefined> {
+async function load(): Promise<OpenedSession | undefined> {
   try {
     // One thread per replica: replicas, not ONNX Runtime's own pool, are how an actor uses cores,
     // and two pools per core would fight. Warnings (old opsets and the like) are not errors.
@@ -164,11 +168,7 @@ async function load(): Promise<ort.InferenceSession | undefined> {
       ...data.sessionOptions,
     };
     const model = data.model;
-    return await insideNative(() =>
-      typeof model === 'string'
-        ? ort.InferenceSession.create(model, options)
-        : ort.InferenceSession.create(model, options),
-    );
+    return await insideNative(() => openSession(model, options));
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const source = typeof data.model === 'string' ? data.model : `${data.model.byteLength} bytes`;
@@ -395,7 +395,7 @@ function fail(id: number, written: readonly TensorDescriptor[], error: unknown):
 /**
  * The session run itself, for one message or a batch: an injected fault strikes first (tests
  * only; it is returned, since 'exit-holding' strikes later, once outputs are written), ONNX Runtime's failure becomes an InferenceError naming the actor, and the time inside
- * `session.run` is measured for the result's stats.
+ * ONNX Runtime's run is measured for the result's stats.
  */
 async function runSession(
   live: ort.InferenceSession,
@@ -411,7 +411,7 @@ async function runSession(
   if (fault) commit(fault, 'staged');
   const runStart = performance.now();
   try {
-    const results = await live.run(inputs);
+    const results = runNow ? runNow(inputs) : await live.run(inputs);
     return { results, runMs: performance.now() - runStart, fault };
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
