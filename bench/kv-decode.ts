@@ -1,9 +1,11 @@
 /**
  * KV decode: what one decode step costs as the sequence grows, on the real tiny-random-gpt2
- * folder (shared/models), three ways: the stateful decoder actor (the cache stays in its worker,
+ * folder (shared/models), four ways: the stateful decoder actor (the cache stays in its worker,
  * a step sends one token id and gets the last position's log-probabilities back), re-sending the
- * window (the same actor, the whole sequence run with an empty cache), and a plain
- * onnxruntime-node loop on the main thread that keeps its cache itself.
+ * window (the same actor, the whole sequence run with an empty cache), a plain onnxruntime-node
+ * loop on the main thread that keeps its cache itself, and the same loop on a hand-written worker
+ * (bench/fixtures/kv-worker.ts): the least a user writes to keep the steps off the event loop,
+ * so the floor of what a step on another thread costs.
  *
  * tiny-random-gpt2 is the only real decoder here; its context length (512) is the range the issue
  * asks for (16 → 512). Its layers are tiny, so a step is mostly fixed costs: that is what shows
@@ -11,9 +13,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decoder-actor.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { spawnWorker } from '../src/util/spawn-worker.js';
 import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
 import { ONE_THREAD } from './models.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
@@ -22,6 +26,8 @@ import { median, round } from './timing.js';
 const FOLDER = fileURLToPath(new URL('../../shared/models/tiny-random-gpt2/', import.meta.url));
 const LENGTHS = [16, 64, 128, 256, 512] as const;
 const LAYERS = 5;
+/** Rounds of steps per length and way; each round opens a fresh sequence. */
+const ROUNDS = 5;
 
 export const kvDecode: Suite = {
   name: 'kv-decode',
@@ -41,7 +47,11 @@ function stepsBefore(length: number, samples: number): number {
   return Math.min(samples, Math.floor(length / 2));
 }
 
-async function actorSteps(decoder: DecoderActor, length: number, samples: number): Promise<number> {
+async function actorSteps(
+  decoder: DecoderActor,
+  length: number,
+  samples: number,
+): Promise<number[]> {
   const steps = stepsBefore(length, samples);
   let handle: SequenceHandle = (await decoder.open(prompt(length - steps))).sequence;
   const times: number[] = [];
@@ -51,14 +61,14 @@ async function actorSteps(decoder: DecoderActor, length: number, samples: number
     times.push(performance.now() - start);
   }
   await decoder.closeSequence(handle);
-  return median(times);
+  return times;
 }
 
 async function plainSteps(
   session: ort.InferenceSession,
   length: number,
   samples: number,
-): Promise<number> {
+): Promise<number[]> {
   const steps = stepsBefore(length, samples);
   const ids = prompt(length - steps);
   let n = ids.length;
@@ -77,7 +87,39 @@ async function plainSteps(
     times.push(performance.now() - start);
     n++;
   }
-  return median(times);
+  return times;
+}
+
+/** Starts the hand-written decode worker on the folder's decoder. */
+async function startHandWorker(): Promise<Worker> {
+  const worker = spawnWorker(new URL('./fixtures/kv-worker.js', import.meta.url), {
+    workerData: { file: `${FOLDER}past.onnx` },
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  return worker;
+}
+
+function handAsk(worker: Worker, message: object): Promise<Float32Array> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.postMessage(message);
+  }).finally(() => worker.removeAllListeners('error')) as Promise<Float32Array>;
+}
+
+async function handSteps(worker: Worker, length: number, samples: number): Promise<number[]> {
+  const steps = stepsBefore(length, samples);
+  await handAsk(worker, { type: 'open', ids: prompt(length - steps) });
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    await handAsk(worker, { type: 'step', token: 7 });
+    times.push(performance.now() - start);
+  }
+  return times;
 }
 
 /** Median ms of `samples` calls of `call` (after one unmeasured call). */
@@ -110,15 +152,25 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
   const samples = context.quick ? 15 : 60;
   const runtime = await Roundtable.create();
   const session = await ort.InferenceSession.create(`${FOLDER}past.onnx`, ONE_THREAD);
+  const hand = await startHandWorker();
   try {
     const decoder = await runtime.spawnDecoder('gpt2', { folder: FOLDER, intraOpNumThreads: 1 });
     const rows: Cell[][] = [];
     const stateful: Record<number, number> = {};
     const plain: Record<number, number> = {};
+    const byHand: Record<number, number> = {};
     for (const length of LENGTHS) {
       context.log(`kv-decode: length ${length}`);
-      stateful[length] = await actorSteps(decoder, length, samples);
-      plain[length] = await plainSteps(session, length, samples);
+      // Interleaved rounds, so a slow patch of the machine falls on all three alike.
+      const times = { stateful: [] as number[], plain: [] as number[], byHand: [] as number[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        times.stateful.push(...(await actorSteps(decoder, length, samples)));
+        times.plain.push(...(await plainSteps(session, length, samples)));
+        times.byHand.push(...(await handSteps(hand, length, samples)));
+      }
+      stateful[length] = median(times.stateful);
+      plain[length] = median(times.plain);
+      byHand[length] = median(times.byHand);
       const window = await measure(Math.max(5, samples / 3), async () => {
         const opened = await decoder.open(prompt(length));
         await decoder.closeSequence(opened.sequence);
@@ -128,11 +180,14 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
         round(stateful[length]!),
         round(window),
         round(plain[length]!),
+        round(byHand[length]!),
         round(stateful[length]! / plain[length]!),
+        round(stateful[length]! / byHand[length]!),
       ]);
     }
     const vsPlain = stateful[256]! / plain[256]!;
     const growth = stateful[512]! / stateful[16]!;
+    const handVsPlain = byHand[256]! / plain[256]!;
     return {
       tables: [
         {
@@ -142,24 +197,32 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
             'stateful actor step',
             're-sending the window',
             'plain loop, cache on main thread',
+            'plain loop on a hand-written worker',
             'actor / plain',
+            'actor / hand-written worker',
           ],
           rows,
           note:
             'At length L: the median of the steps that bring a sequence from L − s to L (s = ' +
-            `min(${samples}, L / 2)), one token at a time, as generation takes them. Stateful: ` +
+            `min(${samples}, L / 2)), one token at a time, as generation takes them, over ` +
+            `${ROUNDS} interleaved rounds of the ways. Stateful: ` +
             'decoder.step on the actor. ' +
             'Re-sending the window: the whole L tokens run with an empty cache on the same actor ' +
             '(open + close). Plain: session.run with the past tensors on the main thread, plus the ' +
-            'same log-softmax of the last position. One ONNX Runtime thread each.',
+            'same log-softmax of the last position. Hand-written worker: the plain loop on a ' +
+            'worker thread, a step sent by postMessage and its log-probabilities sent back in ' +
+            'the transfer list (bench/fixtures/kv-worker.ts). One ONNX Runtime thread each.',
         },
       ],
       charts: [],
       figures: {
         kv_step_vs_plain_loop: vsPlain,
         kv_step_growth_16_to_512: growth,
+        kv_step_by_hand_vs_plain_loop: handVsPlain,
+        kv_step_vs_by_hand_worker: stateful[256]! / byHand[256]!,
         kv_step_ms_256: stateful[256]!,
         kv_plain_step_ms_256: plain[256]!,
+        kv_by_hand_step_ms_256: byHand[256]!,
       },
       notes: [
         'The stateful decoder actor keeps the key/value cache in its worker; a step carries one ' +
@@ -169,5 +232,6 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
   } finally {
     await runtime.close();
     await session.release();
+    await hand.terminate();
   }
 }

@@ -14,7 +14,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { IoMetadata } from '../src/actor/protocol.js';
 import type {
   DecoderActor,
@@ -25,6 +24,7 @@ import { decoderIo } from '../src/engines/decoder/decoder-io.js';
 import { readModelFolder } from '../src/engines/decoder/model-folder.js';
 import { SequenceStore } from '../src/engines/decoder/sequence-store.js';
 import { argmax } from '../src/engines/decoder/token-choice.js';
+import { openSession, sessionRun } from '../src/engines/onnx/direct-run.js';
 import {
   targetDisagrees,
   writeDecoderFolder,
@@ -61,7 +61,9 @@ export const speculativeSuite: Suite = {
 /** The target's step code on the caller's thread: what the decoder worker runs, without the actor. */
 async function callerThreadTarget(folderPath: string) {
   const folder = readModelFolder(folderPath);
-  const session = await ort.InferenceSession.create(folder.decoder, ONE_THREAD);
+  // The same session and run the decoder worker uses (onnx/direct-run.ts).
+  const opened = await openSession(folder.decoder, ONE_THREAD);
+  const session = opened.session;
   const metadata = (list: readonly unknown[]): IoMetadata[] =>
     list.map((m) => {
       const tensor = m as { name: string; type?: string; shape?: (number | string)[] };
@@ -72,7 +74,11 @@ async function callerThreadTarget(folderPath: string) {
     metadata(session.inputMetadata),
     metadata(session.outputMetadata),
   );
-  const store = new SequenceStore('target', { decoder: session, decoderIo: io }, (work) => work());
+  const store = new SequenceStore(
+    'target',
+    { decoder: { session, run: sessionRun(opened) }, decoderIo: io },
+    (work) => work(),
+  );
   return {
     async generate(prompt: readonly number[], length: number): Promise<number[]> {
       const ids = [...prompt];

@@ -155,6 +155,7 @@ export const TARGETS: readonly Target[] = [
     goal: 'atMost',
     threshold: 1.1,
     text: '≤ 1.1 × plain loop (issue 13)',
+    floor: 'kv_step_by_hand_vs_plain_loop',
   },
   {
     key: 'kv_step_growth_16_to_512',

@@ -3,11 +3,12 @@
  * caches of the sequences pinned to it between messages (see sequence-store.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { IoMetadata } from '../../actor/protocol.js';
 import { enterGuard, leaveGuard } from '../../actor/worker-guard.js';
 import { ModelLoadError, RoundtableError, serializeError } from '../../errors.js';
 import { lowerThreadPriority } from '../../util/thread-priority.js';
+import { openSession, sessionRun } from '../onnx/direct-run.js';
 import { bytesPerToken, decoderIo } from './decoder-io.js';
 import type {
   DecoderWorkerData,
@@ -15,7 +16,7 @@ import type {
   SequenceAnswer,
   ToDecoderWorker,
 } from './decoder-protocol.js';
-import { type DecoderSessions, SequenceStore } from './sequence-store.js';
+import { type DecoderSession, type DecoderSessions, SequenceStore } from './sequence-store.js';
 
 if (!parentPort) throw new Error('decoder-worker.ts must run on a worker thread');
 const port = parentPort;
@@ -42,13 +43,13 @@ function metadata(session: ort.InferenceSession, which: 'input' | 'output'): IoM
   });
 }
 
-async function create(file: string): Promise<ort.InferenceSession> {
+async function create(file: string): Promise<DecoderSession> {
   // Errors only: exports routinely carry initializers ONNX Runtime drops with a warning each.
   const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
   if (data.intraOpNumThreads !== undefined) options.intraOpNumThreads = data.intraOpNumThreads;
-  const session = await guarded(() => ort.InferenceSession.create(file, options));
-  if (!session) throw new ModelLoadError(`decoder "${data.actor}": closed while loading ${file}`);
-  return session;
+  const opened = await guarded(() => openSession(file, options));
+  if (!opened) throw new ModelLoadError(`decoder "${data.actor}": closed while loading ${file}`);
+  return { session: opened.session, run: sessionRun(opened) };
 }
 
 async function load(): Promise<DecoderSessions> {
@@ -60,8 +61,8 @@ async function load(): Promise<DecoderSessions> {
   const decoder = await create(folder.decoder);
   const io = decoderIo(
     folder.decoder,
-    metadata(decoder, 'input'),
-    metadata(decoder, 'output'),
+    metadata(decoder.session, 'input'),
+    metadata(decoder.session, 'output'),
     templates,
   );
   const sessions: { -readonly [K in keyof DecoderSessions]: DecoderSessions[K] } = {
@@ -71,8 +72,12 @@ async function load(): Promise<DecoderSessions> {
   if (folder.firstDecoder) {
     const first = await create(folder.firstDecoder);
     sessions.first = {
-      session: first,
-      io: decoderIo(folder.firstDecoder, metadata(first, 'input'), metadata(first, 'output')),
+      ...first,
+      io: decoderIo(
+        folder.firstDecoder,
+        metadata(first.session, 'input'),
+        metadata(first.session, 'output'),
+      ),
     };
   }
   if (folder.encoder) sessions.encoder = await create(folder.encoder);
@@ -159,8 +164,8 @@ try {
     type: 'ready',
     vocab: sessions.decoderIo.vocab,
     bytesPerToken: bytesPerToken(sessions.decoderIo),
-    inputs: metadata(sessions.decoder, 'input'),
-    outputs: metadata(sessions.decoder, 'output'),
+    inputs: metadata(sessions.decoder.session, 'input'),
+    outputs: metadata(sessions.decoder.session, 'output'),
   });
 } catch (error) {
   const typed =

@@ -10,6 +10,7 @@ import {
   SequenceClosedError,
   StaleSequenceError,
 } from '../../errors.js';
+import type { SessionRun } from '../onnx/direct-run.js';
 import type { CacheEntry, DecoderIo, IdInput } from './decoder-io.js';
 import type { SequenceAnswer, StepPositions, ToDecoderWorker } from './decoder-protocol.js';
 import { type TensorData, takeAlong } from './take-along.js';
@@ -17,13 +18,19 @@ import { argmax, draw, probabilities } from './token-choice.js';
 
 type ProposeMessage = Extract<ToDecoderWorker, { type: 'propose' }>;
 
+/** A loaded session and the way to run it (see onnx/direct-run.ts). */
+export interface DecoderSession {
+  readonly session: ort.InferenceSession;
+  readonly run: SessionRun;
+}
+
 /** The sessions of one decoder folder, with what their metadata said. */
 export interface DecoderSessions {
-  readonly decoder: ort.InferenceSession;
+  readonly decoder: DecoderSession;
   readonly decoderIo: DecoderIo;
   /** Split layout: the decoder without past, run for the prompt. */
-  readonly first?: { readonly session: ort.InferenceSession; readonly io: DecoderIo };
-  readonly encoder?: ort.InferenceSession;
+  readonly first?: DecoderSession & { readonly io: DecoderIo };
+  readonly encoder?: DecoderSession;
 }
 
 interface Sequence {
@@ -222,7 +229,7 @@ export class SequenceStore {
   async #encode(
     source: readonly (readonly number[])[],
   ): Promise<{ hidden: ort.Tensor; mask: ort.Tensor } | undefined> {
-    const encoder = this.#sessions.encoder!;
+    const { session: encoder, run } = this.#sessions.encoder!;
     const width = source[0]?.length ?? 0;
     if (width === 0 || source.some((row) => row.length !== width)) {
       throw new FeedError(`decoder "${this.#actor}": source rows must share one non-zero length`);
@@ -242,7 +249,7 @@ export class SequenceStore {
     ]);
     const feeds: Record<string, ort.Tensor> = { input_ids: ids };
     if (encoder.inputNames.includes('attention_mask')) feeds.attention_mask = mask;
-    const out = await this.#guarded(() => encoder.run(feeds));
+    const out = await this.#guarded(() => run(feeds));
     if (!out) return undefined;
     const hidden = out.last_hidden_state ?? out[encoder.outputNames[0]!];
     if (!hidden) throw new ModelFolderError(`encoder of "${this.#actor}" returned no output`);
@@ -258,10 +265,10 @@ export class SequenceStore {
     positions: StepPositions,
   ): Promise<SequenceAnswer | undefined> {
     const first = sequence.length === 0;
-    const { session, io } =
+    const { session, run, io } =
       first && this.#sessions.first
         ? this.#sessions.first
-        : { session: this.#sessions.decoder, io: this.#sessions.decoderIo };
+        : { ...this.#sessions.decoder, io: this.#sessions.decoderIo };
     const rows = sequence.rows;
     const n = tokens[0]!.length;
     const feeds: Record<string, ort.Tensor> = {
@@ -303,7 +310,7 @@ export class SequenceStore {
       total,
     );
     try {
-      out = await this.#guarded(() => session.run(feeds, fetches));
+      out = await this.#guarded(() => run(feeds, fetches));
     } catch (error) {
       throw new InferenceError(
         `decoder "${this.#actor}": ONNX Runtime failed on sequence ${seq}: ${(error as Error).message}`,

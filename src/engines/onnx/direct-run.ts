@@ -21,7 +21,7 @@ import * as ort from 'onnxruntime-node';
 interface NativeSession {
   run(
     feeds: Record<string, ort.Tensor>,
-    fetches: Record<string, null>,
+    fetches: Record<string, ort.Tensor | null>,
     options: object,
   ): Record<string, ort.Tensor>;
 }
@@ -30,8 +30,20 @@ interface Binding {
   InferenceSession: new () => NativeSession;
 }
 
-/** Runs the session on `feeds` and returns every output, synchronously. */
-export type DirectRun = (feeds: Record<string, ort.Tensor>) => ort.InferenceSession.ReturnType;
+/** What a run may be asked for: every output by default, or these, some written into given tensors. */
+export type Fetches = Record<string, ort.Tensor | null>;
+
+/** Runs the session on `feeds` and returns the fetched outputs, synchronously. */
+export type DirectRun = (
+  feeds: Record<string, ort.Tensor>,
+  fetches?: Fetches,
+) => ort.InferenceSession.ReturnType;
+
+/** A session's run as a promise, whichever way it is called. */
+export type SessionRun = (
+  feeds: Record<string, ort.Tensor>,
+  fetches?: Fetches,
+) => Promise<ort.InferenceSession.ReturnType>;
 
 export interface OpenedSession {
   readonly session: ort.InferenceSession;
@@ -81,8 +93,18 @@ export async function openSession(
   }
   const native = made.length === 1 ? made[0] : undefined;
   if (!native || typeof native.run !== 'function') return { session, runNow: undefined };
-  const fetches: Record<string, null> = {};
-  for (const name of session.outputNames) fetches[name] = null;
+  const every: Record<string, null> = {};
+  for (const name of session.outputNames) every[name] = null;
   const none = {};
-  return { session, runNow: (feeds) => native.run(feeds, fetches, none) };
+  return { session, runNow: (feeds, fetches = every) => native.run(feeds, fetches, none) };
+}
+
+/**
+ * The run to call for an opened session: the direct run where there is one (a promise only so
+ * both ways read alike; the run itself happens on the call), the public run otherwise.
+ * `fetches` must name outputs of the session only, as the public run's own check would require.
+ */
+export function sessionRun({ session, runNow }: OpenedSession): SessionRun {
+  if (runNow) return async (feeds, fetches) => runNow(feeds, fetches);
+  return (feeds, fetches) => (fetches ? session.run(feeds, fetches) : session.run(feeds));
 }
