@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Header } from '../src/engines/remote/nats/nats-protocol.js';
 import { NatsActorServer } from '../src/serve/nats/nats-actor-server.js';
@@ -49,5 +49,27 @@ describe.skipIf(skipWithoutNatsServer())('a malformed request to a NATS actor se
     );
     expect(runs).toBe(0);
     expect(server.stats()[0]).toMatchObject({ actor: 'echo', requests: 1, errors: 1 });
+  });
+
+  it('with a deadline header that is no time is answered once with a WireError, not run without a deadline', async () => {
+    const h = headers();
+    h.set(Header.deadline, 'soon');
+    // The header is read before the body, which is not even looked at here.
+    const replies = await nc.requestMany('roundtable.echo.run', new Uint8Array(), {
+      headers: h,
+      maxWait: 1_000,
+      maxMessages: 2,
+    });
+    const got: { status: string; body: string }[] = [];
+    for await (const reply of replies)
+      got.push({ status: reply.headers?.get(Header.status) ?? '', body: reply.string() });
+    expect(got.map((r) => r.status)).toEqual(['error']);
+    const error = JSON.parse(got[0]!.body) as { name: string; code: string; message: string };
+    expect(error).toMatchObject({ name: 'WireError', code: 'ERR_WIRE' });
+    expect(error.message).toBe(
+      'request to actor "echo": header Roundtable-Deadline is "soon", expected a time in milliseconds since the epoch',
+    );
+    expect(runs).toBe(0);
+    expect(server.stats()[0]).toMatchObject({ actor: 'echo', requests: 2, errors: 2 });
   });
 });

@@ -14,7 +14,13 @@ import {
   type ReplyStatus,
 } from '../../engines/remote/nats/nats-protocol.js';
 import { decodeTensors, encodeTensors } from '../../engines/remote/wire/tensor-codec.js';
-import { AbortError, PayloadTooLargeError, serializeError, TimeoutError } from '../../errors.js';
+import {
+  AbortError,
+  PayloadTooLargeError,
+  serializeError,
+  TimeoutError,
+  WireError,
+} from '../../errors.js';
 import { checkNatsActors, checkNatsConnection, checkNatsServeOptions } from '../serve-arguments.js';
 import type { NatsHostedActor } from './nats-hosted-actor.js';
 
@@ -171,9 +177,14 @@ export class NatsActorServer {
     // Nobody can be answered: a plain publish to a run subject is dropped.
     if (!msg.reply) return;
     const reply = msg.reply;
-    const deadline = Number(msg.headers?.get(Header.deadline) || Number.NaN);
     const started = process.hrtime.bigint();
-    if (Number.isFinite(deadline) && Date.now() >= deadline) {
+    const deadline = readDeadline(msg, actor.name);
+    if (deadline instanceof WireError) {
+      // A deadline the caller meant but we cannot read: running without one would break it.
+      this.#answerError(endpoint, reply, deadline);
+      return;
+    }
+    if (deadline !== undefined && Date.now() >= deadline) {
       counters.dropped++;
       this.#answerError(
         endpoint,
@@ -189,7 +200,7 @@ export class NatsActorServer {
     this.#running.set(key, controller);
     try {
       const feeds = decodeTensors(msg.data, `request to actor "${actor.name}"`);
-      const timeout = Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined;
+      const timeout = deadline !== undefined ? Math.max(1, deadline - Date.now()) : undefined;
       const outputs = await actor.run(feeds, {
         signal: controller.signal,
         ...(timeout !== undefined ? { timeout } : {}),
@@ -295,4 +306,20 @@ export class NatsActorServer {
       }
     }
   }
+}
+
+/**
+ * The call's deadline, in milliseconds since the epoch, if the caller sent one. A header that is
+ * there but is not such a time is the caller's mistake, answered as one.
+ */
+function readDeadline(msg: Msg, actor: string): number | undefined | WireError {
+  const text = msg.headers?.get(Header.deadline);
+  if (!text) return undefined;
+  const deadline = Number(text);
+  if (!Number.isFinite(deadline) || deadline < 0) {
+    return new WireError(
+      `request to actor "${actor}": header ${Header.deadline} is "${text}", expected a time in milliseconds since the epoch`,
+    );
+  }
+  return deadline;
 }
