@@ -19,6 +19,7 @@ import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decode
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { spawnWorker } from '../src/util/spawn-worker.js';
 import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
+import { logSoftmaxLast } from './fixtures/log-softmax.js';
 import { ONE_THREAD } from './models.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { median, round } from './timing.js';
@@ -132,19 +133,6 @@ async function measure(samples: number, call: () => Promise<void>): Promise<numb
     times.push(performance.now() - start);
   }
   return median(times);
-}
-
-/** What the actor's worker does with the logits too, so the plain loop does the same work. */
-function logSoftmaxLast(logits: Float32Array, vocab: number): Float32Array {
-  const from = logits.length - vocab;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let v = 0; v < vocab; v++) max = Math.max(max, logits[from + v]!);
-  let sum = 0;
-  for (let v = 0; v < vocab; v++) sum += Math.exp(logits[from + v]! - max);
-  const out = new Float32Array(vocab);
-  const norm = max + Math.log(sum);
-  for (let v = 0; v < vocab; v++) out[v] = logits[from + v]! - norm;
-  return out;
 }
 
 async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
