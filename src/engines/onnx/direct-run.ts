@@ -4,9 +4,10 @@
  * onnxruntime-node's public `InferenceSession.run` calls its native session inside a
  * `setImmediate`: every run waits for a turn of the thread's event loop and goes through a
  * promise, which costs a small model about as much as its arithmetic (docs/architecture.md,
- * "Performance: the fast paths", has the measurement). A model worker has nothing else to do
- * while it runs a model, so it calls the native session itself, as the public `run` does inside
- * that turn, with the same feeds, the same fetches (every output) and the same options (none).
+ * "Performance: the fast paths", has the measurement). A model or decoder worker has nothing
+ * else to do while it runs a model, so it calls the native session itself, as the public `run`
+ * does inside that turn, with the same feeds, the same fetches (every output, or those a decoder
+ * step names) and the same options (none).
  *
  * The native session is not part of onnxruntime-node's public API: it is the object its backend
  * builds with `new binding.InferenceSession()` while `InferenceSession.create` runs. It is taken
