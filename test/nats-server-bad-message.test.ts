@@ -1,6 +1,7 @@
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Header } from '../src/engines/remote/nats/nats-protocol.js';
+import { encodeTensors } from '../src/engines/remote/wire/tensor-codec.js';
 import { NatsActorServer } from '../src/serve/nats/nats-actor-server.js';
 import { NatsServerProcess, skipWithoutNatsServer } from './support/nats-server.js';
 
@@ -71,5 +72,23 @@ describe.skipIf(skipWithoutNatsServer())('a malformed request to a NATS actor se
     );
     expect(runs).toBe(0);
     expect(server.stats()[0]).toMatchObject({ actor: 'echo', requests: 2, errors: 2 });
+  });
+
+  it('with a deadline of Infinity, as earlier callers sent for a call with no end, runs the call', async () => {
+    const h = headers();
+    h.set(Header.deadline, 'Infinity');
+    const body = encodeTensors({
+      x: { dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) },
+    });
+    const replies = await nc.requestMany('roundtable.echo.run', body, {
+      headers: h,
+      maxWait: 2_000,
+      maxMessages: 2,
+    });
+    const statuses: string[] = [];
+    for await (const reply of replies) statuses.push(reply.headers?.get(Header.status) ?? '');
+    expect(statuses).toEqual(['accepted', 'result']);
+    expect(runs).toBe(1);
+    expect(server.stats()[0]).toMatchObject({ actor: 'echo', requests: 3, errors: 2 });
   });
 });

@@ -314,7 +314,8 @@ export class NatsActorServer {
  */
 function readDeadline(msg: Msg, actor: string): number | undefined | WireError {
   const text = msg.headers?.get(Header.deadline);
-  if (!text) return undefined;
+  // Earlier callers sent `Infinity` for a call with no end: it still means no deadline.
+  if (!text || text === 'Infinity') return undefined;
   const deadline = Number(text);
   if (!Number.isFinite(deadline) || deadline < 0) {
     return new WireError(

@@ -253,7 +253,9 @@ export class NatsActor implements StepActor {
       );
       if (!call) return; // its signal was aborted already: refused before anything is sent
       const h = headers();
-      h.set(Header.deadline, String(Date.now() + timeout));
+      const deadline = Date.now() + timeout;
+      // A call with no end (timeout Infinity) sends no deadline.
+      if (Number.isFinite(deadline)) h.set(Header.deadline, String(deadline));
       try {
         this.#nc.publish(this.#subjects.run, body, { reply: this.#replyTo(call), headers: h });
       } catch (error) {
