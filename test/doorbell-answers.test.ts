@@ -12,8 +12,13 @@ import { DoorbellAnswers } from '../src/engines/onnx/doorbell/doorbell-answers.j
 
 const NAMES = ['out'];
 
-/** What the worker does when it answers run `job`: in its slot's area, or on the port. */
-function answer(bell: DoorbellViews, job: number, how: 'area' | 'port', slab = 0): void {
+/** What the worker does when it answers run `job`: in its slot's area, on the port, or skipped. */
+function answer(
+  bell: DoorbellViews,
+  job: number,
+  how: 'area' | 'port' | 'skipped',
+  slab = 0,
+): void {
   const slot = slotOf(job);
   if (how === 'area') {
     const out = { slab, offset: 64, byteLength: 4, gen: 1, dtype: 'float32' as const, dims: [1] };
@@ -28,7 +33,8 @@ function answer(bell: DoorbellViews, job: number, how: 'area' | 'port', slab = 0
     });
     expect(ok).toBe(true);
   }
-  Atomics.store(bell.words, WORD.ANSWER + slot, how === 'area' ? ANSWER.AREA : ANSWER.PORT);
+  const code = { area: ANSWER.AREA, port: ANSWER.PORT, skipped: ANSWER.SKIPPED }[how];
+  Atomics.store(bell.words, WORD.ANSWER + slot, code);
   Atomics.store(bell.words, WORD.DONE, job);
 }
 
@@ -44,6 +50,21 @@ describe("a doorbell's answers on the runtime's side", () => {
     answers.take((result) => got.push(result.id));
     answers.take((result) => got.push(result.id));
     expect(got).toEqual([101, 103]);
+    expect(answers.answered).toBe(3);
+  });
+
+  it('hand each run the worker skipped to `skipped`, in order with the others, each once', () => {
+    const bell = doorbellViews(createDoorbell());
+    const answers = new DoorbellAnswers(bell, NAMES, () => true);
+    const got: string[] = [];
+    const receive = (result: { id: number }) => got.push(`result ${result.id}`);
+    const skipped = (job: number) => got.push(`skipped ${job}`);
+    answer(bell, 1, 'skipped');
+    answer(bell, 2, 'area');
+    answer(bell, 3, 'skipped');
+    answers.take(receive, skipped);
+    answers.take(receive, skipped);
+    expect(got).toEqual(['skipped 1', 'result 102', 'skipped 3']);
     expect(answers.answered).toBe(3);
   });
 

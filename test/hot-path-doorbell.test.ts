@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { SLOTS } from '../src/engines/onnx/doorbell/doorbell.js';
 import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { replicasOf } from '../src/engines/test-hooks.js';
-import { ActorCrashedError } from '../src/errors.js';
+import { ActorCrashedError, TimeoutError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
@@ -35,9 +36,9 @@ describe('the doorbell hot path', () => {
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });
 
-  it('two messages at once on one replica, the second behind the first in the doorbell: each answered once, in order, also when outputs land in slabs the worker adds', async () => {
-    // 8 KiB slabs and outputs of 256 B to 10 KiB: the worker keeps adding slabs while a second
-    // message waits behind the running one, so answers in the area may point into a slab whose
+  it('a burst on one replica fills every slot of its doorbell: each message answered once, in order, also when outputs land in slabs the worker adds', async () => {
+    // 8 KiB slabs and outputs of 256 B to 10 KiB: the worker keeps adding slabs while messages
+    // wait behind the running one, so answers in the area may point into a slab whose
     // announcement is still on its way on the port.
     const runtime = await startRuntime({ arena: { slabSize: 8192 } });
     const bell = await runtime.spawnModel('bell', { model: model.bytes });
@@ -46,7 +47,7 @@ describe('the doorbell hot path', () => {
     const expected = await Promise.all(sizes.map((rows, i) => port.run(feed(rows, i + 1))));
     // run() submits before it returns: the state holds at once, before any answer can arrive.
     const running = Promise.all(sizes.map((rows, i) => bell.run(feed(rows, i + 1))));
-    expect(bell.stats().inFlight).toBe(2);
+    expect(bell.stats().inFlight).toBe(SLOTS);
     const got = await running;
     got.forEach((result, i) => {
       expect(result.output!.dims).toEqual([sizes[i], WIDTH]);
@@ -55,6 +56,41 @@ describe('the doorbell hot path', () => {
       );
     });
     expect(bell.stats()).toMatchObject({ runs: 48, failures: 0, duplicates: 0, late: 0 });
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+  });
+
+  it('messages that time out while they wait in the slots are skipped by the worker: answered once with TimeoutError, never run, nothing left in the arena', async () => {
+    const runtime = await startRuntime();
+    const slow = sizedModel({ seed: 3, width: 512, layers: 8 });
+    const actor = await runtime.spawnModel('bell', { model: slow.bytes });
+    const big = seededFloats(2, 256 * 512);
+    // Feeds the caller keeps (runShared): a run of a timed-out message could still read them, so
+    // only the skip keeps it from running.
+    const small = runtime.arena.writeTensor('float32', [1, 512], big.slice(0, 512));
+    // A run of 256 rows through eight 512-wide layers takes the worker tens of milliseconds; the
+    // messages behind it in the slots give up after one.
+    const running = actor.run({ input: { dtype: 'float32', dims: [256, 512], data: big } });
+    const waiting = Array.from({ length: SLOTS - 1 }, () =>
+      actor.runShared({ input: small }, { timeout: 1 }),
+    );
+    const outcomes = await Promise.allSettled(waiting);
+    expect(
+      outcomes.map((o) => o.status === 'rejected' && o.reason instanceof TimeoutError),
+    ).toEqual(outcomes.map(() => true));
+    await expect(running).resolves.toMatchObject({ output: { dims: [256, 512] } });
+    // Runs are taken in order: once this one is answered, the worker has passed every slot before.
+    const last = await actor.runShared({ input: small });
+    expect(last.outputs.output!.dims).toEqual([1, 512]);
+    runtime.arena.release(last.outputs.output!);
+    // A timed-out message that had run would have come back late, its outputs freed on receipt.
+    expect(actor.stats()).toMatchObject({
+      runs: 2,
+      failures: SLOTS - 1,
+      late: 0,
+      duplicates: 0,
+      inFlight: 0,
+    });
+    runtime.arena.release(small);
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });
 

@@ -30,6 +30,11 @@ export interface Runner<Req, Res> {
    * in order, or with one error for all of them.
    */
   runBatch?(ids: readonly number[], requests: readonly Req[]): Promise<Res[]>;
+  /**
+   * The message `id` it took was answered otherwise (timeout or abort): if the runner has not
+   * started it, it may drop it instead of running it. The run's promise still settles, once.
+   */
+  cancel?(id: number): void;
   /** False while the runner is being ended: it takes no new message. Default true. */
   readonly available?: boolean;
   /**
@@ -336,12 +341,13 @@ export class Dispatcher<Req, Res> {
       signal,
       () => {
         const state = envelope.state;
-        this.#withdraw(envelope);
+        const runner = this.#withdraw(envelope);
         this.#fail(envelope, new TimeoutError(`${where} timed out after ${timeout} ms (${state})`));
+        runner?.cancel?.(envelope.id);
       },
       () => {
         const state = envelope.state;
-        this.#withdraw(envelope);
+        const runner = this.#withdraw(envelope);
         this.#fail(
           envelope,
           new AbortError(
@@ -349,18 +355,24 @@ export class Dispatcher<Req, Res> {
             { cause: signal!.reason },
           ),
         );
+        runner?.cancel?.(envelope.id);
       },
     );
     return true;
   }
 
-  /** Takes a message that is being answered early out of every line it waits in. */
-  #withdraw(envelope: Envelope<Req, Res>): void {
-    if (envelope.state !== 'queued') return;
+  /**
+   * Takes a message that is being answered early out of every line it waits in; returns the
+   * runner it is on, if it was taken by one (told to drop it once it is answered).
+   */
+  #withdraw(envelope: Envelope<Req, Res>): Runner<Req, Res> | undefined {
+    if (envelope.state === 'running') return this.#running.get(envelope);
+    if (envelope.state !== 'queued') return undefined;
     if (!this.#mailbox.remove(envelope)) {
       const at = this.#again.indexOf(envelope);
       if (at >= 0) this.#again.splice(at, 1);
     }
+    return undefined;
   }
 
   #next(): Envelope<Req, Res> | undefined {

@@ -109,7 +109,8 @@ if (opened) {
  * The doorbell loop: asleep in Atomics.wait until the runtime rings, then the port's messages
  * first (a slab must be attached before a descriptor into it is read), then the next run, in its
  * slot, if there is one. Runs are taken in order, one at a time; when the runtime has written the
- * next run while this one ran, it starts at once, without sleeping. Everything a wake-up started
+ * next run while this one ran, it starts at once, without sleeping; one the runtime has cancelled
+ * is skipped. Everything a wake-up started
  * is awaited before sleeping again, since ONNX Runtime's run needs this thread's event loop to
  * turn.
  */
@@ -144,6 +145,11 @@ async function serveDoorbell(
     }
     if (Atomics.load(bell.words, WORD.JOB) === job) continue;
     job++;
+    // The runtime gave up on this run while it waited in its slot: nothing to run, nothing to read.
+    if (Atomics.load(bell.words, WORD.CANCEL + slotOf(job)) === job) {
+      ring(bell, job, ANSWER.SKIPPED);
+      continue;
+    }
     const { id, feeds } = readRequest(bell.request[slotOf(job)]!, inputNames);
     await insideNative(() => runInside(live, id, feeds, { bell, job }));
     answeredAt = performance.now();

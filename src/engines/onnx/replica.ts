@@ -219,6 +219,45 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
   }
 
   /**
+   * The message was answered otherwise (its timeout or abort; see Runner.cancel). Held here, it is
+   * dropped; waiting in the doorbell's slot behind the running one, it is marked so that the worker
+   * skips it, and settled when the worker says so (#skipped), which keeps the slot counted until
+   * the worker has passed it. A run the worker has started, or one on the port, goes on; its
+   * outputs are freed when they come.
+   */
+  cancel(id: number): void {
+    const flight = this.#inFlight.get(id);
+    if (!flight || flight.batch) return;
+    const held = this.#held.findIndex((h) => h.id === id);
+    if (held >= 0) {
+      this.#held.splice(held, 1);
+      this.#inFlight.delete(id);
+      flight.reject(this.#cancelled(id));
+      return;
+    }
+    const bell = this.#bell;
+    if (!bell || flight.job === undefined) return;
+    // The worker reads the mark before it starts the run: a run already started is not stopped.
+    Atomics.store(bell.words, WORD.CANCEL + slotOf(flight.job), flight.job);
+  }
+
+  /** A run the worker skipped: it was cancelled in its slot. */
+  readonly #skipped = (job: number): void => {
+    for (const flight of this.#inFlight.values()) {
+      if (flight.job !== job) continue;
+      this.#inFlight.delete(flight.id);
+      flight.reject(this.#cancelled(flight.id));
+      return;
+    }
+  };
+
+  #cancelled(id: number): NeverStartedError {
+    return new NeverStartedError(
+      `actor "${this.actor}": replica ${this.index} dropped message ${id}, answered before it ran`,
+    );
+  }
+
+  /**
    * Sends a message by the doorbell when a slot is free and no port run is in flight (the worker
    * runs one at a time), or on the port when nothing else is on the worker (feeds the doorbell
    * cannot carry: strings, many tensors). False when neither can take it now: it is held, and
@@ -296,7 +335,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
    */
   #takeAnswers(): void {
     const answers = this.#answers;
-    const complete = answers?.take(this.#areaAnswer) ?? false;
+    const complete = answers?.take(this.#areaAnswer, this.#skipped) ?? false;
     this.#sendHeld();
     if (complete && this.#alive && !this.#waiting && answers!.answered < this.#job) {
       this.#awaitAnswer(this.#bell!, this.#options.pollForAnswers ? performance.now() : 0);

@@ -12,7 +12,8 @@ import {
  * doorbell.ts for why order matters: run `job + 2` reuses run `job`'s slot).
  *
  * A run answered on the port (a failure, or outputs in a slab the worker announced there) is
- * settled by that message; here it is only counted. An answer in the area whose outputs lie in a
+ * settled by that message; here it is only counted. A run the worker skipped (cancelled, see
+ * doorbell.ts) has no message: it is settled here. An answer in the area whose outputs lie in a
  * slab this thread has not attached yet (another run announced it on the port, and that message
  * is still on its way) stops the taking until `take` is called again, once the slab is attached.
  */
@@ -39,16 +40,19 @@ export class DoorbellAnswers {
 
   /**
    * Takes every answer up to DONE that can be taken now, in order; `receive` gets each one from an
-   * area. The count moves before `receive` runs, so code it calls sees the slot free.
+   * area, `skipped` each run the worker skipped because it was cancelled. The count moves before
+   * either runs, so code they call sees the slot free.
    * @returns false if it stopped at an answer whose slab is not attached yet.
    */
-  take(receive: (result: AreaResult) => void): boolean {
+  take(receive: (result: AreaResult) => void, skipped?: (job: number) => void): boolean {
     const done = Atomics.load(this.#bell.words, WORD.DONE);
     while (this.#answered < done) {
       const job = this.#answered + 1;
       const slot = slotOf(job);
-      if (Atomics.load(this.#bell.words, WORD.ANSWER + slot) !== ANSWER.AREA) {
+      const how = Atomics.load(this.#bell.words, WORD.ANSWER + slot);
+      if (how !== ANSWER.AREA) {
         this.#answered = job;
+        if (how === ANSWER.SKIPPED) skipped?.(job);
         continue;
       }
       const result = readResponse(this.#bell.response[slot]!, this.#outputNames);

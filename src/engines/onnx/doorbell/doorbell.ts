@@ -10,6 +10,10 @@
  * runtime may write the next, and the worker starts it as soon as it has answered, without waiting
  * for the runtime's thread to wake and hand it over. The runtime takes answers in order, and
  * writes run `job + 2` only after run `job` has settled, so a slot is never overwritten unread.
+ * A run the runtime gave up on while it waited in its slot (its message timed out or was aborted)
+ * is marked in the slot's CANCEL word; the worker reads the mark before it starts a run and skips
+ * a marked one (ANSWER.SKIPPED), so a message that outlived its deadline costs no run, even when
+ * its caller still holds the feeds (runShared).
  *
  * Anything the area cannot carry (strings, many tensors, an error, an output in a slab the
  * runtime has not seen yet) is answered on the port instead, and DONE says so: the port keeps the
@@ -32,8 +36,10 @@ export const WORD = {
    * runtime can take a dead worker out of it.
    */
   AWAKE: 3,
-  /** How the run in slot s was answered (word ANSWER + s): ANSWER.AREA or ANSWER.PORT. */
+  /** How the run in slot s was answered (word ANSWER + s): ANSWER.AREA, .PORT or .SKIPPED. */
   ANSWER: 4,
+  /** The run in slot s that the runtime gave up on (word CANCEL + s): its job number, or 0. */
+  CANCEL: 6,
 } as const;
 
 /** Runs a doorbell holds at once: the one running and the next. */
@@ -44,9 +50,10 @@ export function slotOf(job: number): number {
   return job % SLOTS;
 }
 
-export const ANSWER = { AREA: 1, PORT: 2 } as const;
+/** How a run was answered: in its response area, on the port, or skipped (it was cancelled). */
+export const ANSWER = { AREA: 1, PORT: 2, SKIPPED: 3 } as const;
 
-const WORDS = WORD.ANSWER + SLOTS;
+const WORDS = WORD.CANCEL + SLOTS;
 /** Doubles in each of the request and response areas: room for a few dozen descriptors. */
 const AREA = 512;
 /** Room for 16 words; a multiple of 8, which keeps the Float64 areas aligned. */
