@@ -10,14 +10,19 @@
  * than the by-hand loop (plan runner, replicas, doorbell, arena, fusion), and while V8 compiles it
  * its compiler threads take the cores the model workers need. That warm-up is timed too and
  * reported apart (decode_step_vs_by_hand_cold), not hidden.
+ *
+ * CPU per token of the three ways is measured after the timed turns, in blocks of whole decodes
+ * taken in turns (bench/cpu-turns.ts), so that a thread that spins counts.
  */
 import os from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { nextTokenModel } from '../src/models/index.js';
 import { decode as decodePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { CALLER, cpuInTurns, cpuRatio, cpuSpread, OTHERS, PROCESS } from './cpu-turns.js';
 import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD } from './models.js';
+import type { Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, median, pairedMedianUs, round, time } from './timing.js';
 
@@ -105,6 +110,12 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
     context.log(`decode: roundtable and worker threads by hand in turns, ${tokens} tokens`);
     const [viaRuntime, byHand] = await interleaved([runtimeTurn, byHandTurn], limits);
     const traced = await runtime.decode(plan, PROMPT);
+    const cpuCalls = context.quick ? 3 : 10;
+    context.log(`decode: CPU per token, ${cpuCalls} decodes per block, the ways in turns`);
+    const cpu = await cpuInTurns(
+      [runtimeTurn, byHandTurn, () => greedyLoop(mainThreadScores(sessions), maxLength)],
+      { calls: cpuCalls, rounds: 3 },
+    );
 
     const mainPerToken = main.p50Us / tokens;
     const rtPerToken = viaRuntime!.p50Us / tokens;
@@ -127,6 +138,22 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
     // What the cores alone add beyond the slowest run: K single-threaded runs on fewer cores than
     // K cannot all overlap (isolated session.run p50s).
     const coresFloorUs = parallelUs - Math.max(...stepTimes);
+    const cell = (spread: Spread | null) =>
+      spread === null
+        ? null
+        : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
+    const perToken = 1 / tokens;
+    const cpuRatios = {
+      decode_step_cpu_vs_by_hand: cpuRatio(cpu[0]!, cpu[1]!, PROCESS, cpuCalls),
+      decode_step_caller_cpu_vs_by_hand: cpuRatio(cpu[0]!, cpu[1]!, CALLER, cpuCalls),
+    };
+    const spreads: Record<string, Spread> = {};
+    for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
+    const cpuWays = [
+      'roundtable decode plan',
+      'worker threads by hand',
+      'main thread: 3 × session.run, fuse, argmax',
+    ];
     return {
       tables: [
         {
@@ -182,6 +209,22 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
             `difference per token ${round(pairedPerTokenUs)} µs (roundtable − by hand). ` +
             `All three produced ${agree ? 'the same tokens' : 'DIFFERENT tokens (float rounding on a near tie?)'}.`,
         },
+        {
+          title: 'CPU per token, µs: median over rounds (range)',
+          columns: ['approach', 'process', "caller's thread", 'other threads', 'process / by hand'],
+          rows: cpuWays.map((approach, i) => [
+            approach,
+            cell(cpuSpread(cpu[i]!, PROCESS, cpuCalls, perToken)),
+            cell(cpuSpread(cpu[i]!, CALLER, cpuCalls, perToken)),
+            cell(cpuSpread(cpu[i]!, OTHERS, cpuCalls, perToken)),
+            i === 1 ? null : cell(cpuRatio(cpu[i]!, cpu[1]!, PROCESS, cpuCalls)),
+          ]),
+          note:
+            `${cpuCalls} decodes of ${tokens} tokens one after another per block, one block per ` +
+            'way in each of 3 rounds, the order rotating; CPU of the whole process over a block ' +
+            'divided by its tokens, so worker threads and any spinning count, the caller’s thread ' +
+            'and the others apart (/proc/self/task/*/schedstat).',
+        },
       ],
       charts: [
         {
@@ -198,6 +241,9 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
       figures: {
         decode_step_vs_by_hand: rtPerToken / byHandPerToken,
         decode_step_vs_by_hand_cold: coldRuntime!.p50Us / coldByHand!.p50Us,
+        decode_step_cpu_vs_by_hand: cpuRatios.decode_step_cpu_vs_by_hand?.median ?? null,
+        decode_step_caller_cpu_vs_by_hand:
+          cpuRatios.decode_step_caller_cpu_vs_by_hand?.median ?? null,
         decode_ms_per_token_by_hand: byHandPerToken / 1000,
         decode_step_overhead_us: traceOverhead,
         decode_step_overhead_vs_isolated_us: isolatedOverhead,
@@ -209,6 +255,7 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
         decode_fusion_roundtrip_us: fusionUs,
         decode_model_asks_us: asksUs,
       },
+      spreads,
       samples: { decode_step_vs_by_hand: viaRuntime!.samples + byHand!.samples },
       notes: [
         `Greedy decoding with ${K} next-token models (log-linear fusion, equal weights): ` +

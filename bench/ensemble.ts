@@ -9,20 +9,38 @@
  *  - roundtable's ensemble plan (K model actors on worker threads; the K × 1024 floats are fused
  *    on the calling thread, see src/engines/fusion/inline-fuser.ts).
  * For each: latency p50/p99 with one run in flight, throughput with two runs in flight, and the
- * calling thread's event-loop delay p99 while the latency is measured.
+ * calling thread's event-loop delay p99 while the latency is measured. For K = 4, CPU per plan of
+ * roundtable, the hand-written threads and the main-thread loop, in blocks taken in turns
+ * (bench/cpu-turns.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
 import { ensemble as ensemblePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import {
+  CALLER,
+  type CpuBlock,
+  cpuInTurns,
+  cpuRatio,
+  cpuSpread,
+  OTHERS,
+  PROCESS,
+} from './cpu-turns.js';
 import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD, seededFloats } from './models.js';
+import type { Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
 
 const SIZE = MODEL_SIZES.medium;
 const KS = [2, 3, 4] as const;
 const IN_FLIGHT = 2;
+/** The ways whose CPU per plan is measured for K = 4, in this order. */
+const CPU_WAYS = [
+  'roundtable ensemble plan',
+  'K worker threads by hand (postMessage)',
+  'one after another, main thread',
+] as const;
 
 export const ensemble: Suite = {
   name: 'ensemble',
@@ -62,6 +80,8 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   );
   const loopMs = context.quick ? 800 : 3000;
   const measured: Measured[] = [];
+  const cpuCalls = context.quick ? 20 : 100;
+  let cpu: CpuBlock[][] = [];
   let deviation = 0;
   try {
     await Promise.all(models.map((bytes, k) => runtime.spawnModel(`m${k}`, { model: bytes })));
@@ -122,6 +142,11 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       await measure(k, 'K worker threads by hand (postMessage)', byHand(handWorkers.slice(0, k)));
       await measure(k, 'roundtable ensemble plan', viaRuntime);
       if (k === 4) {
+        context.log(`ensemble: K=4, CPU per plan, ${cpuCalls} plans per block, the ways in turns`);
+        cpu = await cpuInTurns([viaRuntime, byHand(handWorkers.slice(0, k)), sequential(pool)], {
+          calls: cpuCalls,
+          rounds: 3,
+        });
         await measure(
           k,
           'one after another, main thread, ORT default threads',
@@ -142,6 +167,15 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     measured.find((m) => m.k === k && m.approach === approach)!;
   const sequentialOf = (k: number) => find(k, 'one after another, main thread');
   const four = measured.filter((m) => m.k === 4);
+  const [rtCpu, handCpu] = [cpu[0]!, cpu[1]!];
+  const cell = (spread: Spread | null) =>
+    spread === null ? null : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
+  const cpuRatios = {
+    ensemble4_cpu_vs_by_hand_threads: cpuRatio(rtCpu, handCpu, PROCESS, cpuCalls),
+    ensemble4_caller_cpu_vs_by_hand_threads: cpuRatio(rtCpu, handCpu, CALLER, cpuCalls),
+  };
+  const spreads: Record<string, Spread> = {};
+  for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
   return {
     tables: [
       {
@@ -171,6 +205,23 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
           'the calling thread fired (p99, the 1 ms interval taken off), sampled while the latency ' +
           `was measured. roundtable's fused output matched the main-thread mean to ${deviation.toExponential(1)}.`,
       },
+      {
+        title: 'CPU per plan, K = 4, µs: median over rounds (range)',
+        columns: ['approach', 'process', "caller's thread", 'other threads', 'process / by hand'],
+        rows: CPU_WAYS.map((approach, i) => [
+          approach,
+          cell(cpuSpread(cpu[i]!, PROCESS, cpuCalls)),
+          cell(cpuSpread(cpu[i]!, CALLER, cpuCalls)),
+          cell(cpuSpread(cpu[i]!, OTHERS, cpuCalls)),
+          i === 1 ? null : cell(cpuRatio(cpu[i]!, handCpu, PROCESS, cpuCalls)),
+        ]),
+        note:
+          `${cpuCalls} plans one after another per block, one block per way in each of 3 rounds, ` +
+          'the order rotating; CPU of the whole process over a block divided by its plans, so ' +
+          'worker threads and any spinning count, the caller’s thread and the others apart ' +
+          '(/proc/self/task/*/schedstat). The hand-written threads and roundtable do the same ' +
+          'work: four 5 ms models on one input and the mean of their outputs.',
+      },
     ],
     charts: [
       {
@@ -199,10 +250,14 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
         find(4, 'roundtable ensemble plan').perSecond /
         find(4, 'K worker threads by hand (postMessage)').perSecond,
       eventloop_p99_ms_by_hand: find(4, 'K worker threads by hand (postMessage)').loopP99Ms,
+      ensemble4_cpu_vs_by_hand_threads: cpuRatios.ensemble4_cpu_vs_by_hand_threads?.median ?? null,
+      ensemble4_caller_cpu_vs_by_hand_threads:
+        cpuRatios.ensemble4_caller_cpu_vs_by_hand_threads?.median ?? null,
       eventloop_p99_ms_mainthread: sequentialOf(4).loopP99Ms,
       ensemble4_p50_ms_roundtable: find(4, 'roundtable ensemble plan').p50Ms,
       ensemble4_p50_ms_sequential: sequentialOf(4).p50Ms,
     },
+    spreads,
     samples: {
       ensemble4_vs_by_hand_threads:
         find(4, 'roundtable ensemble plan').completed +

@@ -7,6 +7,10 @@
  * (bench/fixtures/kv-worker.ts): the least a user writes to keep the steps off the event loop,
  * so the floor of what a step on another thread costs.
  *
+ * Beside each round's step times, its CPU per step (the process, the caller's thread, the
+ * others; bench/thread-cpu.ts), read once before and once after the round's steps, so that a
+ * thread that spins counts and the reads stay out of the steps' times.
+ *
  * tiny-random-gpt2 is the only real decoder here; its context length (512) is the range the issue
  * asks for (16 → 512). Its layers are tiny, so a step is mostly fixed costs: that is what shows
  * whether the actor's hop and cache handling grow with the sequence.
@@ -19,9 +23,12 @@ import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decode
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { spawnWorker } from '../src/util/spawn-worker.js';
 import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
+import { CALLER, type CpuBlock, cpuRatio, cpuSpread, OTHERS, PROCESS } from './cpu-turns.js';
 import { logSoftmaxLast } from './fixtures/log-softmax.js';
 import { ONE_THREAD } from './models.js';
+import type { Spread } from './spread.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
+import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 import { median, round } from './timing.js';
 
 const FOLDER = fileURLToPath(new URL('../../shared/models/tiny-random-gpt2/', import.meta.url));
@@ -29,6 +36,8 @@ const LENGTHS = [16, 64, 128, 256, 512] as const;
 const LAYERS = 5;
 /** Rounds of steps per length and way; each round opens a fresh sequence. */
 const ROUNDS = 5;
+/** The length whose CPU per step is reported (the one kv_step_vs_plain_loop compares at). */
+const CPU_LENGTH = 256;
 
 export const kvDecode: Suite = {
   name: 'kv-decode',
@@ -40,6 +49,33 @@ function prompt(length: number): number[] {
   return Array.from({ length }, (_, i) => (i * 37 + 11) % 1000);
 }
 
+/** The step times (ms) of one round, and its CPU per step. */
+interface Steps {
+  readonly times: number[];
+  readonly cpu: CpuBlock;
+}
+
+/** Runs `steps` timed steps and reads the CPU they took, per step. */
+async function timedSteps(steps: number, step: () => Promise<void>): Promise<Steps> {
+  const times: number[] = [];
+  const before = cpuSnapshot();
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    await step();
+    times.push(performance.now() - start);
+  }
+  const spent = cpuBetween(before, cpuSnapshot());
+  const per = (us: number | null) => (us === null ? null : us / steps);
+  return {
+    times,
+    cpu: {
+      processUs: spent.processUs / steps,
+      mainUs: per(spent.mainUs),
+      otherUs: per(spent.otherUs),
+    },
+  };
+}
+
 /**
  * The steps that bring a sequence up to `length`, as generation takes them: the prompt fills all
  * but the last `steps` positions, then one token at a time. Median ms of those steps.
@@ -48,35 +84,26 @@ function stepsBefore(length: number, samples: number): number {
   return Math.min(samples, Math.floor(length / 2));
 }
 
-async function actorSteps(
-  decoder: DecoderActor,
-  length: number,
-  samples: number,
-): Promise<number[]> {
+async function actorSteps(decoder: DecoderActor, length: number, samples: number): Promise<Steps> {
   const steps = stepsBefore(length, samples);
   let handle: SequenceHandle = (await decoder.open(prompt(length - steps))).sequence;
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
+  const measured = await timedSteps(steps, async () => {
     handle = (await decoder.step(handle, [7])).sequence;
-    times.push(performance.now() - start);
-  }
+  });
   await decoder.closeSequence(handle);
-  return times;
+  return measured;
 }
 
 async function plainSteps(
   session: ort.InferenceSession,
   length: number,
   samples: number,
-): Promise<number[]> {
+): Promise<Steps> {
   const steps = stepsBefore(length, samples);
   const ids = prompt(length - steps);
   let n = ids.length;
   let out = await session.run(windowFeeds(ids));
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
+  return timedSteps(steps, async () => {
     const step: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int32', Int32Array.of(7), [1, 1]),
       position_ids: new ort.Tensor('int32', Int32Array.of(n), [1, 1]),
@@ -85,10 +112,8 @@ async function plainSteps(
     for (let l = 0; l < LAYERS; l++) step[`past_${l}`] = out[`present_${l}`]!;
     out = await session.run(step);
     logSoftmaxLast(out.logits!.data as Float32Array, 1000);
-    times.push(performance.now() - start);
     n++;
-  }
-  return times;
+  });
 }
 
 /** Starts the hand-written decode worker on the folder's decoder. */
@@ -111,16 +136,12 @@ function handAsk(worker: Worker, message: object): Promise<Float32Array> {
   }).finally(() => worker.removeAllListeners('error')) as Promise<Float32Array>;
 }
 
-async function handSteps(worker: Worker, length: number, samples: number): Promise<number[]> {
+async function handSteps(worker: Worker, length: number, samples: number): Promise<Steps> {
   const steps = stepsBefore(length, samples);
   await handAsk(worker, { type: 'open', ids: prompt(length - steps) });
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
+  return timedSteps(steps, async () => {
     await handAsk(worker, { type: 'step', token: 7 });
-    times.push(performance.now() - start);
-  }
-  return times;
+  });
 }
 
 /** Median ms of `samples` calls of `call` (after one unmeasured call). */
@@ -147,14 +168,22 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
     const stateful: Record<number, number> = {};
     const plain: Record<number, number> = {};
     const byHand: Record<number, number> = {};
+    /** CPU per step of each round at CPU_LENGTH, by way. */
+    const cpu = { stateful: [] as CpuBlock[], plain: [] as CpuBlock[], byHand: [] as CpuBlock[] };
     for (const length of LENGTHS) {
       context.log(`kv-decode: length ${length}`);
       // Interleaved rounds, so a slow patch of the machine falls on all three alike.
       const times = { stateful: [] as number[], plain: [] as number[], byHand: [] as number[] };
       for (let round = 0; round < ROUNDS; round++) {
-        times.stateful.push(...(await actorSteps(decoder, length, samples)));
-        times.plain.push(...(await plainSteps(session, length, samples)));
-        times.byHand.push(...(await handSteps(hand, length, samples)));
+        const rounds = {
+          stateful: await actorSteps(decoder, length, samples),
+          plain: await plainSteps(session, length, samples),
+          byHand: await handSteps(hand, length, samples),
+        };
+        for (const way of ['stateful', 'plain', 'byHand'] as const) {
+          times[way].push(...rounds[way].times);
+          if (length === CPU_LENGTH) cpu[way].push(rounds[way].cpu);
+        }
       }
       stateful[length] = median(times.stateful);
       plain[length] = median(times.plain);
@@ -176,6 +205,22 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
     const vsPlain = stateful[256]! / plain[256]!;
     const growth = stateful[512]! / stateful[16]!;
     const handVsPlain = byHand[256]! / plain[256]!;
+    const cpuSteps = stepsBefore(CPU_LENGTH, samples);
+    const cell = (spread: Spread | null) =>
+      spread === null
+        ? null
+        : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
+    const cpuRatios = {
+      kv_step_cpu_vs_by_hand_worker: cpuRatio(cpu.stateful, cpu.byHand, PROCESS, cpuSteps),
+      kv_step_caller_cpu_vs_by_hand_worker: cpuRatio(cpu.stateful, cpu.byHand, CALLER, cpuSteps),
+    };
+    const spreads: Record<string, Spread> = {};
+    for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
+    const cpuWays = [
+      ['stateful actor step', cpu.stateful],
+      ['plain loop, cache on main thread', cpu.plain],
+      ['plain loop on a hand-written worker', cpu.byHand],
+    ] as const;
     return {
       tables: [
         {
@@ -201,6 +246,28 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
             'worker thread, a step sent by postMessage and its log-probabilities sent back in ' +
             'the transfer list (bench/fixtures/kv-worker.ts). One ONNX Runtime thread each.',
         },
+        {
+          title: `CPU per decode step at length ${CPU_LENGTH}, µs: median over rounds (range)`,
+          columns: [
+            'way',
+            'process',
+            "caller's thread",
+            'other threads',
+            'process / hand-written worker',
+          ],
+          rows: cpuWays.map(([way, blocks]) => [
+            way,
+            cell(cpuSpread(blocks, PROCESS, cpuSteps)),
+            cell(cpuSpread(blocks, CALLER, cpuSteps)),
+            cell(cpuSpread(blocks, OTHERS, cpuSteps)),
+            blocks === cpu.byHand ? null : cell(cpuRatio(blocks, cpu.byHand, PROCESS, cpuSteps)),
+          ]),
+          note:
+            `The same rounds as the table above: in each of the ${ROUNDS} rounds, the CPU of the ` +
+            `whole process over one way's ${cpuSteps} steps, divided by them, so worker threads ` +
+            'and any spinning count; the caller’s thread and the others apart ' +
+            '(/proc/self/task/*/schedstat).',
+        },
       ],
       charts: [],
       figures: {
@@ -211,7 +278,11 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
         kv_step_ms_256: stateful[256]!,
         kv_plain_step_ms_256: plain[256]!,
         kv_by_hand_step_ms_256: byHand[256]!,
+        kv_step_cpu_vs_by_hand_worker: cpuRatios.kv_step_cpu_vs_by_hand_worker?.median ?? null,
+        kv_step_caller_cpu_vs_by_hand_worker:
+          cpuRatios.kv_step_caller_cpu_vs_by_hand_worker?.median ?? null,
       },
+      spreads,
       notes: [
         'The stateful decoder actor keeps the key/value cache in its worker; a step carries one ' +
           'token id in and 1000 float32 log-probabilities out (a transferred buffer).',

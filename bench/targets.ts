@@ -29,6 +29,12 @@ export const RATIO_KEYS = [
   'service_health_p99_vs_direct',
   'batching_throughput_vs_unbatched',
   'speculative_speedup_vs_target',
+  'ensemble4_cpu_vs_by_hand_threads',
+  'ensemble4_caller_cpu_vs_by_hand_threads',
+  'decode_step_cpu_vs_by_hand',
+  'decode_step_caller_cpu_vs_by_hand',
+  'kv_step_cpu_vs_by_hand_worker',
+  'kv_step_caller_cpu_vs_by_hand_worker',
 ] as const;
 
 export type RatioKey = (typeof RATIO_KEYS)[number];
@@ -197,6 +203,18 @@ export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
     'greedy decoding, K=3, over the warm-up before the timed turns (V8 still compiling): time per token, roundtable / K worker threads written by hand',
   service_health_p99_vs_direct:
     '/health p99 under /infer load: service embedding roundtable / service calling onnxruntime-node directly',
+  ensemble4_cpu_vs_by_hand_threads:
+    'K=4 ensemble of 5 ms models, process CPU per plan: roundtable / K worker threads written by hand',
+  ensemble4_caller_cpu_vs_by_hand_threads:
+    "K=4 ensemble of 5 ms models, the caller's thread's CPU per plan: roundtable / K worker threads written by hand",
+  decode_step_cpu_vs_by_hand:
+    'greedy decoding, K=3, process CPU per token: roundtable / K worker threads written by hand',
+  decode_step_caller_cpu_vs_by_hand:
+    "greedy decoding, K=3, the caller's thread's CPU per token: roundtable / K worker threads written by hand",
+  kv_step_cpu_vs_by_hand_worker:
+    'tiny-random-gpt2 decode step at length 256, process CPU per step: decoder actor / hand-written decode worker',
+  kv_step_caller_cpu_vs_by_hand_worker:
+    "tiny-random-gpt2 decode step at length 256, the caller's thread's CPU per step: decoder actor / hand-written decode worker",
 };
 
 export type Verdict = 'met' | 'missed' | 'not measured';

@@ -1,0 +1,80 @@
+/**
+ * CPU per call of several ways doing the same work, measured apart from their latency: blocks of
+ * calls, one way after another, the order rotating between rounds, a CPU snapshot around each
+ * block (bench/thread-cpu.ts: the process, the caller's thread, the others). The snapshots stay
+ * out of the calls' own timing, which each suite measures as it did.
+ *
+ * A ratio between two ways is taken round by round (their blocks ran minutes apart at most) and
+ * reported as a spread over the rounds.
+ */
+import { type Spread, spreadOf } from './spread.js';
+import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
+
+/** CPU of one block, per call, µs. */
+export interface CpuBlock {
+  readonly processUs: number;
+  /** The caller's thread; null where per-thread times are unknown. */
+  readonly mainUs: number | null;
+  /** Every other thread of the process. */
+  readonly otherUs: number | null;
+}
+
+/** Each way's blocks, in the order of `ways`. */
+export async function cpuInTurns(
+  ways: readonly (() => Promise<unknown>)[],
+  options: { readonly calls: number; readonly rounds: number },
+): Promise<CpuBlock[][]> {
+  const blocks: CpuBlock[][] = ways.map(() => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let w = 0; w < ways.length; w++) {
+      const which = (w + round) % ways.length;
+      const call = ways[which]!;
+      const before = cpuSnapshot();
+      for (let i = 0; i < options.calls; i++) await call();
+      const spent = cpuBetween(before, cpuSnapshot());
+      blocks[which]!.push({
+        processUs: spent.processUs / options.calls,
+        mainUs: spent.mainUs === null ? null : spent.mainUs / options.calls,
+        otherUs: spent.otherUs === null ? null : spent.otherUs / options.calls,
+      });
+    }
+  }
+  return blocks;
+}
+
+export type CpuMeasure = (block: CpuBlock) => number | null;
+export const PROCESS: CpuMeasure = (b) => b.processUs;
+export const CALLER: CpuMeasure = (b) => b.mainUs;
+export const OTHERS: CpuMeasure = (b) => b.otherUs;
+
+/** One way's measure over its blocks, scaled (e.g. per token: 1 / tokens); null if unknown. */
+export function cpuSpread(
+  blocks: readonly CpuBlock[],
+  measure: CpuMeasure,
+  calls: number,
+  scale = 1,
+): Spread | null {
+  const values = blocks.map(measure);
+  if (values.some((v) => v === null)) return null;
+  return spreadOf(
+    (values as number[]).map((v) => v * scale),
+    blocks.length * calls,
+  );
+}
+
+/** Ours / theirs, round by round; null if either is unknown. */
+export function cpuRatio(
+  ours: readonly CpuBlock[],
+  theirs: readonly CpuBlock[],
+  measure: CpuMeasure,
+  calls: number,
+): Spread | null {
+  const values: number[] = [];
+  for (let r = 0; r < Math.min(ours.length, theirs.length); r++) {
+    const a = measure(ours[r]!);
+    const b = measure(theirs[r]!);
+    if (a === null || b === null || b === 0) return null;
+    values.push(a / b);
+  }
+  return values.length ? spreadOf(values, values.length * calls * 2) : null;
+}
