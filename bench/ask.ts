@@ -19,7 +19,7 @@ import type { TensorDescriptor } from '../src/tensor/index.js';
 import { type Arrival, describeArrival, drive } from './arrivals.js';
 import { HandWorker } from './hand-worker.js';
 import { seededFloats } from './models.js';
-import { quantile, type Spread, spreadOf } from './spread.js';
+import { blockSpread, pairedRatio, quantile, type Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 import { round } from './timing.js';
@@ -126,30 +126,6 @@ const MEASURES = {
   cpuOther: (b: Block) => b.cpuOtherUs,
 } satisfies Record<string, Measure>;
 
-/** A measure of one side over the repeats. */
-function spreadFor(blocks: readonly Block[], measure: Measure, asks: number): Spread | null {
-  const values = blocks.map(measure);
-  if (values.some((v) => v === null)) return null;
-  return spreadOf(values as number[], blocks.length * asks);
-}
-
-/** Roundtable / by hand, repeat by repeat (the two blocks of one repeat ran side by side). */
-function ratioFor(
-  ours: readonly Block[],
-  theirs: readonly Block[],
-  measure: Measure,
-  asks: number,
-): Spread | null {
-  const values: number[] = [];
-  for (let r = 0; r < Math.min(ours.length, theirs.length); r++) {
-    const a = measure(ours[r]!);
-    const b = measure(theirs[r]!);
-    if (a === null || b === null || b === 0) return null;
-    values.push(a / b);
-  }
-  return values.length ? spreadOf(values, values.length * asks * 2) : null;
-}
-
 function report(
   patterns: readonly { readonly key: string; readonly arrival: Arrival }[],
   measured: ReadonlyMap<string, ReadonlyMap<Side, Block[]>>,
@@ -169,28 +145,28 @@ function report(
       latencyRows.push([
         describeArrival(arrival),
         side,
-        cell(spreadFor(own, MEASURES.p50, asks)),
-        cell(spreadFor(own, MEASURES.p90, asks)),
-        cell(spreadFor(own, MEASURES.p99, asks)),
-        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.p50, asks)),
-        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.p99, asks)),
+        cell(blockSpread(own, MEASURES.p50, asks)),
+        cell(blockSpread(own, MEASURES.p90, asks)),
+        cell(blockSpread(own, MEASURES.p99, asks)),
+        side === 'by hand' ? null : cell(pairedRatio(own, hand, MEASURES.p50, asks)),
+        side === 'by hand' ? null : cell(pairedRatio(own, hand, MEASURES.p99, asks)),
       ]);
       cpuRows.push([
         describeArrival(arrival),
         side,
-        cell(spreadFor(own, MEASURES.cpu, asks)),
-        cell(spreadFor(own, MEASURES.cpuMain, asks)),
-        cell(spreadFor(own, MEASURES.cpuOther, asks)),
-        side === 'by hand' ? null : cell(ratioFor(own, hand, MEASURES.cpu, asks)),
+        cell(blockSpread(own, MEASURES.cpu, asks)),
+        cell(blockSpread(own, MEASURES.cpuMain, asks)),
+        cell(blockSpread(own, MEASURES.cpuOther, asks)),
+        side === 'by hand' ? null : cell(pairedRatio(own, hand, MEASURES.cpu, asks)),
       ]);
     }
     const host = blocks.get('actor.run')!;
     const put = (name: string, s: Spread | null) => {
       if (s) spreads[name] = s;
     };
-    put(`ask_p50_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.p50, asks));
-    put(`ask_p99_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.p99, asks));
-    put(`ask_cpu_${key}_vs_by_hand`, ratioFor(host, hand, MEASURES.cpu, asks));
+    put(`ask_p50_${key}_vs_by_hand`, pairedRatio(host, hand, MEASURES.p50, asks));
+    put(`ask_p99_${key}_vs_by_hand`, pairedRatio(host, hand, MEASURES.p99, asks));
+    put(`ask_cpu_${key}_vs_by_hand`, pairedRatio(host, hand, MEASURES.cpu, asks));
   }
   const figures: Record<string, number | null> = {};
   for (const [name, s] of Object.entries(spreads)) figures[name] = s.median;
@@ -232,7 +208,7 @@ function report(
         unit: 'µs',
         bars: SIDES.map((side) => ({
           label: side,
-          value: round(spreadFor(measured.get('spaced')!.get(side)!, MEASURES.p50, asks)?.median),
+          value: round(blockSpread(measured.get('spaced')!.get(side)!, MEASURES.p50, asks)?.median),
         })),
       },
     ],

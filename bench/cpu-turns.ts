@@ -5,9 +5,9 @@
  * out of the calls' own timing, which each suite measures as it did.
  *
  * A ratio between two ways is taken round by round (their blocks ran minutes apart at most) and
- * reported as a spread over the rounds.
+ * reported as a spread over the rounds (`pairedRatio` in spread.ts).
  */
-import { type Spread, spreadOf } from './spread.js';
+import type { BlockMeasure } from './spread.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 
 /** CPU of one block, per call, µs. */
@@ -42,39 +42,7 @@ export async function cpuInTurns(
   return blocks;
 }
 
-export type CpuMeasure = (block: CpuBlock) => number | null;
+export type CpuMeasure = BlockMeasure<CpuBlock>;
 export const PROCESS: CpuMeasure = (b) => b.processUs;
 export const CALLER: CpuMeasure = (b) => b.mainUs;
 export const OTHERS: CpuMeasure = (b) => b.otherUs;
-
-/** One way's measure over its blocks, scaled (e.g. per token: 1 / tokens); null if unknown. */
-export function cpuSpread(
-  blocks: readonly CpuBlock[],
-  measure: CpuMeasure,
-  calls: number,
-  scale = 1,
-): Spread | null {
-  const values = blocks.map(measure);
-  if (values.some((v) => v === null)) return null;
-  return spreadOf(
-    (values as number[]).map((v) => v * scale),
-    blocks.length * calls,
-  );
-}
-
-/** Ours / theirs, round by round; null if either is unknown. */
-export function cpuRatio(
-  ours: readonly CpuBlock[],
-  theirs: readonly CpuBlock[],
-  measure: CpuMeasure,
-  calls: number,
-): Spread | null {
-  const values: number[] = [];
-  for (let r = 0; r < Math.min(ours.length, theirs.length); r++) {
-    const a = measure(ours[r]!);
-    const b = measure(theirs[r]!);
-    if (a === null || b === null || b === 0) return null;
-    values.push(a / b);
-  }
-  return values.length ? spreadOf(values, values.length * calls * 2) : null;
-}

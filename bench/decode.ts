@@ -19,10 +19,10 @@ import * as ort from 'onnxruntime-node';
 import { nextTokenModel } from '../src/models/index.js';
 import { decode as decodePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
-import { CALLER, cpuInTurns, cpuRatio, cpuSpread, OTHERS, PROCESS } from './cpu-turns.js';
+import { CALLER, cpuInTurns, OTHERS, PROCESS } from './cpu-turns.js';
 import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD } from './models.js';
-import type { Spread } from './spread.js';
+import { blockSpread, pairedRatio, type Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, median, pairedMedianUs, round, time } from './timing.js';
 
@@ -144,8 +144,8 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
         : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
     const perToken = 1 / tokens;
     const cpuRatios = {
-      decode_step_cpu_vs_by_hand: cpuRatio(cpu[0]!, cpu[1]!, PROCESS, cpuCalls),
-      decode_step_caller_cpu_vs_by_hand: cpuRatio(cpu[0]!, cpu[1]!, CALLER, cpuCalls),
+      decode_step_cpu_vs_by_hand: pairedRatio(cpu[0]!, cpu[1]!, PROCESS, cpuCalls),
+      decode_step_caller_cpu_vs_by_hand: pairedRatio(cpu[0]!, cpu[1]!, CALLER, cpuCalls),
     };
     const spreads: Record<string, Spread> = {};
     for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
@@ -214,10 +214,10 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
           columns: ['approach', 'process', "caller's thread", 'other threads', 'process / by hand'],
           rows: cpuWays.map((approach, i) => [
             approach,
-            cell(cpuSpread(cpu[i]!, PROCESS, cpuCalls, perToken)),
-            cell(cpuSpread(cpu[i]!, CALLER, cpuCalls, perToken)),
-            cell(cpuSpread(cpu[i]!, OTHERS, cpuCalls, perToken)),
-            i === 1 ? null : cell(cpuRatio(cpu[i]!, cpu[1]!, PROCESS, cpuCalls)),
+            cell(blockSpread(cpu[i]!, PROCESS, cpuCalls, perToken)),
+            cell(blockSpread(cpu[i]!, CALLER, cpuCalls, perToken)),
+            cell(blockSpread(cpu[i]!, OTHERS, cpuCalls, perToken)),
+            i === 1 ? null : cell(pairedRatio(cpu[i]!, cpu[1]!, PROCESS, cpuCalls)),
           ]),
           note:
             `${cpuCalls} decodes of ${tokens} tokens one after another per block, one block per ` +

@@ -17,18 +17,10 @@ import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
 import { ensemble as ensemblePlan } from '../src/plans/builders.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
-import {
-  CALLER,
-  type CpuBlock,
-  cpuInTurns,
-  cpuRatio,
-  cpuSpread,
-  OTHERS,
-  PROCESS,
-} from './cpu-turns.js';
+import { CALLER, type CpuBlock, cpuInTurns, OTHERS, PROCESS } from './cpu-turns.js';
 import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD, seededFloats } from './models.js';
-import type { Spread } from './spread.js';
+import { blockSpread, pairedRatio, type Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
 
@@ -171,8 +163,8 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   const cell = (spread: Spread | null) =>
     spread === null ? null : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
   const cpuRatios = {
-    ensemble4_cpu_vs_by_hand_threads: cpuRatio(rtCpu, handCpu, PROCESS, cpuCalls),
-    ensemble4_caller_cpu_vs_by_hand_threads: cpuRatio(rtCpu, handCpu, CALLER, cpuCalls),
+    ensemble4_cpu_vs_by_hand_threads: pairedRatio(rtCpu, handCpu, PROCESS, cpuCalls),
+    ensemble4_caller_cpu_vs_by_hand_threads: pairedRatio(rtCpu, handCpu, CALLER, cpuCalls),
   };
   const spreads: Record<string, Spread> = {};
   for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
@@ -210,10 +202,10 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
         columns: ['approach', 'process', "caller's thread", 'other threads', 'process / by hand'],
         rows: CPU_WAYS.map((approach, i) => [
           approach,
-          cell(cpuSpread(cpu[i]!, PROCESS, cpuCalls)),
-          cell(cpuSpread(cpu[i]!, CALLER, cpuCalls)),
-          cell(cpuSpread(cpu[i]!, OTHERS, cpuCalls)),
-          i === 1 ? null : cell(cpuRatio(cpu[i]!, handCpu, PROCESS, cpuCalls)),
+          cell(blockSpread(cpu[i]!, PROCESS, cpuCalls)),
+          cell(blockSpread(cpu[i]!, CALLER, cpuCalls)),
+          cell(blockSpread(cpu[i]!, OTHERS, cpuCalls)),
+          i === 1 ? null : cell(pairedRatio(cpu[i]!, handCpu, PROCESS, cpuCalls)),
         ]),
         note:
           `${cpuCalls} plans one after another per block, one block per way in each of 3 rounds, ` +

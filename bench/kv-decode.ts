@@ -23,10 +23,10 @@ import type { DecoderActor, SequenceHandle } from '../src/engines/decoder/decode
 import { Roundtable } from '../src/runtime/roundtable.js';
 import { spawnWorker } from '../src/util/spawn-worker.js';
 import { windowFeeds } from '../test/support/gpt2-plain-loop.js';
-import { CALLER, type CpuBlock, cpuRatio, cpuSpread, OTHERS, PROCESS } from './cpu-turns.js';
+import { CALLER, type CpuBlock, OTHERS, PROCESS } from './cpu-turns.js';
 import { logSoftmaxLast } from './fixtures/log-softmax.js';
 import { ONE_THREAD } from './models.js';
-import type { Spread } from './spread.js';
+import { blockSpread, pairedRatio, type Spread } from './spread.js';
 import type { Cell, Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 import { median, round } from './timing.js';
@@ -211,8 +211,8 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
         ? null
         : `${round(spread.median)} (${round(spread.min)}–${round(spread.max)})`;
     const cpuRatios = {
-      kv_step_cpu_vs_by_hand_worker: cpuRatio(cpu.stateful, cpu.byHand, PROCESS, cpuSteps),
-      kv_step_caller_cpu_vs_by_hand_worker: cpuRatio(cpu.stateful, cpu.byHand, CALLER, cpuSteps),
+      kv_step_cpu_vs_by_hand_worker: pairedRatio(cpu.stateful, cpu.byHand, PROCESS, cpuSteps),
+      kv_step_caller_cpu_vs_by_hand_worker: pairedRatio(cpu.stateful, cpu.byHand, CALLER, cpuSteps),
     };
     const spreads: Record<string, Spread> = {};
     for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
@@ -257,10 +257,10 @@ async function runKvDecode(context: SuiteContext): Promise<SuiteOutcome> {
           ],
           rows: cpuWays.map(([way, blocks]) => [
             way,
-            cell(cpuSpread(blocks, PROCESS, cpuSteps)),
-            cell(cpuSpread(blocks, CALLER, cpuSteps)),
-            cell(cpuSpread(blocks, OTHERS, cpuSteps)),
-            blocks === cpu.byHand ? null : cell(cpuRatio(blocks, cpu.byHand, PROCESS, cpuSteps)),
+            cell(blockSpread(blocks, PROCESS, cpuSteps)),
+            cell(blockSpread(blocks, CALLER, cpuSteps)),
+            cell(blockSpread(blocks, OTHERS, cpuSteps)),
+            blocks === cpu.byHand ? null : cell(pairedRatio(blocks, cpu.byHand, PROCESS, cpuSteps)),
           ]),
           note:
             `The same rounds as the table above: in each of the ${ROUNDS} rounds, the CPU of the ` +
