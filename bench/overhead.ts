@@ -2,13 +2,17 @@
  * Overhead: one model behind a roundtable model actor beside `session.run` on the calling thread,
  * at three sizes (`MODEL_SIZES` tiny ≈ 0.05 ms, small ≈ 1 ms, medium ≈ 5 ms). The actor is asked
  * the way a user asks it: `actor.run` with host tensors (the runtime writes them into the arena
- * and reads the outputs back). `actor.runShared`, with the feed already in the arena, is shown too.
- * Both sides use one intra-op and one inter-op thread, the actor's default. The three take turns,
- * one call each, so that outside load falls on all three alike.
+ * and reads the outputs back). `actor.runShared`, with the feed already in the arena, is shown too,
+ * and so is the hand-written worker (bench/hand-worker.ts) on the same model: the least a user
+ * must write to move the model off the calling thread, so its overhead is the floor a worker pays
+ * on this machine. All use one intra-op and one inter-op thread, the actor's default. The four
+ * take turns, one call each in an order drawn afresh each turn, so that outside load falls on all
+ * alike and none always runs right after the same other (`interleaved`, shuffled).
  */
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, type ModelSizeName, sizedModel } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
+import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD, seededFloats } from './models.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { budget, interleaved, pairedMedianUs, round, type Timing } from './timing.js';
@@ -26,6 +30,7 @@ interface Row {
   readonly direct: Timing;
   readonly actor: Timing;
   readonly shared: Timing;
+  readonly byHand: Timing;
 }
 
 async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
@@ -41,9 +46,12 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
       const session = await ort.InferenceSession.create(bytes, ONE_THREAD);
       const actor = await runtime.spawnModel(`overhead-${size}`, { model: bytes });
       const feed = runtime.arena.writeTensor('float32', dims, data);
+      const hand = await HandWorker.start(bytes, 'input', 'output');
       try {
-        context.log(`overhead: ${size}, session.run, actor.run and actor.runShared in turn`);
-        const [direct, viaActor, viaShared] = await interleaved(
+        context.log(
+          `overhead: ${size}, session.run, actor.run, actor.runShared and a hand-written worker in turn`,
+        );
+        const [direct, viaActor, viaShared, byHand] = await interleaved(
           [
             () => session.run({ input: new ort.Tensor('float32', data, dims) }),
             () => actor.run({ input: { dtype: 'float32', dims, data } }),
@@ -51,13 +59,22 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
               const result = await actor.runShared({ input: feed });
               for (const name in result.outputs) runtime.arena.release(result.outputs[name]!);
             },
+            () => hand.ask(data, dims),
           ],
           limits,
+          { shuffled: 21 },
         );
-        rows.push({ size, direct: direct!, actor: viaActor!, shared: viaShared! });
+        rows.push({
+          size,
+          direct: direct!,
+          actor: viaActor!,
+          shared: viaShared!,
+          byHand: byHand!,
+        });
       } finally {
         runtime.arena.release(feed);
         await session.release();
+        await hand.close();
       }
     }
   } finally {
@@ -80,7 +97,10 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
           'actor.runShared µs',
           'overhead µs (runShared)',
           'paired median overhead µs (actor.run)',
-          'p99: session.run / actor.run µs',
+          'hand-written worker µs',
+          'overhead µs (hand-written)',
+          'overhead % (hand-written)',
+          'p99: session.run / actor.run / hand-written µs',
         ],
         rows: rows.map((r) => [
           `${r.size} (${MODEL_SIZES[r.size].width} wide, ${MODEL_SIZES[r.size].layers} layers)`,
@@ -91,14 +111,20 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
           round(r.shared.p50Us),
           round(extraUs(r, r.shared)),
           round(pairedMedianUs(r.direct, r.actor)),
-          `${round(r.direct.p99Us)} / ${round(r.actor.p99Us)}`,
+          round(r.byHand.p50Us),
+          round(extraUs(r, r.byHand)),
+          round(extraFraction(r, r.byHand) * 100),
+          `${round(r.direct.p99Us)} / ${round(r.actor.p99Us)} / ${round(r.byHand.p99Us)}`,
         ]),
         note:
-          'Overhead = actor p50 − session.run p50; the three calls took turns, one each, so that ' +
-          'other work on the machine fell on all three alike. The paired median is the median, ' +
-          'over the turns, of actor.run − session.run within one turn, which drifts of the ' +
-          'machine between turns do not move. The overhead buys a free event loop: session.run ' +
-          'on the calling thread blocks it for the whole inference (see the ensemble suite).',
+          'Overhead = actor p50 − session.run p50; the four calls took turns, one each in an ' +
+          'order drawn afresh each turn, so that other work on the machine fell on all alike. The ' +
+          'paired median is the median, over the turns, of actor.run − session.run within one ' +
+          'turn, which drifts of the machine between turns do not move. The hand-written ' +
+          "worker's overhead is what moving the model off the calling thread costs without " +
+          'roundtable: the floor on this machine. The overhead buys a free event loop: ' +
+          'session.run on the calling thread blocks it for the whole inference (see the ' +
+          'ensemble suite).',
       },
     ],
     charts: [
@@ -119,6 +145,8 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
       overhead_5ms_model_paired:
         pairedMedianUs(of('medium').direct, of('medium').actor) / of('medium').direct.p50Us,
       overhead_tiny_model_us_paired: pairedMedianUs(of('tiny').direct, of('tiny').actor),
+      overhead_5ms_by_hand: extraFraction(of('medium'), of('medium').byHand),
+      overhead_tiny_by_hand_us: extraUs(of('tiny'), of('tiny').byHand),
       medium_model_session_run_ms: of('medium').direct.p50Us / 1000,
     },
     samples: {
@@ -127,8 +155,9 @@ async function runOverhead(context: SuiteContext): Promise<SuiteOutcome> {
     },
     notes: [
       'One model behind a model actor (`actor.run` with host tensors, as a user calls it; ' +
-        '`actor.runShared` with the feed already in the arena) beside `session.run` on the calling ' +
-        'thread, at three sizes. Both sides use one intra-op and one inter-op thread.',
+        '`actor.runShared` with the feed already in the arena) and behind a hand-written worker, ' +
+        'beside `session.run` on the calling thread, at three sizes. All use one intra-op and ' +
+        'one inter-op thread.',
     ],
   };
 }

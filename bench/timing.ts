@@ -5,6 +5,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Bench, type Fn } from 'tinybench';
+import { seededRandom } from '../src/util/mulberry32.js';
 import type { SuiteContext } from './suite.js';
 
 export interface Timing {
@@ -80,16 +81,25 @@ export async function time(
  * machine does in the meantime falls on all of them alike. For comparisons of two ways of doing
  * one thing (a model behind an actor, the same model called directly), where tinybench's one task
  * after the other would let a burst of outside load land on one side only.
+ *
+ * `shuffled` draws each turn's order afresh (seeded, so runs repeat): a task then follows each of
+ * the others as often as any, where a fixed order would make one always run right after the same
+ * other. That matters when one call leaves the next a cost: a model run on one thread evicts from
+ * the shared cache the weights another thread's copy of the model needs next.
  */
 export async function interleaved(
   tasks: readonly (() => Promise<unknown>)[],
   limits: TimeBudget,
+  order: 'fixed' | { readonly shuffled: number } = 'fixed',
 ): Promise<Timing[]> {
   const samples: number[][] = tasks.map(() => []);
+  const random = order === 'fixed' ? undefined : seededRandom(order.shuffled);
+  const indices = tasks.map((_, i) => i);
   const turn = async (record: boolean) => {
-    for (const [i, task] of tasks.entries()) {
+    if (random) shuffle(indices, random);
+    for (const i of indices) {
       const start = performance.now();
-      await task();
+      await tasks[i]!();
       if (record) samples[i]!.push(performance.now() - start);
     }
   };
@@ -114,9 +124,17 @@ export async function interleaved(
   });
 }
 
+/** Fisher–Yates, in place. */
+function shuffle(items: number[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+}
+
 /**
  * The median of b − a over the turns of `interleaved` (µs): each difference compares two calls
- * made one right after the other, so slow drifts of the machine cancel out of it.
+ * of one turn, made close together, so slow drifts of the machine cancel out of it.
  */
 export function pairedMedianUs(a: Timing, b: Timing): number {
   const x = a.inOrderMs ?? [];

@@ -33,4 +33,25 @@ describe('paired comparisons of interleaved timings', () => {
     expect(a!.samples).toBeGreaterThanOrEqual(5);
     expect(calls).toBe(2 * (a!.samples + 2));
   });
+
+  it('shuffled, draw the order of each turn afresh from the seed, so that no task always follows the same other', async () => {
+    const orders = async (seed: number) => {
+      const log: number[] = [];
+      await interleaved(
+        [0, 1, 2].map((i) => async () => log.push(i)),
+        { timeMs: 0, minSamples: 60, warmupMs: 0 },
+        { shuffled: seed },
+      );
+      return log;
+    };
+    const log = await orders(21);
+    const turns = Array.from({ length: log.length / 3 }, (_, t) => log.slice(3 * t, 3 * t + 3));
+    // Every turn calls each task once.
+    for (const turn of turns) expect([...turn].sort()).toEqual([0, 1, 2]);
+    // Within turns, each task comes right after each of the others at least once.
+    const follows = new Set(turns.flatMap((t) => [`${t[0]}>${t[1]}`, `${t[1]}>${t[2]}`]));
+    expect([...follows].sort()).toEqual(['0>1', '0>2', '1>0', '1>2', '2>0', '2>1']);
+    // The same seed gives the same orders.
+    expect(await orders(21)).toEqual(log);
+  });
 });
