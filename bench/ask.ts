@@ -8,15 +8,17 @@
  *  - roundtable `actor.run` with host tensors (what users call);
  *  - roundtable `actor.runShared` with the feed already in the arena (the plan runner's path).
  * Five arrival patterns (bench/arrivals.ts): back to back, 1 ms and 5 ms apart, Poisson at 30 %
- * and 70 % of what the hand-written worker serves back to back. Per repeat: latency percentiles
- * and CPU per ask (the process, and the caller's thread apart from the others). Ratios are
- * roundtable / by hand, computed per repeat; the report gives their median and range.
+ * and 70 % of what the hand-written worker serves back to back. Per repeat: latency percentiles,
+ * CPU per ask (the process, and the caller's thread apart from the others) and the caller's
+ * thread's garbage-collection pauses. Ratios are roundtable / by hand, computed per repeat; the
+ * report gives their median and range.
  */
 import type { ModelActor } from '../src/engines/onnx/model-actor.js';
 import { classifier } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import type { TensorDescriptor } from '../src/tensor/index.js';
 import { type Arrival, describeArrival, drive } from './arrivals.js';
+import { type GcInBlock, GcPauses } from './gc-pauses.js';
 import { HandWorker } from './hand-worker.js';
 import { seededFloats } from './models.js';
 import { blockSpread, pairedRatio, quantile, type Spread } from './spread.js';
@@ -41,6 +43,15 @@ interface Block {
   readonly cpuMainUs: number | null;
   readonly cpuOtherUs: number | null;
 }
+
+/**
+ * Asks per way in the garbage-collection run: a collection on the caller's thread comes every
+ * few thousand asks, so a block of the patterns above holds one or none.
+ */
+const GC_ASKS = 10_000;
+
+/** Blocks of back-to-back asks that estimate what the hand-written worker serves (the median). */
+const CAPACITY_BLOCKS = 5;
 
 async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
   const model = classifier(MODEL).bytes;
@@ -69,7 +80,12 @@ async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
       },
     };
     for (const side of SIDES) await drive(calls[side], { kind: 'back-to-back' }, 300);
-    const serviceMs = mean(await drive(calls['by hand'], { kind: 'back-to-back' }, 300));
+    // The median of several blocks: one block's mean moved by a factor of two between runs, and
+    // with it the load of the Poisson patterns.
+    const blockMeans: number[] = [];
+    for (let b = 0; b < CAPACITY_BLOCKS; b++)
+      blockMeans.push(mean(await drive(calls['by hand'], { kind: 'back-to-back' }, 300)));
+    const serviceMs = quantile(blockMeans, 0.5);
     const capacity = 1000 / serviceMs;
     context.log(`ask: the hand-written worker serves ${Math.round(capacity)} asks/s back to back`);
 
@@ -92,7 +108,10 @@ async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
       }
       measured.set(key, blocks);
     }
-    return report(patterns, measured, asks, capacity);
+    const gcAsks = context.quick ? GC_ASKS / 5 : GC_ASKS;
+    context.log(`ask: caller's garbage collection, Poisson at 70 %, ${gcAsks} asks per way`);
+    const collected = await collections(calls, patterns.at(-1)!.arrival, gcAsks);
+    return report(patterns, measured, asks, capacity, collected, gcAsks);
   } finally {
     if (feed) runtime.arena.release(feed);
     await runtime.close();
@@ -116,6 +135,23 @@ async function measureBlock(
   };
 }
 
+/** Each way's garbage collection on the caller's thread over one long run of `asks`. */
+async function collections(
+  calls: Record<Side, () => Promise<unknown>>,
+  arrival: Arrival,
+  asks: number,
+): Promise<Map<Side, GcInBlock>> {
+  const gc = new GcPauses();
+  const windows = new Map<Side, [number, number]>();
+  for (const side of SIDES) {
+    const from = performance.now();
+    await drive(calls[side], arrival, asks);
+    windows.set(side, [from, performance.now()]);
+  }
+  await gc.stop();
+  return new Map(SIDES.map((side) => [side, gc.between(...windows.get(side)!)]));
+}
+
 type Measure = (block: Block) => number | null;
 const MEASURES = {
   p50: (b: Block) => quantile(b.latenciesMs, 0.5) * 1000,
@@ -131,6 +167,8 @@ function report(
   measured: ReadonlyMap<string, ReadonlyMap<Side, Block[]>>,
   asks: number,
   capacity: number,
+  collected: ReadonlyMap<Side, GcInBlock>,
+  gcAsks: number,
 ): SuiteOutcome {
   const cell = (s: Spread | null) =>
     s === null ? null : `${round(s.median)} (${round(s.min)}–${round(s.max)})`;
@@ -197,6 +235,34 @@ function report(
         'CPU time of the whole process over a block divided by its asks, so a thread that spins ' +
         'or polls is counted; the caller’s thread and the others (workers, ONNX Runtime, libuv) ' +
         'apart, from /proc/self/task/*/schedstat.',
+    },
+    {
+      title: `Garbage collection on the caller's thread over ${gcAsks} asks, ${describeArrival(patterns.at(-1)!.arrival)}`,
+      columns: [
+        'way',
+        'collections',
+        'per 1000 asks',
+        'ms paused per 1000 asks',
+        'median pause, ms',
+        'longest, ms',
+      ],
+      rows: SIDES.map((side) => {
+        const g = collected.get(side)!;
+        const n = g.pausesMs.length;
+        return [
+          side,
+          n,
+          round((n * 1000) / gcAsks),
+          round((g.pausedMs * 1000) / gcAsks),
+          n ? round(quantile(g.pausesMs, 0.5)) : null,
+          round(g.longestMs),
+        ];
+      }),
+      note:
+        "Every collection Node reported on the caller's thread ('gc' performance entries, all " +
+        'kinds) while one way ran its asks, after the patterns above, one way after another. A ' +
+        'pause delays every answer the thread takes meanwhile: near capacity, the asks that ' +
+        'arrive during it reach the latency tail.',
     },
   ];
   return {
