@@ -8,7 +8,9 @@
  *  - roundtable `actor.run` with host tensors (what users call);
  *  - roundtable `actor.runShared` with the feed already in the arena (the plan runner's path).
  * Five arrival patterns (bench/arrivals.ts): back to back, 1 ms and 5 ms apart, Poisson at 30 %
- * and 70 % of what the hand-written worker serves back to back. Per repeat: latency percentiles
+ * and 70 % of what the hand-written worker serves back to back, measured again right before each
+ * repeat of a Poisson pattern (the machine's speed moves within minutes, and with it what 70 %
+ * means). Per repeat: latency percentiles
  * and CPU per ask (the process, and the caller's thread apart from the others). Ratios are
  * roundtable / by hand, computed per repeat; the report gives their median and range. After the
  * repeats, one long run per way at 70 % counts the caller's thread's garbage-collection pauses.
@@ -21,7 +23,7 @@ import { type Arrival, describeArrival, drive } from './arrivals.js';
 import { type GcInBlock, GcPauses } from './gc-pauses.js';
 import { HandWorker } from './hand-worker.js';
 import { seededFloats } from './models.js';
-import { blockSpread, pairedRatio, quantile, type Spread } from './spread.js';
+import { blockSpread, pairedRatio, quantile, type Spread, spreadOf } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 import { round } from './timing.js';
@@ -50,8 +52,43 @@ interface Block {
  */
 const GC_ASKS = 10_000;
 
-/** Blocks of back-to-back asks that estimate what the hand-written worker serves (the median). */
-const CAPACITY_BLOCKS = 5;
+/**
+ * What the hand-written worker serves back to back, estimated as the median of several blocks
+ * after one left out (the worker was asleep between spaced asks until then, and its first asks
+ * run slower): one block's mean moved by a factor of two between runs, and with it the load of
+ * the Poisson patterns.
+ */
+const CAPACITY = { warm: 100, blocks: 5, asks: 200 } as const;
+
+/** An arrival pattern of the suite; a Poisson one is a share of the capacity measured before it. */
+interface Pattern {
+  readonly key: string;
+  readonly label: string;
+  readonly arrival: (capacity: number) => Arrival;
+  readonly poisson: boolean;
+}
+
+const poissonAt = (share: number, seed: number): Pattern => ({
+  key: `poisson${Math.round(share * 100)}`,
+  label: `Poisson at ${Math.round(share * 100)} % of capacity`,
+  arrival: (capacity) => ({ kind: 'poisson', perSecond: share * capacity, seed }),
+  poisson: true,
+});
+
+const fixed = (key: string, arrival: Arrival): Pattern => ({
+  key,
+  label: describeArrival(arrival),
+  arrival: () => arrival,
+  poisson: false,
+});
+
+const PATTERNS: readonly Pattern[] = [
+  fixed('back-to-back', { kind: 'back-to-back' }),
+  fixed('spaced', { kind: 'gap', ms: 1 }),
+  fixed('gap5', { kind: 'gap', ms: 5 }),
+  poissonAt(0.3, 30),
+  poissonAt(0.7, 70),
+];
 
 async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
   const model = classifier(MODEL).bytes;
@@ -80,39 +117,38 @@ async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
       },
     };
     for (const side of SIDES) await drive(calls[side], { kind: 'back-to-back' }, 300);
-    // The median of several blocks: one block's mean moved by a factor of two between runs, and
-    // with it the load of the Poisson patterns.
-    const blockMeans: number[] = [];
-    for (let b = 0; b < CAPACITY_BLOCKS; b++)
-      blockMeans.push(mean(await drive(calls['by hand'], { kind: 'back-to-back' }, 300)));
-    const serviceMs = quantile(blockMeans, 0.5);
-    const capacity = 1000 / serviceMs;
-    context.log(`ask: the hand-written worker serves ${Math.round(capacity)} asks/s back to back`);
+    const capacities: number[] = [];
+    const capacityNow = async () => {
+      await drive(calls['by hand'], { kind: 'back-to-back' }, CAPACITY.warm);
+      const blockMeans: number[] = [];
+      for (let b = 0; b < CAPACITY.blocks; b++)
+        blockMeans.push(
+          mean(await drive(calls['by hand'], { kind: 'back-to-back' }, CAPACITY.asks)),
+        );
+      const capacity = 1000 / quantile(blockMeans, 0.5);
+      capacities.push(capacity);
+      return capacity;
+    };
 
-    const patterns: readonly { readonly key: string; readonly arrival: Arrival }[] = [
-      { key: 'back-to-back', arrival: { kind: 'back-to-back' } },
-      { key: 'spaced', arrival: { kind: 'gap', ms: 1 } },
-      { key: 'gap5', arrival: { kind: 'gap', ms: 5 } },
-      { key: 'poisson30', arrival: { kind: 'poisson', perSecond: 0.3 * capacity, seed: 30 } },
-      { key: 'poisson70', arrival: { kind: 'poisson', perSecond: 0.7 * capacity, seed: 70 } },
-    ];
     const measured = new Map<string, Map<Side, Block[]>>();
-    for (const { key, arrival } of patterns) {
-      context.log(`ask: ${describeArrival(arrival)}, ${repeats} × ${asks} asks per way`);
+    for (const pattern of PATTERNS) {
+      context.log(`ask: ${pattern.label}, ${repeats} × ${asks} asks per way`);
       const blocks = new Map<Side, Block[]>(SIDES.map((side) => [side, []]));
       for (let r = 0; r < repeats; r++) {
+        // Every way of a repeat gets the same arrivals, at the rate of the capacity just measured.
+        const arrival = pattern.arrival(pattern.poisson ? await capacityNow() : 0);
         for (let s = 0; s < SIDES.length; s++) {
           const side = SIDES[(s + r) % SIDES.length]!;
           blocks.get(side)!.push(await measureBlock(calls[side], arrival, asks));
         }
       }
-      measured.set(key, blocks);
+      measured.set(pattern.key, blocks);
     }
     const gcAsks = context.quick ? GC_ASKS / 5 : GC_ASKS;
     context.log(`ask: caller's garbage collection, Poisson at 70 %, ${gcAsks} asks per way`);
-    const near = patterns.find((p) => p.key === 'poisson70')!.arrival;
+    const near = PATTERNS.find((p) => p.key === 'poisson70')!.arrival(await capacityNow());
     const collected = await collections(calls, near, gcAsks);
-    return report(patterns, measured, asks, capacity, { near, asks: gcAsks, collected });
+    return report(measured, asks, capacities, { near, asks: gcAsks, collected });
   } finally {
     if (feed) runtime.arena.release(feed);
     await runtime.close();
@@ -164,10 +200,9 @@ const MEASURES = {
 } satisfies Record<string, Measure>;
 
 function report(
-  patterns: readonly { readonly key: string; readonly arrival: Arrival }[],
   measured: ReadonlyMap<string, ReadonlyMap<Side, Block[]>>,
   asks: number,
-  capacity: number,
+  capacities: readonly number[],
   gc: {
     readonly near: Arrival;
     readonly asks: number;
@@ -180,13 +215,13 @@ function report(
   const latencyRows = [];
   const cpuRows = [];
   const spreads: Record<string, Spread> = {};
-  for (const { key, arrival } of patterns) {
+  for (const { key, label } of PATTERNS) {
     const blocks = measured.get(key)!;
     const hand = blocks.get('by hand')!;
     for (const side of SIDES) {
       const own = blocks.get(side)!;
       latencyRows.push([
-        describeArrival(arrival),
+        label,
         side,
         cell(blockSpread(own, MEASURES.p50, asks)),
         cell(blockSpread(own, MEASURES.p90, asks)),
@@ -195,7 +230,7 @@ function report(
         side === 'by hand' ? null : cell(pairedRatio(own, hand, MEASURES.p99, asks)),
       ]);
       cpuRows.push([
-        describeArrival(arrival),
+        label,
         side,
         cell(blockSpread(own, MEASURES.cpu, asks)),
         cell(blockSpread(own, MEASURES.cpuMain, asks)),
@@ -222,8 +257,9 @@ function report(
         `Each way ran ${asks} asks per repeat, the ways in turns, the order rotating between ` +
         'repeats; a ratio compares the two blocks of one repeat. Latency runs from the ask to ' +
         'its answer; with spaced arrivals the asks start on their schedule whether or not the ' +
-        `earlier ones have settled. The Poisson rates are shares of ${Math.round(capacity)} ` +
-        'asks/s, what the hand-written worker served back to back.',
+        'earlier ones have settled. The Poisson rates are shares of what the hand-written worker ' +
+        `served back to back, measured before each repeat (the median of ${CAPACITY.blocks} blocks ` +
+        `of ${CAPACITY.asks} asks, after ${CAPACITY.warm} left out): ${capacityRange(capacities)} asks/s.`,
     },
     {
       title: 'CPU per ask, µs: median over repeats (range)',
@@ -296,6 +332,12 @@ function report(
         'per ask beside latency.',
     ],
   };
+}
+
+/** The capacities measured, as "median (min–max)". */
+function capacityRange(capacities: readonly number[]): string {
+  const s = spreadOf(capacities, 0);
+  return `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
 }
 
 function mean(values: readonly number[]): number {

@@ -102,13 +102,17 @@ async function runDecode(context: SuiteContext): Promise<SuiteOutcome> {
     const byHandTurn = () => greedyLoop(workerScores(workers), maxLength);
     const warmTurns = Math.ceil(WARM_TOKENS / Math.max(1, tokens));
     context.log(`decode: warming both ways in turns, ${warmTurns} decodes each`);
-    const [coldRuntime, coldByHand] = await interleaved([runtimeTurn, byHandTurn], {
-      timeMs: 0,
-      warmupMs: 0,
-      minSamples: warmTurns,
-    });
+    // Which way goes first is drawn each turn (interleaved, shuffled): a decode on one set of
+    // threads evicts from the shared cache what the other set needs next.
+    const [coldRuntime, coldByHand] = await interleaved(
+      [runtimeTurn, byHandTurn],
+      { timeMs: 0, warmupMs: 0, minSamples: warmTurns },
+      { shuffled: 41 },
+    );
     context.log(`decode: roundtable and worker threads by hand in turns, ${tokens} tokens`);
-    const [viaRuntime, byHand] = await interleaved([runtimeTurn, byHandTurn], limits);
+    const [viaRuntime, byHand] = await interleaved([runtimeTurn, byHandTurn], limits, {
+      shuffled: 42,
+    });
     const traced = await runtime.decode(plan, PROMPT);
     const cpuCalls = context.quick ? 3 : 10;
     context.log(`decode: CPU per token, ${cpuCalls} decodes per block, the ways in turns`);

@@ -9,9 +9,10 @@
  *  - roundtable's ensemble plan (K model actors on worker threads; the K × 1024 floats are fused
  *    on the calling thread, see src/engines/fusion/inline-fuser.ts).
  * For each: latency p50/p99 with one run in flight, throughput with two runs in flight, and the
- * calling thread's event-loop delay p99 while the latency is measured. For K = 4, CPU per plan of
- * roundtable, the hand-written threads and the main-thread loop, in blocks taken in turns
- * (bench/cpu-turns.ts).
+ * calling thread's event-loop delay p99 while the latency is measured. For K = 4, roundtable, the
+ * hand-written threads and the main-thread loop again, in turns: CPU per plan in blocks
+ * (bench/cpu-turns.ts), and throughput in short windows (bench/throughput-turns.ts), from which
+ * the K = 4 throughput ratios are taken window by window.
  */
 import * as ort from 'onnxruntime-node';
 import { MODEL_SIZES, sizedModel } from '../src/models/index.js';
@@ -22,12 +23,18 @@ import { HandWorker } from './hand-worker.js';
 import { ONE_THREAD, seededFloats } from './models.js';
 import { blockSpread, pairedRatio, type Spread } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
+import {
+  completedIn,
+  PER_SECOND,
+  type ThroughputWindow,
+  throughputInTurns,
+} from './throughput-turns.js';
 import { budget, closedLoop, round, time, withLoopDelay } from './timing.js';
 
 const SIZE = MODEL_SIZES.medium;
 const KS = [2, 3, 4] as const;
 const IN_FLIGHT = 2;
-/** The ways whose CPU per plan is measured for K = 4, in this order. */
+/** The ways measured in turns for K = 4 (CPU per plan, throughput), in this order. */
 const CPU_WAYS = [
   'roundtable ensemble plan',
   'K worker threads by hand (postMessage)',
@@ -46,8 +53,6 @@ interface Measured {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly perSecond: number;
-  /** Runs completed while throughput was measured. */
-  readonly completed: number;
   readonly loopP99Ms: number;
 }
 
@@ -74,6 +79,10 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
   const measured: Measured[] = [];
   const cpuCalls = context.quick ? 20 : 100;
   let cpu: CpuBlock[][] = [];
+  const turns = context.quick
+    ? { inFlight: IN_FLIGHT, windowMs: 400, rounds: 3 }
+    : { inFlight: IN_FLIGHT, windowMs: 1000, rounds: 6 };
+  let windows: ThroughputWindow[][] = [];
   let deviation = 0;
   try {
     await Promise.all(models.map((bytes, k) => runtime.spawnModel(`m${k}`, { model: bytes })));
@@ -99,14 +108,13 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     const measure = async (k: number, approach: string, call: () => Promise<unknown>) => {
       context.log(`ensemble: K=${k}, ${approach}`);
       const { result: t, delay } = await withLoopDelay(() => time(approach, call, latency));
-      const { perSecond, completed } = await closedLoop(call, IN_FLIGHT, loopMs);
+      const { perSecond } = await closedLoop(call, IN_FLIGHT, loopMs);
       measured.push({
         k,
         approach,
         p50Ms: t.p50Us / 1000,
         p99Ms: t.p99Us / 1000,
         perSecond,
-        completed,
         loopP99Ms: delay.p99Ms,
       });
     };
@@ -135,10 +143,12 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       await measure(k, 'roundtable ensemble plan', viaRuntime);
       if (k === 4) {
         context.log(`ensemble: K=4, CPU per plan, ${cpuCalls} plans per block, the ways in turns`);
-        cpu = await cpuInTurns([viaRuntime, byHand(handWorkers.slice(0, k)), sequential(pool)], {
-          calls: cpuCalls,
-          rounds: 3,
-        });
+        const inTurns = [viaRuntime, byHand(handWorkers.slice(0, k)), sequential(pool)];
+        cpu = await cpuInTurns(inTurns, { calls: cpuCalls, rounds: 3 });
+        context.log(
+          `ensemble: K=4, throughput in ${turns.rounds} rounds of ${turns.windowMs} ms windows, the ways in turns`,
+        );
+        windows = await throughputInTurns(inTurns, turns);
         await measure(
           k,
           'one after another, main thread, ORT default threads',
@@ -166,8 +176,19 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     ensemble4_cpu_vs_by_hand_threads: pairedRatio(rtCpu, handCpu, PROCESS, cpuCalls),
     ensemble4_caller_cpu_vs_by_hand_threads: pairedRatio(rtCpu, handCpu, CALLER, cpuCalls),
   };
+  const [rtWindows, handWindows, sequentialWindows] = [windows[0]!, windows[1]!, windows[2]!];
+  const throughputRatio = (ours: ThroughputWindow[], theirs: ThroughputWindow[]) => {
+    const spread = pairedRatio(ours, theirs, PER_SECOND, 0);
+    return spread && { ...spread, samples: completedIn(ours) + completedIn(theirs) };
+  };
+  const throughputRatios = {
+    ensemble4_vs_by_hand_threads: throughputRatio(rtWindows, handWindows),
+    ensemble4_throughput_vs_sequential: throughputRatio(rtWindows, sequentialWindows),
+    ensemble4_throughput_by_hand_vs_sequential: throughputRatio(handWindows, sequentialWindows),
+  };
   const spreads: Record<string, Spread> = {};
-  for (const [key, spread] of Object.entries(cpuRatios)) if (spread) spreads[key] = spread;
+  for (const [key, spread] of Object.entries({ ...cpuRatios, ...throughputRatios }))
+    if (spread) spreads[key] = spread;
   return {
     tables: [
       {
@@ -196,6 +217,22 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
           'thread pool instead (one thread per core). Event-loop delay: how late a 1 ms timer on ' +
           'the calling thread fired (p99, the 1 ms interval taken off), sampled while the latency ' +
           `was measured. roundtable's fused output matched the main-thread mean to ${deviation.toExponential(1)}.`,
+      },
+      {
+        title: `Throughput, K = 4, ${IN_FLIGHT} in flight, runs/s: median over windows (range)`,
+        columns: ['approach', 'runs/s', 'runs', 'vs by hand', 'vs one after another'],
+        rows: CPU_WAYS.map((approach, i) => [
+          approach,
+          cell(blockSpread(windows[i]!, PER_SECOND, 0)),
+          completedIn(windows[i]!),
+          i === 1 ? null : cell(throughputRatio(windows[i]!, handWindows)),
+          i === 2 ? null : cell(throughputRatio(windows[i]!, sequentialWindows)),
+        ]),
+        note:
+          `${turns.rounds} rounds of one ${turns.windowMs} ms closed-loop window per way, the order ` +
+          'rotating so that each way runs first, second and last equally often; ratios are taken ' +
+          'window by window within a round. The K = 4 throughput ratios of the report come from ' +
+          'this table; the runs/s of the table above are one longer window per way, in a fixed order.',
       },
       {
         title: 'CPU per plan, K = 4, µs: median over rounds (range)',
@@ -231,16 +268,13 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
     ],
     figures: {
       ensemble4_throughput_vs_sequential:
-        find(4, 'roundtable ensemble plan').perSecond / sequentialOf(4).perSecond,
+        throughputRatios.ensemble4_throughput_vs_sequential?.median ?? null,
       eventloop_p99_ms_roundtable: find(4, 'roundtable ensemble plan').loopP99Ms,
       ensemble4_throughput_by_hand_vs_sequential:
-        find(4, 'K worker threads by hand (postMessage)').perSecond / sequentialOf(4).perSecond,
+        throughputRatios.ensemble4_throughput_by_hand_vs_sequential?.median ?? null,
       ensemble4_throughput_vs_by_hand:
-        find(4, 'roundtable ensemble plan').perSecond /
-        find(4, 'K worker threads by hand (postMessage)').perSecond,
-      ensemble4_vs_by_hand_threads:
-        find(4, 'roundtable ensemble plan').perSecond /
-        find(4, 'K worker threads by hand (postMessage)').perSecond,
+        throughputRatios.ensemble4_vs_by_hand_threads?.median ?? null,
+      ensemble4_vs_by_hand_threads: throughputRatios.ensemble4_vs_by_hand_threads?.median ?? null,
       eventloop_p99_ms_by_hand: find(4, 'K worker threads by hand (postMessage)').loopP99Ms,
       ensemble4_cpu_vs_by_hand_threads: cpuRatios.ensemble4_cpu_vs_by_hand_threads?.median ?? null,
       ensemble4_caller_cpu_vs_by_hand_threads:
@@ -250,13 +284,6 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
       ensemble4_p50_ms_sequential: sequentialOf(4).p50Ms,
     },
     spreads,
-    samples: {
-      ensemble4_vs_by_hand_threads:
-        find(4, 'roundtable ensemble plan').completed +
-        find(4, 'K worker threads by hand (postMessage)').completed,
-      ensemble4_throughput_vs_sequential:
-        find(4, 'roundtable ensemble plan').completed + sequentialOf(4).completed,
-    },
     notes: [
       `K generated models of ${SIZE.width} × ${SIZE.width} × ${SIZE.layers} layers (\`sizedModel\` medium, ` +
         'about 5 ms each on one thread) on one input, their outputs averaged: one after another on ' +

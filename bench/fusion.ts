@@ -52,7 +52,8 @@ async function runFusion(context: SuiteContext): Promise<SuiteOutcome> {
   const copies = outputs.map(() => new Float32Array(N));
   const limits = budget(context, { timeMs: 1500, minSamples: 32 }, { timeMs: 400, minSamples: 16 });
 
-  // The five take turns, one call each, so that other work on the machine slows them alike.
+  // The five take turns, one call each, so that other work on the machine slows them alike, in an
+  // order drawn afresh each turn, so that none always runs on the cache the same other one left.
   context.log('fusion: kernel (SIMD, scalar), two naive loops and memcpy, in turn');
   const sync = (fn: () => void) => async () => fn();
   const [kernel, kernelScalar, naive, unrolled, memcpy] = (await interleaved(
@@ -66,6 +67,7 @@ async function runFusion(context: SuiteContext): Promise<SuiteOutcome> {
       }),
     ],
     limits,
+    { shuffled: 51 },
   )) as [Timing, Timing, Timing, Timing, Timing];
 
   // The kernel must compute what the naive loop computes, or its speed means nothing.
