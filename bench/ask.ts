@@ -10,10 +10,10 @@
  * Five arrival patterns (bench/arrivals.ts): back to back, 1 ms and 5 ms apart, Poisson at 30 %
  * and 70 % of what the hand-written worker serves back to back, measured again right before each
  * repeat of a Poisson pattern (the machine's speed moves within minutes, and with it what 70 %
- * means). Per repeat: latency percentiles
- * and CPU per ask (the process, and the caller's thread apart from the others). Ratios are
- * roundtable / by hand, computed per repeat; the report gives their median and range. After the
- * repeats, one long run per way at 70 % counts the caller's thread's garbage-collection pauses.
+ * means). Per repeat: latency percentiles and CPU per ask (the process, and the caller's thread
+ * apart from the others). Ratios are roundtable / by hand, computed per repeat; the report gives
+ * their median and range. After the repeats, one long run per way at 70 % counts the caller's
+ * thread's garbage-collection pauses.
  */
 import type { ModelActor } from '../src/engines/onnx/model-actor.js';
 import { classifier } from '../src/models/index.js';

@@ -9,6 +9,7 @@
  */
 import type { BlockMeasure } from './spread.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
+import { inTurns } from './turns.js';
 
 /** CPU of one block, per call, µs. */
 export interface CpuBlock {
@@ -24,22 +25,16 @@ export async function cpuInTurns(
   ways: readonly (() => Promise<unknown>)[],
   options: { readonly calls: number; readonly rounds: number },
 ): Promise<CpuBlock[][]> {
-  const blocks: CpuBlock[][] = ways.map(() => []);
-  for (let round = 0; round < options.rounds; round++) {
-    for (let w = 0; w < ways.length; w++) {
-      const which = (w + round) % ways.length;
-      const call = ways[which]!;
-      const before = cpuSnapshot();
-      for (let i = 0; i < options.calls; i++) await call();
-      const spent = cpuBetween(before, cpuSnapshot());
-      blocks[which]!.push({
-        processUs: spent.processUs / options.calls,
-        mainUs: spent.mainUs === null ? null : spent.mainUs / options.calls,
-        otherUs: spent.otherUs === null ? null : spent.otherUs / options.calls,
-      });
-    }
-  }
-  return blocks;
+  return inTurns(ways, options.rounds, async (call) => {
+    const before = cpuSnapshot();
+    for (let i = 0; i < options.calls; i++) await call();
+    const spent = cpuBetween(before, cpuSnapshot());
+    return {
+      processUs: spent.processUs / options.calls,
+      mainUs: spent.mainUs === null ? null : spent.mainUs / options.calls,
+      otherUs: spent.otherUs === null ? null : spent.otherUs / options.calls,
+    };
+  });
 }
 
 export type CpuMeasure = BlockMeasure<CpuBlock>;
