@@ -4,6 +4,7 @@ import { withFaultInjection } from '../src/engines/onnx/fault-injection.js';
 import { replicasOf } from '../src/engines/test-hooks.js';
 import { ActorCrashedError, TimeoutError } from '../src/errors.js';
 import { sizedModel } from '../src/models/index.js';
+import { seededRandom } from '../src/util/mulberry32.js';
 import { seededFloats, startRuntime } from './support/runtime.js';
 
 const WIDTH = 64;
@@ -56,6 +57,45 @@ describe('the doorbell hot path', () => {
       );
     });
     expect(bell.stats()).toMatchObject({ runs: 48, failures: 0, duplicates: 0, late: 0 });
+    expect(runtime.arena.stats().bytesInUse).toBe(0);
+  });
+
+  it('runs written while the worker is awake are taken without a notify: bursts at uneven gaps all answered, in order', async () => {
+    // Asks in bursts of 1 to 4, a random few event-loop turns apart: some rings find the worker
+    // running or spinning (no notify), others find it asleep or about to sleep. A run whose ring
+    // were lost would never be answered, and the test would time out.
+    const runtime = await startRuntime();
+    const bell = await runtime.spawnModel('bell', { model: model.bytes });
+    const port = await runtime.spawnModel('port', { model: model.bytes, hotPath: 'message' });
+    const random = seededRandom(7);
+    const seeds = Array.from({ length: 400 }, (_, i) => (i % 16) + 1);
+    const expected = new Map<number, Float32Array>();
+    for (const seed of new Set(seeds)) {
+      expected.set(seed, (await port.run(feed(1, seed))).output!.data as Float32Array);
+    }
+    const answers: Promise<void>[] = [];
+    let next = 0;
+    while (next < seeds.length) {
+      const burst = 1 + Math.floor(random() * 4);
+      for (let b = 0; b < burst && next < seeds.length; b++, next++) {
+        const seed = seeds[next]!;
+        answers.push(
+          bell.run(feed(1, seed)).then((result) => {
+            expect(result.output!.data).toEqual(expected.get(seed));
+          }),
+        );
+      }
+      for (let turns = Math.floor(random() * 6); turns > 0; turns--) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(answers);
+    expect(bell.stats()).toMatchObject({
+      runs: seeds.length,
+      failures: 0,
+      duplicates: 0,
+      late: 0,
+    });
     expect(runtime.arena.stats().bytesInUse).toBe(0);
   });
 

@@ -303,9 +303,18 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     }
   }
 
-  /** Wakes the worker if it sleeps on the doorbell. */
+  /**
+   * Wakes the worker if it sleeps on the doorbell. A worker marked awake (running, spinning, or
+   * between the two) is not notified: `Atomics.notify` costs this thread a few microseconds even
+   * when nobody waits, and under load the worker is mostly awake when the next run is written.
+   * Skipping it loses no run: the worker clears its mark before it sleeps, and sleeps only while
+   * BELL still holds the value it read before its last look at JOB. So if this thread read the
+   * mark after its bump, either the worker's wait finds BELL changed and returns at once, or its
+   * next look at JOB (and its port) comes after this bump and sees what was sent.
+   */
   #ring(bell: DoorbellViews): void {
     Atomics.add(bell.words, WORD.BELL, 1);
+    if (Atomics.load(bell.words, WORD.AWAKE) === 1) return;
     Atomics.notify(bell.words, WORD.BELL);
   }
 

@@ -33,7 +33,8 @@ export const WORD = {
   DONE: 2,
   /**
    * 1 while the worker is counted in the runtime's awake count (see doorbell-spin.ts), so that the
-   * runtime can take a dead worker out of it.
+   * runtime can take a dead worker out of it; a ring that finds it 1 bumps BELL without a notify
+   * (see Replica's #ring).
    */
   AWAKE: 3,
   /** How the run in slot s was answered (word ANSWER + s): ANSWER.AREA, .PORT or .SKIPPED. */
