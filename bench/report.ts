@@ -130,7 +130,9 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
     'Where a ratio was measured in repeats, "measured" is the median over them, with the range',
     'and the number of samples behind it. "Hand-written, same run": the same measure taken of',
     'worker threads written by hand in the same run, where a target asks more of roundtable than',
-    'of the plain way; it is the floor this machine allows.',
+    'of the plain way; it is the floor this machine allows. A suite that ran more than once (three',
+    'times in a full run) shows the tables of its last run below; its ratios here are the median',
+    "of its runs' medians, with the range over all of them.",
     '',
     table(
       ['measure', 'target', 'measured', 'verdict', 'hand-written, same run'],
