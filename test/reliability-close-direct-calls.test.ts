@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActorStoppedError } from '../src/errors.js';
 import { MODEL_SIZES, sizedModel } from '../src/models/sized-model.js';
+import { ensemble } from '../src/plans/builders.js';
 import type { RoundsPlan } from '../src/plans/plan.js';
 import { fusionOf } from '../src/runtime/fusion-access.js';
 import { startRuntime } from './support/runtime.js';
@@ -67,5 +68,28 @@ describe('close() refuses direct actor calls at once, and lets admitted plan run
     await closed;
     for (const d of [feed, ...values]) arena.release(d);
     expect(arena.stats().bytesInUse).toBe(0);
+  });
+  it('lets an admitted run hand its fusion to the fusion actor after close() began', async () => {
+    // Every fusion goes to the fusion actor (no fusion on the calling thread).
+    const runtime = await startRuntime({ inlineFusionMaxElements: 0 });
+    for (const [name, factor] of [
+      ['a', 2],
+      ['b', 4],
+    ] as const)
+      await runtime.spawnCustom(name, { module: delay, options: { delayMs: 300, factor } });
+    const plan = ensemble({
+      name: 'slow-pair',
+      models: ['a', 'b'],
+      input: 'in',
+      output: 'out',
+      fusion: { strategy: 'mean', kind: 'values' },
+    });
+    const admitted = runtime.run(plan, {
+      in: { dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) },
+    });
+    const closed = runtime.close(10_000);
+    const result = await admitted;
+    expect(Array.from(result.outputs.fused!.data as Float32Array)).toEqual([3, 6]);
+    await closed;
   });
 });

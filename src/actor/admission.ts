@@ -1,15 +1,22 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ActorStoppedError } from '../errors.js';
 
 /**
  * Whether the runtime still takes work. Once `close()` began, a direct actor call (`run`,
  * `runShared`, a custom actor's methods, `fuse`) is refused, but a plan run admitted before the
- * close keeps calling its actors during the grace period: its calls carry that admission through
- * their async context.
+ * close keeps calling its actors during the grace period: it calls them through admitted views
+ * (`view`).
+ *
+ * Every actor checks its admission at its door, synchronously, before its first await; so a call
+ * counts as admitted while it is on this thread's stack, and no async context is needed. An
+ * `AsyncLocalStorage` carried the admission before: on Node 20 its first `run` turns on promise
+ * hooks for the whole process, for good, and every promise of the application around the runtime
+ * became slower (docs/architecture.md, "Promise hooks once a plan has run").
  */
 export class Admission {
-  readonly #admitted = new AsyncLocalStorage<true>();
   #closing = false;
+  /** Calls made through admitted views that are on this thread's stack right now. */
+  #admitting = 0;
+  readonly #views = new WeakMap<object, object>();
 
   get closing(): boolean {
     return this.#closing;
@@ -19,14 +26,38 @@ export class Admission {
     this.#closing = true;
   }
 
-  /** Runs `work` (and everything it awaits) as work admitted while the runtime was open. */
-  admit<T>(work: () => T): T {
-    return this.#admitted.run(true, work);
+  /** Calls `call` as work admitted while the runtime was open. */
+  admitted<T>(call: () => T): T {
+    this.#admitting++;
+    try {
+      return call();
+    } finally {
+      this.#admitting--;
+    }
+  }
+
+  /**
+   * `actor` as an admitted run sees it: each of its methods is called as admitted work. One view
+   * per actor, so that two lookups of an actor give the same object.
+   */
+  view<A extends object>(actor: A): A {
+    let view = this.#views.get(actor);
+    if (!view) {
+      view = new Proxy(actor, {
+        get: (target, key) => {
+          const value: unknown = Reflect.get(target, key, target);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => this.admitted(() => value.apply(target, args));
+        },
+      });
+      this.#views.set(actor, view);
+    }
+    return view as A;
   }
 
   /** The error a call to `actor` gets, or undefined if it is served. */
   refusal(actor: string, what: string): ActorStoppedError | undefined {
-    if (!this.#closing || this.#admitted.getStore()) return undefined;
+    if (!this.#closing || this.#admitting > 0) return undefined;
     return new ActorStoppedError(
       `actor "${actor}": ${what} refused, the runtime is closing: no new work is taken`,
     );

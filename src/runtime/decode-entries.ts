@@ -39,7 +39,7 @@ export function generateWith(
       const name = args.name(where, argument, args.field(where, argument, names, String(i)));
       const decoder = state.decoders.get(name);
       if (!decoder) throw new PlanError(`no decoder named "${name}"`);
-      actors.push(decoder);
+      actors.push(state.admitted(decoder));
     }
     ids = args.tokenIds(where, 'prompt', prompt);
     if (ids.length === 0) args.refuse(where, 'prompt', 'a non-empty array of token ids', prompt);
@@ -103,5 +103,7 @@ export function speculateWith(
       );
   }
   const { kind: _kind, name: _name, draft: _draft, target: _target, ...settings } = checked;
-  return state.track(() => speculate(draft!, target!, prompt, { ...settings, ...options }));
+  return state.track(() =>
+    speculate(state.admitted(draft!), state.admitted(target!), prompt, { ...settings, ...options }),
+  );
 }

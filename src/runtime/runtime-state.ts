@@ -60,9 +60,10 @@ export class RuntimeState {
     this.events = context.events;
     this.context = context;
     this.fusion = fusion;
+    // The fuser serves plan runs only: what it hands the fusion actor is admitted work.
     this.fuser = new InlineFuser(
       this.arena,
-      fusion,
+      this.admitted(fusion),
       inlineFusionMaxElements,
       `actor "${fusion.name}"`,
     );
@@ -83,10 +84,12 @@ export class RuntimeState {
     return actor;
   }
 
-  /** Starts a run as admitted work, counted in flight until it settles. */
+  /**
+   * Starts a run, counted in flight until it settles: close() waits for it. The run calls its
+   * actors through `admitted` views, so it may still call them while close() waits.
+   */
   track<T>(start: () => Promise<T>): Promise<T> {
-    // A run admitted now may still call its actors while close() waits for it.
-    const run = this.context.admission ? this.context.admission.admit(start) : start();
+    const run = start();
     this.inFlight.add(run);
     const forget = () => this.inFlight.delete(run);
     run.then(forget, forget);
@@ -101,12 +104,20 @@ export class RuntimeState {
     return actors;
   }
 
+  /** `actor` as a run admitted before close() calls it (see src/actor/admission.ts). */
+  admitted<A extends object>(actor: A): A {
+    return this.context.admission ? this.context.admission.view(actor) : actor;
+  }
+
   roundsContext(): RoundsContext {
     return {
       arena: this.arena,
       events: this.events,
       fuser: this.fuser,
-      actor: (name) => this.actors.get(name),
+      actor: (name) => {
+        const actor = this.actors.get(name);
+        return actor && this.admitted(actor);
+      },
       run: ++this.#runs,
     };
   }
