@@ -232,7 +232,8 @@ async function runEnsemble(context: SuiteContext): Promise<SuiteOutcome> {
           `${turns.rounds} rounds of one ${turns.windowMs} ms closed-loop window per way, the order ` +
           'rotating so that each way runs first, second and last equally often; ratios are taken ' +
           'window by window within a round. The K = 4 throughput ratios of the report come from ' +
-          'these windows, in every run of the suite; the runs/s of the table above are one longer window per way, in a fixed order.',
+          'these windows, in every run of the suite; the runs/s of the table above are one longer ' +
+          'window per way, in a fixed order.',
       },
       {
         title: 'CPU per plan, K = 4, µs: median over rounds (range)',
