@@ -16,8 +16,6 @@ export interface TargetOutcome {
   readonly target: string;
   readonly value: number | null;
   readonly verdict: Verdict;
-  /** Why it is not measured, when the runtime lacks what it needs. */
-  readonly pending?: string;
   /** The same measure of the hand-written alternative in the same run (Target.floor). */
   readonly floor?: number | null;
 }
@@ -47,7 +45,6 @@ export function judgeTargets(
     target: target.text,
     value: ratios[target.key],
     verdict: judge(target, ratios[target.key]),
-    ...(target.pending ? { pending: target.pending } : {}),
     ...(target.floor ? { floor: figures[target.floor] ?? null } : {}),
   }));
 }
@@ -140,8 +137,7 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
         t.label,
         t.target,
         showValue(t.value) + showSpread(report.ratioSpreads?.[t.key as RatioKey]),
-        VERDICT_MARK[t.verdict] +
-          (t.verdict === 'not measured' && t.pending ? ` (${t.pending})` : ''),
+        VERDICT_MARK[t.verdict],
         t.floor === undefined ? '' : showValue(t.floor),
       ]),
     ),

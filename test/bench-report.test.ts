@@ -70,9 +70,7 @@ describe('the benchmark report writer', () => {
     // 0.5 ≤ 0.6: met; 3 < 4: missed; nothing measured batching.
     expect(row('raw postMessage round trip')).toMatch(/\| 0\.5 \| ✅ met \| +\|$/);
     expect(row('naive JavaScript loop')).toMatch(/\| 3 \| ❌ missed \| +\|$/);
-    expect(row('dynamic batching')).toMatch(
-      /\| n\/a \| — not measured \(dynamic batching is not built yet\) \| +\|$/,
-    );
+    expect(row('dynamic batching')).toMatch(/\| n\/a \| — not measured \| +\|$/);
     // A target that asks more of roundtable than the plain way gives shows that way's figure from
     // the same run; one whose floor no suite measured says so.
     expect(row('time per token beyond its slowest session.run')).toMatch(
