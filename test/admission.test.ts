@@ -43,6 +43,23 @@ describe('Admission: direct calls refused once closing, calls through a view ser
     expect(view).toBeInstanceOf(DoorActor);
   });
 
+  it('gives a method the same admitted function on every lookup, and a new one once it is replaced', async () => {
+    const admission = new Admission();
+    const actor: { call(value: number): number } = { call: (value) => value + 1 };
+    const view = admission.view(actor);
+    expect(view.call).toBe(view.call);
+    const before = view.call;
+    actor.call = (value) => {
+      // The replacement runs as admitted work too.
+      if (admission.refusal('door', 'call()')) throw new Error('not admitted');
+      return value * 10;
+    };
+    admission.close();
+    expect(view.call).not.toBe(before);
+    expect(view.call(3)).toBe(30);
+    expect(() => actor.call(3)).toThrow('not admitted');
+  });
+
   it('stops marking calls as admitted when the call throws', () => {
     const admission = new Admission();
     const thrower = {

@@ -51,4 +51,27 @@ describe('answers counted in the metrics when they are read', () => {
     expect(sample(again, 'roundtable_actor_run_seconds_count{actor="m"}')).toBe(701);
     expect(sample(again, 'roundtable_actor_messages_total{actor="m",outcome="ok"}')).toBe(700);
   });
+
+  it('scrapes every settled and failed round, across more rounds than are held, per plan', async () => {
+    const events = new EventEmitter<RuntimeEvents>();
+    const metrics = new RuntimeMetrics(events, {
+      actors: () => [],
+      arena: () => ({ bytesInUse: 0, bytesReserved: 0 }) as never,
+    });
+    for (let i = 0; i < 600; i++)
+      events.emit('round:settled', { plan: 'p', run: i, round: 0, ms: 0.3, missing: [] });
+    events.emit('round:failed', { plan: 'p', run: 600, round: 1, ms: 40, code: 'ERR_ROUND' });
+    events.emit('round:settled', { plan: 'q', run: 0, round: 0, ms: 2, missing: [] });
+    const text = await metrics.text();
+    expect(sample(text, 'roundtable_plan_rounds_total{plan="p",outcome="settled"}')).toBe(600);
+    expect(sample(text, 'roundtable_plan_rounds_total{plan="p",outcome="ERR_ROUND"}')).toBe(1);
+    expect(sample(text, 'roundtable_plan_rounds_total{plan="q",outcome="settled"}')).toBe(1);
+    expect(sample(text, 'roundtable_plan_round_seconds_count{plan="p"}')).toBe(601);
+    expect(sample(text, 'roundtable_plan_round_seconds_bucket{le="0.0005",plan="p"}')).toBe(600);
+    expect(sample(text, 'roundtable_plan_round_seconds_bucket{le="0.05",plan="p"}')).toBe(601);
+    expect(sample(text, 'roundtable_plan_round_seconds_count{plan="q"}')).toBe(1);
+    const again = await metrics.text();
+    expect(sample(again, 'roundtable_plan_rounds_total{plan="p",outcome="settled"}')).toBe(600);
+    expect(sample(again, 'roundtable_plan_round_seconds_count{plan="p"}')).toBe(601);
+  });
 });

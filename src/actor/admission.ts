@@ -12,6 +12,9 @@ import { ActorStoppedError } from '../errors.js';
  * hooks for the whole process, for good, and every promise of the application around the runtime
  * became slower (docs/architecture.md, "Promise hooks once a plan has run").
  */
+/** Any method of an actor, as the view calls it. */
+type Method = (...args: unknown[]) => unknown;
+
 export class Admission {
   #closing = false;
   /** Calls made through admitted views that are on this thread's stack right now. */
@@ -43,11 +46,27 @@ export class Admission {
   view<A extends object>(actor: A): A {
     let view = this.#views.get(actor);
     if (!view) {
+      // One wrapper per method, made on its first lookup (and again if the method was replaced),
+      // so that a call through the view allocates no function: a plan calls its actors this way on
+      // every step.
+      const wrappers = new Map<PropertyKey, { method: unknown; wrapper: Method }>();
       view = new Proxy(actor, {
         get: (target, key) => {
           const value: unknown = Reflect.get(target, key, target);
           if (typeof value !== 'function') return value;
-          return (...args: unknown[]) => this.admitted(() => value.apply(target, args));
+          const method = value as Method;
+          const known = wrappers.get(key);
+          if (known?.method === method) return known.wrapper;
+          const wrapper = (...args: unknown[]) => {
+            this.#admitting++;
+            try {
+              return method.apply(target, args);
+            } finally {
+              this.#admitting--;
+            }
+          };
+          wrappers.set(key, { method, wrapper });
+          return wrapper;
         },
       });
       this.#views.set(actor, view);

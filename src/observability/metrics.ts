@@ -20,6 +20,40 @@ const BUCKETS = [
 const PENDING_ANSWERS = 256;
 
 /**
+ * Label objects of one or two labels, made once per value and reused: folding in what is pending
+ * (see pending-messages.ts) then builds no object per answer. prom-client only reads them; there
+ * are as many as the metrics have label sets.
+ */
+class Labels {
+  readonly #first: string;
+  readonly #second: string | undefined;
+  readonly #made = new Map<string, Map<string, Readonly<Record<string, string>>>>();
+
+  constructor(first: string, second?: string) {
+    this.#first = first;
+    this.#second = second;
+  }
+
+  of(first: string, second = ''): Readonly<Record<string, string>> {
+    let seconds = this.#made.get(first);
+    if (!seconds) {
+      seconds = new Map();
+      this.#made.set(first, seconds);
+    }
+    let labels = seconds.get(second);
+    if (!labels) {
+      labels = Object.freeze(
+        this.#second === undefined
+          ? { [this.#first]: first }
+          : { [this.#first]: first, [this.#second]: second },
+      );
+      seconds.set(second, labels);
+    }
+    return labels;
+  }
+}
+
+/**
  * The runtime's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * two runtimes in one process do not mix): counters and histograms fed by the runtime's events,
  * gauges read from the actors and the arena at scrape time.
@@ -31,12 +65,24 @@ export class RuntimeMetrics {
     const registers = [this.registry];
     // Each message's answer is counted when the metrics are read (see pending-messages.ts): the
     // three metrics it feeds fold in what is pending before they are read.
+    const byActor = new Labels('actor');
+    const byOutcome = new Labels('actor', 'outcome');
+    const byCode = new Labels('actor', 'code');
     const answered = new PendingMessages(PENDING_ANSWERS, (actor, ms, code) => {
-      if (ms !== undefined) runSeconds.observe({ actor }, ms / 1000);
-      messages.inc({ actor, outcome: code ?? 'ok' });
-      if (code) errors.inc({ actor, code });
+      if (ms !== undefined) runSeconds.observe(byActor.of(actor), ms / 1000);
+      messages.inc(byOutcome.of(actor, code ?? 'ok'));
+      if (code) errors.inc(byCode.of(actor, code));
     });
     const collect = () => answered.flush();
+    // A round's end is written down the same way, and for the same reason: a plan of tiny models
+    // settles thousands of rounds a second on the caller's thread.
+    const byPlan = new Labels('plan');
+    const byPlanOutcome = new Labels('plan', 'outcome');
+    const roundsEnded = new PendingMessages(PENDING_ANSWERS, (plan, ms, code) => {
+      rounds.inc(byPlanOutcome.of(plan, code ?? 'settled'));
+      roundSeconds.observe(byPlan.of(plan), (ms ?? 0) / 1000);
+    });
+    const collectRounds = () => roundsEnded.flush();
     const runSeconds = new Histogram({
       name: 'roundtable_actor_run_seconds',
       help: 'Time a message ran on an actor worker, answered or not',
@@ -94,6 +140,7 @@ export class RuntimeMetrics {
       help: 'Rounds run, by outcome (settled, or the error code)',
       labelNames: ['plan', 'outcome'],
       registers,
+      collect: collectRounds,
     });
     const roundSeconds = new Histogram({
       name: 'roundtable_plan_round_seconds',
@@ -101,6 +148,7 @@ export class RuntimeMetrics {
       labelNames: ['plan'],
       buckets: BUCKETS,
       registers,
+      collect: collectRounds,
     });
     const retries = new Counter({
       name: 'roundtable_plan_step_retries_total',
@@ -192,14 +240,8 @@ export class RuntimeMetrics {
     events.on('dead-letter', ({ actor }) => deadLetters.inc({ actor }));
     events.on('mailbox:full', ({ actor }) => mailboxFull.inc({ actor }));
     events.on('arena:reclaimed', ({ actor, bytes }) => reclaimed.inc({ actor }, bytes));
-    events.on('round:settled', ({ plan, ms }) => {
-      rounds.inc({ plan, outcome: 'settled' });
-      roundSeconds.observe({ plan }, ms / 1000);
-    });
-    events.on('round:failed', ({ plan, ms, code }) => {
-      rounds.inc({ plan, outcome: code });
-      roundSeconds.observe({ plan }, ms / 1000);
-    });
+    events.on('round:settled', ({ plan, ms }) => roundsEnded.add(plan, ms, undefined));
+    events.on('round:failed', ({ plan, ms, code }) => roundsEnded.add(plan, ms, code));
     events.on('round:retried', ({ plan, actor }) => retries.inc({ plan, actor }));
   }
 

@@ -1,5 +1,6 @@
 /**
- * Answered messages not yet counted in the Prometheus metrics.
+ * Answered messages (or settled rounds: a plan's name in place of the actor's) not yet counted in
+ * the Prometheus metrics.
  *
  * prom-client checks and hashes its labels on every `observe` and `inc`; on the caller's thread,
  * once per ask with cold caches (asks a millisecond apart), that cost several microseconds per

@@ -43,10 +43,13 @@ export class Environment {
    * the run released everything (a step that settled after its round gave up) is freed at once.
    */
   adopt(descriptors: Iterable<TensorDescriptor>): void {
-    for (const descriptor of descriptors) {
-      if (this.#released) this.#arena.release(descriptor);
-      else this.#owned.add(descriptor);
-    }
+    for (const descriptor of descriptors) this.adoptOne(descriptor);
+  }
+
+  /** {@link adopt} for one descriptor, without an array around it (a step's outputs, one by one). */
+  adoptOne(descriptor: TensorDescriptor): void {
+    if (this.#released) this.#arena.release(descriptor);
+    else this.#owned.add(descriptor);
   }
 
   /** Hands descriptors to the caller: they survive {@link releaseAll}. */

@@ -35,6 +35,15 @@ export interface RunOptions {
 /** A round that may say how often its steps are retried (see {@link RunOptions.retries}). */
 type RetryableRound = Round & { readonly retries?: number };
 
+/** A step's call options: none at all (nothing for the actor to read) when there is neither. */
+function callOptions(
+  signal: AbortSignal | undefined,
+  timeout: number | undefined,
+): { signal?: AbortSignal; timeout?: number } | undefined {
+  if (signal) return timeout === undefined ? { signal } : { signal, timeout };
+  return timeout === undefined ? undefined : { timeout };
+}
+
 /** Only a crash is worth another attempt: the same input gives the same bad feed or timeout. */
 function retryable(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === 'ERR_ACTOR_CRASHED';
@@ -116,12 +125,14 @@ async function runRound(
     if (!actor) throw new PlanError(`plan "${plan.name}", ${name}: no actor named "${step.actor}"`);
     return actor;
   });
-  context.events.emit('round:started', {
-    plan: plan.name,
-    run: context.run,
-    round: index,
-    steps: round.steps.map((s) => s.actor),
-  });
+  // Built only when someone listens: a plan of tiny models runs thousands of rounds a second.
+  if (context.events.listenerCount('round:started') > 0)
+    context.events.emit('round:started', {
+      plan: plan.name,
+      run: context.run,
+      round: index,
+      steps: round.steps.map((s) => s.actor),
+    });
   const started = performance.now();
   const roundDeadline = round.deadlineMs !== undefined ? Date.now() + round.deadlineMs : undefined;
   const deadline = Math.min(
@@ -131,47 +142,65 @@ async function runRound(
   const timeLeft = () =>
     Number.isFinite(deadline) ? Math.max(1, deadline - Date.now()) : undefined;
 
+  // One attempt at a time, and another only after the previous one was answered with a crash
+  // (which delivers no outputs): a step contributes at most one result to the round. Chained
+  // promises rather than an async function per step, which allocated more: this runs for every
+  // step of every round.
+  const attempt = (
+    s: number,
+    feeds: Record<string, TensorDescriptor>,
+    stepStart: number,
+    tried: number,
+  ): Promise<{ result: Awaited<ReturnType<StepActor['runShared']>>; ms: number }> => {
+    let call: ReturnType<StepActor['runShared']>;
+    try {
+      call = actors[s]!.runShared(feeds, callOptions(signal, timeLeft()));
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    return call.then(
+      (result) => {
+        for (const output in result.outputs) env.adoptOne(result.outputs[output]!);
+        return { result, ms: performance.now() - stepStart };
+      },
+      (error: unknown) => {
+        const expired = Number.isFinite(deadline) && Date.now() >= deadline;
+        if (tried >= retries || !retryable(error) || signal?.aborted || expired) throw error;
+        context.events.emit('round:retried', {
+          plan: plan.name,
+          run: context.run,
+          round: index,
+          actor: round.steps[s]!.actor,
+          attempt: tried + 1,
+          reason: (error as Error).message,
+        });
+        return attempt(s, feeds, stepStart, tried + 1);
+      },
+    );
+  };
   const settled = await Promise.allSettled(
-    round.steps.map(async (step, s) => {
+    round.steps.map((step, s) => {
       const stepStart = performance.now();
       const feeds: Record<string, TensorDescriptor> = {};
-      for (const [input, tensor] of Object.entries(step.inputs)) feeds[input] = env.get(tensor);
-      // One attempt at a time, and another only after the previous one was answered with a crash
-      // (which delivers no outputs): a step contributes at most one result to the round.
-      for (let attempt = 0; ; attempt++) {
-        const timeout = timeLeft();
-        try {
-          const result = await actors[s]!.runShared(feeds, {
-            ...(signal ? { signal } : {}),
-            ...(timeout !== undefined ? { timeout } : {}),
-          });
-          env.adopt(Object.values(result.outputs));
-          return { result, ms: performance.now() - stepStart };
-        } catch (error) {
-          const expired = Number.isFinite(deadline) && Date.now() >= deadline;
-          if (attempt >= retries || !retryable(error) || signal?.aborted || expired) throw error;
-          context.events.emit('round:retried', {
-            plan: plan.name,
-            run: context.run,
-            round: index,
-            actor: step.actor,
-            attempt: attempt + 1,
-            reason: (error as Error).message,
-          });
-        }
+      try {
+        for (const input in step.inputs) feeds[input] = env.get(step.inputs[input]!);
+      } catch (error) {
+        return Promise.reject(error);
       }
+      return attempt(s, feeds, stepStart, 0);
     }),
   );
 
   const steps: StepTrace[] = [];
   const missing: string[] = [];
-  const answered = new Set<number>();
+  let answered = 0;
   let firstFailure: RoundtableError | undefined;
   settled.forEach((outcome, s) => {
     const step = round.steps[s]!;
     if (outcome.status === 'fulfilled') {
-      answered.add(s);
-      for (const [output, tensor] of Object.entries(step.outputs)) {
+      answered++;
+      for (const output in step.outputs) {
+        const tensor = step.outputs[output]!;
         const descriptor = outcome.value.result.outputs[output];
         if (!descriptor) {
           firstFailure ??= new RoundError(
@@ -186,12 +215,13 @@ async function runRound(
         env.set(tensor, descriptor);
       }
       const runMs = (outcome.value.result as { stats?: { runMs?: number } }).stats?.runMs;
-      steps.push({
-        actor: step.actor,
-        status: 'ok',
-        ms: outcome.value.ms,
-        ...(runMs !== undefined ? { runMs } : {}),
-      });
+      // Literals rather than conditional spreads, here and below: a spread builds an object to
+      // copy from, on every step of every round.
+      steps.push(
+        runMs !== undefined
+          ? { actor: step.actor, status: 'ok', ms: outcome.value.ms, runMs }
+          : { actor: step.actor, status: 'ok', ms: outcome.value.ms },
+      );
     } else {
       const error = outcome.reason as RoundtableError;
       const timedOut = error.code === 'ERR_TIMEOUT';
@@ -207,10 +237,10 @@ async function runRound(
   });
   if (signal?.aborted) throw new AbortError(`plan "${plan.name}" was aborted during ${name}`);
   const quorum = round.quorum ?? round.steps.length;
-  if (answered.size < quorum) {
+  if (answered < quorum) {
     const why = firstFailure ? `: ${firstFailure.message}` : '';
     const error = new RoundError(
-      `plan "${plan.name}", ${name}: ${answered.size} of ${round.steps.length} steps answered, quorum is ${quorum}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}${why}`,
+      `plan "${plan.name}", ${name}: ${answered} of ${round.steps.length} steps answered, quorum is ${quorum}${missing.length ? ` (missing: ${missing.join(', ')})` : ''}${why}`,
       firstFailure ? { cause: firstFailure } : undefined,
     );
     throw error;
@@ -239,16 +269,13 @@ async function runRound(
     ms,
     missing,
   });
-  return {
-    round: index,
-    name,
-    ms,
-    steps,
-    missing,
-    ...(fusion ? { fusion } : {}),
-    ...(stopped ? { stopped } : {}),
-  };
+  const trace: Mutable<RoundTrace> = { round: index, name, ms, steps, missing };
+  if (fusion) trace.fusion = fusion;
+  if (stopped) trace.stopped = stopped;
+  return trace;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 async function fuseRound(
   plan: RoundsPlan,
@@ -267,9 +294,6 @@ async function fuseRound(
   });
   if (present.length === 0)
     throw new RoundError(`plan "${plan.name}", ${name}: nothing to fuse, every input is missing`);
-  const producers = spec.inputs.map((tensor) =>
-    round.steps.findIndex((step) => Object.values(step.outputs).includes(tensor)),
-  );
   const inputs = present.map((i) => env.get(spec.inputs[i]!));
   const rawWeights = present.map((i) => spec.weights?.[i] ?? 1);
   const total = rawWeights.reduce((a, b) => a + b, 0);
@@ -293,23 +317,30 @@ async function fuseRound(
       },
       signal ? { signal } : {},
     );
-    env.adopt([reply.output]);
+    env.adoptOne(reply.output);
     env.set(spec.output, reply.output);
     agreement = reply.agreement;
     divergence = reply.divergence;
   }
   present.forEach((i, j) => {
-    const s = producers[i]!;
+    const s = producerOf(round, spec.inputs[i]!);
     const step = s >= 0 ? steps[s] : undefined;
     if (!step) return;
-    steps[s] = {
-      ...step,
-      weight: weights[j]!,
-      ...(agreement ? { agreement: agreement[j]! } : {}),
-      ...(divergence && spec.strategy !== 'rerank' ? { divergence: divergence[j]! } : {}),
-    };
+    const fused: Mutable<StepTrace> = { ...step, weight: weights[j]! };
+    if (agreement) fused.agreement = agreement[j]!;
+    if (divergence && spec.strategy !== 'rerank') fused.divergence = divergence[j]!;
+    steps[s] = fused;
   });
   return { strategy: spec.strategy, ms: performance.now() - started, inputs: present.length };
+}
+
+/** The index of the step of `round` that writes `tensor`, or -1. Allocates nothing. */
+function producerOf(round: Round, tensor: string): number {
+  for (let s = 0; s < round.steps.length; s++) {
+    const outputs = round.steps[s]!.outputs;
+    for (const output in outputs) if (outputs[output] === tensor) return s;
+  }
+  return -1;
 }
 
 /**

@@ -29,22 +29,29 @@ export async function run(
   const where = `Roundtable.run`;
   const arena = state.arena;
   const valid = validatedPlan(state.valid, plan, where);
+  if (valid.kind !== 'rounds')
+    throw new PlanError(`plan "${valid.name}" is a ${valid.kind} plan: use decode()`);
   const hostFeeds = args.hostFeeds(where, feeds);
   const checked = checkRunOptions(where, options);
   return withFeedsInArena(arena, hostFeeds, async (shared) => {
-    const result = await runShared(state, valid as RoundsPlan, shared, checked);
+    // Plan, feeds and options were checked above, and the feeds are the arena's own descriptors:
+    // not checked again as runShared checks a caller's.
+    const result = await state.track(() =>
+      runRounds(valid as RoundsPlan, shared, state.roundsContext(), checked),
+    );
     const outputs: Record<string, HostTensor> = {};
-    const released = new Set<TensorDescriptor>();
     try {
       for (const name in result.outputs)
         outputs[name] = arena.readTensor(result.outputs[name]!) as HostTensor;
     } finally {
+      // A plan output may be one of the feeds passed straight through, or named twice: each
+      // descriptor is released once, and a feed's by withFeedsInArena.
+      const seen: TensorDescriptor[] = [];
+      for (const name in shared) seen.push(shared[name]!);
       for (const name in result.outputs) {
         const descriptor = result.outputs[name]!;
-        // A plan output may be one of the feeds passed straight through, or named twice.
-        if (!released.has(descriptor) && !Object.values(shared).includes(descriptor))
-          arena.release(descriptor);
-        released.add(descriptor);
+        if (!seen.includes(descriptor)) arena.release(descriptor);
+        seen.push(descriptor);
       }
     }
     return { outputs, trace: result.trace };

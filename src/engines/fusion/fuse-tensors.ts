@@ -51,7 +51,7 @@ export class TensorFusion {
           `${actor}: input ${k} has dtype ${input.dtype}, fusion reads float32`,
         );
       }
-      if (input.dims.join(',') !== first.dims.join(',')) {
+      if (!sameDims(input.dims, first.dims)) {
         throw new FusionError(
           `${actor}: input ${k} has dims [${input.dims.join(', ')}], input 0 has [${first.dims.join(', ')}]; fused tensors must have one shape`,
         );
@@ -122,20 +122,25 @@ export class TensorFusion {
       const x = views[k]!;
       for (let i = 0; i < n; i++) out[i]! += w * x[i]!;
     }
-    for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(out[i]!)) {
-        this.#arena.release(allocated.descriptor);
-        const k = views.findIndex((x) => !Number.isFinite(x[i]!));
-        throw new FusionError(
-          `${actor}: input ${k} holds ${views[k]?.[i]} at element ${i}; fusion needs finite values`,
-        );
-      }
+    // The check without a branch per element (measured faster); the element is looked for only
+    // when one is not finite.
+    let finite = true;
+    for (let i = 0; i < n; i++) finite &&= Number.isFinite(out[i]!);
+    if (!finite) {
+      this.#arena.release(allocated.descriptor);
+      const i = out.findIndex((v) => !Number.isFinite(v));
+      const k = views.findIndex((x) => !Number.isFinite(x[i]!));
+      throw new FusionError(
+        `${actor}: input ${k} holds ${views[k]?.[i]} at element ${i}; fusion needs finite values`,
+      );
     }
-    const divergence = views.map((x) => {
+    const divergence = new Array<number>(views.length);
+    for (let k = 0; k < views.length; k++) {
+      const x = views[k]!;
       let sum = 0;
       for (let i = 0; i < n; i++) sum += Math.abs(x[i]! - out[i]!);
-      return n > 0 ? sum / n : 0;
-    });
+      divergence[k] = n > 0 ? sum / n : 0;
+    }
     return {
       output: allocated.descriptor,
       agreement: undefined,
@@ -163,4 +168,10 @@ export class TensorFusion {
     }
     return this.#agreement;
   }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -294,7 +294,8 @@ export class ModelActor implements Supervisable {
   #counted(reply: ReplicaReply): ModelResult {
     this.#stats.copiedIn += reply.stats.copiedIn;
     this.#stats.copiedOut += reply.stats.copiedOut;
-    return { outputs: reply.outputs, stats: reply.stats, replica: reply.replica };
+    // The replica's reply is made for this message alone: handed on as it is, not copied.
+    return reply;
   }
 
   /**

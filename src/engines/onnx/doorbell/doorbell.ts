@@ -186,10 +186,13 @@ export function writeResponse(
   return writeDescriptors(area, i, outputNames, result.outputs) >= 0;
 }
 
+/** The held slots of the usual answer, which holds none (frozen: shared by every such answer). */
+const NOTHING_HELD = Object.freeze([]) as unknown as number[];
+
 /** Runtime side. */
 export function readResponse(area: Float64Array, outputNames: readonly string[]): AreaResult {
   const heldCount = area[6]!;
-  const held: number[] = [];
+  const held: number[] = heldCount === 0 ? NOTHING_HELD : [];
   for (let k = 0; k < heldCount; k++) held.push(area[7 + k]!);
   const { tensors } = readDescriptors(area, 7 + heldCount, area[1]!, outputNames);
   return {
