@@ -29,16 +29,6 @@ export class Admission {
     this.#closing = true;
   }
 
-  /** Calls `call` as work admitted while the runtime was open. */
-  admitted<T>(call: () => T): T {
-    this.#admitting++;
-    try {
-      return call();
-    } finally {
-      this.#admitting--;
-    }
-  }
-
   /**
    * `actor` as an admitted run sees it: each of its methods is called as admitted work. One view
    * per actor, so that two lookups of an actor give the same object.
