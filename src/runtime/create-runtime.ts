@@ -21,6 +21,9 @@ export interface RoundtableOptions {
    * How many nice levels below the process the worker threads of actors run, so that the
    * caller's event loop is scheduled first when it has work (Linux only; see
    * src/util/thread-priority.ts). Default 5; 0 keeps every thread at the process's priority.
+   * Nice values weigh threads against the other threads of their scheduling group (cgroup, or
+   * session under autogroup): where CPU-bound processes share it, 0 keeps the workers their share
+   * of the cores (docs/architecture.md has the measurement).
    */
   readonly workerNice?: number;
   /**
