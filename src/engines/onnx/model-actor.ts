@@ -29,6 +29,13 @@ import { faultInjectionOf } from './fault-injection.js';
 import { checkModelOptions } from './model-options.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaReply } from './replica.js';
+import {
+  DEFAULT_WARM_UP_ASKS,
+  DEFAULT_WARM_UP_MS,
+  type WarmUpOptions,
+  type WarmUpReport,
+  warmUp,
+} from './warm-up.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
@@ -347,6 +354,25 @@ export class ModelActor implements Supervisable {
     } finally {
       for (const name in shared) arena.release(shared[name]!);
     }
+  }
+
+  /**
+   * Asks the model with `feeds` until `options.asks` asks (default 4 000) or `options.ms`
+   * milliseconds (default 1 000), whichever comes first: half of them one at a time, half several
+   * in flight (no more than the mailbox holds). For a service to call before it takes traffic, so
+   * that its first requests do not pay for V8 compiling roundtable's code (see warm-up.ts). The
+   * asks are asks like any other: they count in stats(), the events and the metrics.
+   * @throws the first failed ask's error (a FeedError names the input), once every ask has settled.
+   */
+  async warmUp(feeds: Record<string, HostTensor>, options?: WarmUpOptions): Promise<WarmUpReport> {
+    const where = `actor "${this.name}": warmUp()`;
+    feeds = args.hostFeeds(where, feeds);
+    const given = args.options(where, 'options', options);
+    const read = (key: string) => args.field(where, `options.${key}`, given, key);
+    const asks =
+      args.optionalInteger(where, 'options.asks', read('asks'), 1) ?? DEFAULT_WARM_UP_ASKS;
+    const ms = args.optionalInteger(where, 'options.ms', read('ms'), 1) ?? DEFAULT_WARM_UP_MS;
+    return warmUp(() => this.run(feeds), this.#dispatcher.capacity, asks, ms);
   }
 
   stats(): ModelActorStats {
