@@ -54,6 +54,8 @@ const ROUNDTABLE = [
   'CustomActor',
   'ModelActorOptions',
   'ModelActorStats',
+  'WarmUpOptions',
+  'WarmUpReport',
   'ModelResult',
   'ModelActor',
   'SessionOptions',
