@@ -67,7 +67,7 @@ export type {
   ModelResult,
 } from './engines/onnx/model-actor.js';
 export { ModelActor } from './engines/onnx/model-actor.js';
-export type { WarmUpOptions, WarmUpReport } from './engines/onnx/warm-up.js';
+export type { WarmUpOptions, WarmUpReport } from './actor/warm-up.js';
 export type { SessionOptions } from './engines/onnx/model-worker-data.js';
 
 // Supervision and health

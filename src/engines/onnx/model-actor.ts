@@ -15,6 +15,12 @@ import type {
   Supervisable,
 } from '../../actor/supervision/supervisable.js';
 import {
+  type WarmUpOptions,
+  type WarmUpReport,
+  warmUp,
+  warmUpBudget,
+} from '../../actor/warm-up.js';
+import {
   ActorCrashedError,
   ActorStoppedError,
   FeedError,
@@ -29,13 +35,6 @@ import { faultInjectionOf } from './fault-injection.js';
 import { checkModelOptions } from './model-options.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaReply } from './replica.js';
-import {
-  DEFAULT_WARM_UP_ASKS,
-  DEFAULT_WARM_UP_MS,
-  type WarmUpOptions,
-  type WarmUpReport,
-  warmUp,
-} from './warm-up.js';
 
 export interface ModelActorOptions {
   /** Path of an `.onnx` file, or the model's bytes. */
@@ -367,11 +366,7 @@ export class ModelActor implements Supervisable {
   async warmUp(feeds: Record<string, HostTensor>, options?: WarmUpOptions): Promise<WarmUpReport> {
     const where = `actor "${this.name}": warmUp()`;
     feeds = args.hostFeeds(where, feeds);
-    const given = args.options(where, 'options', options);
-    const read = (key: string) => args.field(where, `options.${key}`, given, key);
-    const asks =
-      args.optionalInteger(where, 'options.asks', read('asks'), 1) ?? DEFAULT_WARM_UP_ASKS;
-    const ms = args.optionalInteger(where, 'options.ms', read('ms'), 1) ?? DEFAULT_WARM_UP_MS;
+    const { asks, ms } = warmUpBudget(where, options);
     return warmUp(() => this.run(feeds), this.#dispatcher.capacity, asks, ms);
   }
 

@@ -12,6 +12,7 @@
  * the caller's: a made-up one could take paths (shapes, dtypes) that real traffic never takes.
  */
 import { performance } from 'node:perf_hooks';
+import * as args from './arguments.js';
 
 export interface WarmUpOptions {
   /** Most asks to make. Default DEFAULT_WARM_UP_ASKS. */
@@ -29,6 +30,16 @@ export interface WarmUpReport {
 /** Enough for the tiny model of docs/architecture.md to start at its later latency. */
 export const DEFAULT_WARM_UP_ASKS = 4_000;
 export const DEFAULT_WARM_UP_MS = 1_000;
+
+/** The asks and milliseconds `options` allow, checked; `where` names the call in errors. */
+export function warmUpBudget(where: string, options: unknown): { asks: number; ms: number } {
+  const given = args.options(where, 'options', options);
+  const read = (key: string) => args.field(where, `options.${key}`, given, key);
+  return {
+    asks: args.optionalInteger(where, 'options.asks', read('asks'), 1) ?? DEFAULT_WARM_UP_ASKS,
+    ms: args.optionalInteger(where, 'options.ms', read('ms'), 1) ?? DEFAULT_WARM_UP_MS,
+  };
+}
 
 /** Most asks in flight in the second half: enough to queue behind a few replicas. */
 const MOST_IN_FLIGHT = 8;
