@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { readTable } from '../src/demo/service/service-table.js';
 import type { LoadFigures } from '../src/demo/service/under-load.js';
 
-const figures = (inferPerSecond: number, healthP99Ms: number): LoadFigures => ({
+const figures = (
+  inferPerSecond: number,
+  healthP99Ms: number,
+  othersCpuShare: number | undefined = 0.01,
+): LoadFigures => ({
   inferPerSecond,
   inferP50Ms: 50,
   inferP99Ms: 100,
   healthP99Ms,
   loopDelay: { p99Ms: 5, maxMs: 10 },
   errors: 0,
+  othersCpuShare,
 });
 
 describe("the demo's reading of the service table", () => {
@@ -23,5 +28,13 @@ describe("the demo's reading of the service table", () => {
     const text = readTable([figures(40, 120), figures(60, 13), figures(25, 23)]);
     expect(text).not.toContain('answers first');
     expect(text).toContain('yet in this run its /health p99 was higher (23.0 ms)');
+  });
+
+  it('says when other processes took a share of the machine during the runs, and only then', () => {
+    const busy = readTable([figures(40, 120), figures(60, 13, 0.42), figures(25, 23)]);
+    expect(busy).toContain("Other processes took up to 42 % of this machine's CPU");
+    expect(busy).toContain('docs/guide.md: workerNice');
+    const quiet = readTable([figures(40, 120), figures(60, 13), figures(55, 9, undefined)]);
+    expect(quiet).not.toContain('Other processes');
   });
 });

@@ -50,6 +50,12 @@ export async function serviceTable(say: (line?: string) => void): Promise<void> 
   say(readTable(rows.map((r) => r.figures) as [LoadFigures, LoadFigures, LoadFigures]));
 }
 
+/**
+ * Share of the machine's CPU that other processes may take during the runs before the reading
+ * says the table was measured on a busy machine: a quiet one read 0–0.3 %, one busy process 47 %.
+ */
+const BUSY_SHARE = 0.05;
+
 /** One plain paragraph on what the three rows say, from the numbers measured. */
 export function readTable([loop, byHand, ours]: [LoadFigures, LoadFigures, LoadFigures]): string {
   const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -61,6 +67,14 @@ export function readTable([loop, byHand, ours]: [LoadFigures, LoadFigures, LoadF
       ? `roundtable's run below it (nice +5), so the service answers first (/health p99 ${ms(ours.healthP99Ms)})`
       : `roundtable's run below it (nice +5), yet in this run its /health p99 was higher ` +
         `(${ms(ours.healthP99Ms)}): the priority did not make up for the wake-ups of its hops`;
+  const others = Math.max(...[loop, byHand, ours].map((x) => x.othersCpuShare ?? 0));
+  const busy =
+    others > BUSY_SHARE
+      ? ` Other processes took up to ${(100 * others).toFixed(0)} % of this machine's CPU during ` +
+        "these runs: roundtable's workers give way to busy processes of their session or cgroup " +
+        '(nice +5), hand-written workers at nice 0 do not, so the roundtable row fell further ' +
+        'behind than on a quiet machine (docs/guide.md: workerNice).'
+      : '';
   return (
     '\nOn the event loop, every /infer blocks the service while both models run: /health waits ' +
     `behind them (p99 ${ms(loop.healthP99Ms)}). Worker threads free the loop, and both cores ` +
@@ -69,6 +83,7 @@ export function readTable([loop, byHand, ours]: [LoadFigures, LoadFigures, LoadF
     "written by hand run at the service thread's priority and take its core while they compute " +
     `(/health p99 ${ms(byHand.healthP99Ms)}); ${health}. Roundtable serves ` +
     `${times(ours.inferPerSecond, byHand.inferPerSecond)} the hand-written workers' requests per ` +
-    'second, and adds what they lack: supervision, deadlines, bounded mailboxes and a trace.'
+    'second, and adds what they lack: supervision, deadlines, bounded mailboxes and a trace.' +
+    busy
   );
 }

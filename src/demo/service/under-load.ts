@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import autocannon from 'autocannon';
+import { cpuTicks, othersShare } from './machine-cpu.js';
 import type { LoopDelayReport } from './service-app.js';
 
 export interface LoadOptions {
@@ -25,6 +26,8 @@ export interface LoadFigures {
   readonly healthP99Ms: number;
   readonly loopDelay: LoopDelayReport;
   readonly errors: number;
+  /** Share of the machine's CPU other processes took meanwhile (0–1); undefined off Linux. */
+  readonly othersCpuShare: number | undefined;
 }
 
 export async function underLoad(entry: URL, options: LoadOptions): Promise<LoadFigures> {
@@ -39,6 +42,8 @@ export async function underLoad(entry: URL, options: LoadOptions): Promise<LoadF
     });
     service.send({ type: 'reset' });
     await reply(service, 'reset');
+    const pids = service.pid === undefined ? [] : [service.pid];
+    const before = cpuTicks(pids);
     const [infer, health] = await Promise.all([
       run({ url: `${base}/infer`, connections: options.connections, duration: options.seconds }),
       run({
@@ -48,6 +53,7 @@ export async function underLoad(entry: URL, options: LoadOptions): Promise<LoadF
         duration: options.seconds,
       }),
     ]);
+    const after = cpuTicks(pids);
     service.send({ type: 'stop' });
     const { loopDelay } = await reply<{ loopDelay: LoopDelayReport }>(service, 'stopped');
     return {
@@ -57,6 +63,7 @@ export async function underLoad(entry: URL, options: LoadOptions): Promise<LoadF
       healthP99Ms: health.latency.p99,
       loopDelay,
       errors: infer.errors + infer.non2xx + health.errors + health.non2xx,
+      othersCpuShare: before && after ? othersShare(before, after) : undefined,
     };
   } finally {
     if (service.exitCode === null) service.kill();
