@@ -52,7 +52,8 @@ export async function serviceTable(say: (line?: string) => void): Promise<void> 
 
 /**
  * Share of the machine's CPU that other processes may take during the runs before the reading
- * says the table was measured on a busy machine: a quiet one read 0–0.3 %, one busy process 47 %.
+ * says the table was measured on a busy machine: well above what a quiet machine reads, well
+ * below one busy process (docs/architecture.md).
  */
 const BUSY_SHARE = 0.05;
 
