@@ -4,8 +4,9 @@
  *
  * Why: an ask runs far more JavaScript in roundtable than in a hand-written worker, and V8 hands it
  * to its optimizing compiler only once it has run for a while, on background threads that take
- * cores from the caller and the models meanwhile. Started cold under asks at 70 % of capacity, a
- * tiny model's first 1 000–2 500 asks queued into tens of milliseconds (docs/architecture.md).
+ * cores from the caller and the models meanwhile. Started cold under traffic near capacity, a
+ * small model's first asks queued far behind its later ones (docs/architecture.md has the
+ * measurement, and what the defaults below bought).
  *
  * Asks one at a time warm the path of an idle actor, asks several in flight the paths of a queue
  * and of every replica: half the budget goes to each. As with Triton's model warm-up, the input is
@@ -27,7 +28,7 @@ export interface WarmUpReport {
   readonly ms: number;
 }
 
-/** Enough for the tiny model of docs/architecture.md to start at its later latency. */
+/** Enough for the small model of docs/architecture.md to start at its later latency. */
 export const DEFAULT_WARM_UP_ASKS = 4_000;
 export const DEFAULT_WARM_UP_MS = 1_000;
 
