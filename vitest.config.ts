@@ -9,5 +9,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a settled state (a restart, a stop): on a busy machine a worker takes
+    // longer than the 1 s default to be replaced, and the wait must not be what fails.
+    expect: { poll: { timeout: 20_000 } },
   },
 });
