@@ -20,16 +20,15 @@ import { classifier } from '../src/models/index.js';
 import { Roundtable } from '../src/runtime/roundtable.js';
 import type { TensorDescriptor } from '../src/tensor/index.js';
 import { type Arrival, describeArrival, drive } from './arrivals.js';
+import { CAPACITY, capacityOf } from './capacity.js';
 import { type GcInBlock, GcPauses } from './gc-pauses.js';
 import { HandWorker } from './hand-worker.js';
-import { seededFloats } from './models.js';
+import { ASK_CLASSIFIER, seededFloats } from './models.js';
 import { blockSpread, pairedRatio, quantile, type Spread, spreadOf } from './spread.js';
 import type { Suite, SuiteContext, SuiteOutcome, Table } from './suite.js';
 import { cpuBetween, cpuSnapshot } from './thread-cpu.js';
 import { round } from './timing.js';
 
-/** The classifier of the issue that asked for this suite: 64 features → 64 hidden → 10 classes. */
-const MODEL = { seed: 31, inputSize: 64, hidden: 64, classes: 10, layers: 1 } as const;
 const SIDES = ['by hand', 'actor.run', 'actor.runShared'] as const;
 type Side = (typeof SIDES)[number];
 
@@ -51,14 +50,6 @@ interface Block {
  * few thousand asks, so a block of the patterns above holds one or none.
  */
 const GC_ASKS = 10_000;
-
-/**
- * What the hand-written worker serves back to back, estimated as the median of several blocks
- * after one left out (the worker was asleep between spaced asks until then, and its first asks
- * run slower): one block's mean moved by a factor of two between runs, and with it the load of
- * the Poisson patterns.
- */
-const CAPACITY = { warm: 100, blocks: 5, asks: 200 } as const;
 
 /** An arrival pattern of the suite; a Poisson one is a share of the capacity measured before it. */
 interface Pattern {
@@ -91,9 +82,9 @@ const PATTERNS: readonly Pattern[] = [
 ];
 
 async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
-  const model = classifier(MODEL).bytes;
-  const dims = [1, MODEL.inputSize];
-  const data = seededFloats(8, MODEL.inputSize);
+  const model = classifier(ASK_CLASSIFIER).bytes;
+  const dims = [1, ASK_CLASSIFIER.inputSize];
+  const data = seededFloats(8, ASK_CLASSIFIER.inputSize);
   const repeats = context.quick ? 3 : 5;
   const asks = context.quick ? 150 : 400;
 
@@ -119,13 +110,7 @@ async function runAsk(context: SuiteContext): Promise<SuiteOutcome> {
     for (const side of SIDES) await drive(calls[side], { kind: 'back-to-back' }, 300);
     const capacities: number[] = [];
     const capacityNow = async () => {
-      await drive(calls['by hand'], { kind: 'back-to-back' }, CAPACITY.warm);
-      const blockMeans: number[] = [];
-      for (let b = 0; b < CAPACITY.blocks; b++)
-        blockMeans.push(
-          mean(await drive(calls['by hand'], { kind: 'back-to-back' }, CAPACITY.asks)),
-        );
-      const capacity = 1000 / quantile(blockMeans, 0.5);
+      const capacity = await capacityOf(calls['by hand']);
       capacities.push(capacity);
       return capacity;
     };
@@ -338,8 +323,4 @@ function report(
 function capacityRange(capacities: readonly number[]): string {
   const s = spreadOf(capacities, 0);
   return `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }

@@ -35,6 +35,7 @@ const SUITES: Readonly<Record<SuiteName, () => Promise<Suite>>> = {
   service: async () => (await import('./service.js')).service,
   memory: async () => (await import('./memory.js')).memory,
   speculative: async () => (await import('./speculative.js')).speculativeSuite,
+  'cold-start': async () => (await import('./cold-start.js')).coldStart,
 };
 const NAMES = Object.keys(SUITES) as SuiteName[];
 

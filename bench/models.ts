@@ -23,4 +23,13 @@ export const ONE_THREAD = {
   logSeverityLevel: 3,
 } as const;
 
+/** The classifier of issue 12's ask measurements: 64 features → 64 hidden → 10 classes. */
+export const ASK_CLASSIFIER = {
+  seed: 31,
+  inputSize: 64,
+  hidden: 64,
+  classes: 10,
+  layers: 1,
+} as const;
+
 export { seededFloats } from '../test/support/seeded-floats.js';

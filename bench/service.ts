@@ -6,8 +6,8 @@
  * while one more connection probes the cheap `/health` endpoint. A responsive service answers the
  * probe in well under a millisecond whatever the inference load.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { forkChild, message, stop } from './child-process.js';
 import type { LoadRequest, LoadResult } from './fixtures/load-generator.js';
 import type { Suite, SuiteContext, SuiteOutcome } from './suite.js';
 import { round } from './timing.js';
@@ -15,7 +15,6 @@ import { round } from './timing.js';
 const CONNECTIONS = 4;
 const HEALTH_INTERVAL_MS = 5;
 const START_TIMEOUT_MS = 120_000;
-const root = fileURLToPath(new URL('../', import.meta.url));
 
 export const service: Suite = {
   name: 'service',
@@ -146,52 +145,9 @@ async function runService(context: SuiteContext): Promise<SuiteOutcome> {
 }
 
 function child(file: string): ChildProcess {
-  // The services are TypeScript: the children run with this process's loader flags (tsx).
-  const path =
+  return forkChild(
     file === 'load-generator'
       ? new URL('./fixtures/load-generator.ts', import.meta.url)
-      : new URL(`../src/demo/service/${file}.ts`, import.meta.url);
-  return fork(fileURLToPath(path), [], {
-    cwd: root,
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-/** The child's first IPC message that matches; rejects if it exits or takes too long first. */
-function message<T>(
-  proc: ChildProcess,
-  matches: (message: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => done(new Error(`child process ${proc.pid} sent nothing in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (m: T) => {
-      if (matches(m)) done(undefined, m);
-    };
-    const onExit = (code: number | null) =>
-      done(new Error(`child process ${proc.pid} exited (code ${code}) before answering`));
-    const done = (error?: Error, value?: T) => {
-      clearTimeout(timer);
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    proc.on('message', onMessage);
-    proc.on('exit', onExit);
-  });
-}
-
-/** Waits for the child to exit, killing it (by its own handle) if it has not within 10 s. */
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-  if (proc.connected) proc.disconnect();
-  await exited;
-  clearTimeout(timer);
+      : new URL(`../src/demo/service/${file}.ts`, import.meta.url),
+  );
 }

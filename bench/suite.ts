@@ -18,7 +18,8 @@ export type SuiteName =
   | 'batching'
   | 'service'
   | 'memory'
-  | 'speculative';
+  | 'speculative'
+  | 'cold-start';
 
 export interface SuiteContext {
   /** A shorter run: shorter time budgets, fewer samples. */
