@@ -12,6 +12,11 @@ export interface Machine {
   /** 1-minute load average when the run started and ended: other work on the machine skews it. */
   readonly loadAverageStart: number;
   readonly loadAverageEnd?: number;
+  /**
+   * Share (0–1) of all cores' time that processes other than the run's own (this one and its
+   * child processes) took while it ran; set at the end of a run, where /proc/stat is readable.
+   */
+  readonly othersCpuShare?: number;
 }
 
 export function describeMachine(): Machine {

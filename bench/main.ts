@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { cpuTicks, othersShare } from '../src/demo/service/machine-cpu.js';
 import { describeMachine, loadAverage } from './machine.js';
 import { mergeRepeats } from './repeats.js';
 import { type BenchReport, isBusy, judgeTargets, writeReport } from './report.js';
@@ -87,6 +88,7 @@ if (isBusy(machine)) {
 }
 
 const started = performance.now();
+const ticksAtStart = cpuTicks([], true);
 const context: SuiteContext = {
   quick: options.quick,
   log: (line) => console.log(`  … ${line}`),
@@ -134,7 +136,7 @@ const report: BenchReport = {
   generatedAt: new Date().toISOString(),
   mode: options.quick ? 'quick' : 'full',
   command: `npm run bench${args ? ` -- ${args}` : ''}`,
-  machine: { ...machine, loadAverageEnd: loadAverage() },
+  machine: { ...machine, loadAverageEnd: loadAverage(), ...othersDuringTheRun() },
   seconds: (performance.now() - started) / 1000,
   ratios,
   ratioSpreads: collectSpreads(results.map((r) => r.spreads ?? {})),
@@ -166,3 +168,10 @@ const failed = results.filter((r) => r.error);
 if (failed.length > 0) console.error(`failed: ${failed.map((r) => r.name).join(', ')}`);
 // A failed suite may leave a worker thread holding the event loop open: exit explicitly.
 process.exit(failed.length > 0 ? 1 : 0);
+
+/** What other processes took of the machine while the suites ran (their own children excluded). */
+function othersDuringTheRun(): { othersCpuShare?: number } {
+  const now = cpuTicks([], true);
+  if (!ticksAtStart || !now) return {};
+  return { othersCpuShare: Math.round(othersShare(ticksAtStart, now) * 1000) / 1000 };
+}

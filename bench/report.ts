@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { BUSY_SHARE } from '../src/demo/service/machine-cpu.js';
 import type { Machine } from './machine.js';
 import type { Spread } from './spread.js';
 import type { Cell, SuiteResult, Table } from './suite.js';
@@ -84,19 +85,12 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
     '# Benchmarks',
     '',
     'Each suite measures roundtable beside the plain ways of doing the same job, in one run on one',
-    'machine. Figures from another machine, or from a busy one, are not comparable: see the load',
-    'average below.',
+    'machine. Figures from another machine, or from a busy one, are not comparable: see below what',
+    'other processes took of the cores during the run.',
     '',
     `Generated ${report.generatedAt} by \`${report.command}\` (${report.mode} run, ${Math.round(report.seconds)} s).`,
     '',
-    ...(isBusy(m)
-      ? [
-          `> **The machine was busy when this run started** (load average ${m.loadAverageStart} on ` +
-            `${m.cores} cores): other processes competed for the cores, so these figures, and the ` +
-            'verdicts below, say little. Run again on an idle machine.',
-          '',
-        ]
-      : []),
+    ...(isBusy(m) ? [busyWarning(m), ''] : []),
     '## Machine',
     '',
     table(
@@ -108,6 +102,7 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
         'Node',
         'onnxruntime-node',
         'load average (start → end)',
+        "other processes' CPU during the run",
       ],
       [
         [
@@ -118,6 +113,7 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
           m.node,
           m.onnxruntimeNode,
           `${m.loadAverageStart} → ${m.loadAverageEnd ?? '?'}`,
+          m.othersCpuShare === undefined ? '?' : `${round1(m.othersCpuShare * 100)} %`,
         ],
       ],
     ),
@@ -191,9 +187,29 @@ export function renderMarkdown(report: BenchReport, chartsLink = 'benchmarks'): 
   return out.join('\n');
 }
 
-/** Other work was running when the run started: above half a core busy on average. */
+/**
+ * Whether other work skewed the run: what other processes took of the cores while it ran, where
+ * known. Otherwise the load average at its start, which lags by a minute: a run started right
+ * after other work reads busy.
+ */
 export function isBusy(machine: Machine): boolean {
+  if (machine.othersCpuShare !== undefined) return machine.othersCpuShare > BUSY_SHARE;
   return machine.loadAverageStart > machine.cores / 2;
+}
+
+function busyWarning(m: Machine): string {
+  const what =
+    m.othersCpuShare === undefined
+      ? `**The machine was busy when this run started** (load average ${m.loadAverageStart} on ${m.cores} cores)`
+      : `**Other processes were busy during this run** (they took ${round1(m.othersCpuShare * 100)} % of the time of the machine's ${m.cores} cores)`;
+  return (
+    `> ${what}: other processes competed for the cores, so these figures, and the ` +
+    'verdicts below, say little. Run again on an idle machine.'
+  );
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function showValue(value: number | null): string {

@@ -90,6 +90,20 @@ describe('the benchmark report writer', () => {
     expect(busyMarkdown).toContain('machine was busy');
   });
 
+  it('judges the machine busy by what other processes took during the run, where it was read', () => {
+    const base = reportOf([suite]);
+    const markdown = (othersCpuShare: number, loadAverageStart: number) =>
+      renderMarkdown({ ...base, machine: { ...base.machine, othersCpuShare, loadAverageStart } });
+    // A load average that still counts the work before the run does not make it busy...
+    const quiet = markdown(0.004, 3);
+    expect(quiet).not.toContain('were busy');
+    expect(quiet).not.toContain('machine was busy');
+    expect(quiet).toContain('| 3 → 0.2 | 0.4 % |');
+    // ...other processes busy during it do, whatever the load average at its start.
+    const busy = markdown(0.231, 0.1);
+    expect(busy).toContain('**Other processes were busy during this run** (they took 23.1 %');
+  });
+
   it('draws bars proportional to their values, marks a missing one n/a, and escapes labels', () => {
     const svg = barChartSvg(suite.charts[0]!);
     const widths = [...svg.matchAll(/<rect x="300" y="\d+" width="([\d.]+)"/g)].map((m) =>

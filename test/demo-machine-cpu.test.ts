@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cpuTicks, othersShare } from '../src/demo/service/machine-cpu.js';
 
@@ -26,6 +27,23 @@ describe("the demo's reading of other processes' CPU", () => {
     expect(second.machineAll).toBeGreaterThanOrEqual(second.machineBusy);
     expect(second.ours).toBeGreaterThanOrEqual(first.ours);
   });
+
+  it.runIf(process.platform === 'linux')(
+    "counts this process's exited children as ours when asked",
+    () => {
+      const before = cpuTicks([], true)!;
+      // A child that spins for 200 ms, then exits and is waited for.
+      execFileSync(process.execPath, [
+        '-e',
+        'const end = Date.now() + 200; while (Date.now() < end);',
+      ]);
+      const withChildren = cpuTicks([], true)!;
+      const withoutChildren = cpuTicks([])!;
+      // A clock tick is 10 ms: the child's 200 ms shows as at least 10 ticks.
+      expect(withChildren.ours - before.ours).toBeGreaterThanOrEqual(10);
+      expect(withChildren.ours - withoutChildren.ours).toBeGreaterThanOrEqual(10);
+    },
+  );
 
   it('reads nothing for a process that is not there', () => {
     expect(cpuTicks([2 ** 22 + 12_345])).toBeUndefined();

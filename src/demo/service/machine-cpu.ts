@@ -9,6 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 
+/**
+ * Share of the machine's CPU that other processes may take during a measurement before it is
+ * said to have been taken on a busy machine: well above what a quiet machine reads, well below
+ * one busy process (docs/architecture.md).
+ */
+export const BUSY_SHARE = 0.05;
+
 export interface CpuTicks {
   /** Busy ticks of every core together, and all ticks (busy and idle). */
   readonly machineBusy: number;
@@ -17,8 +24,12 @@ export interface CpuTicks {
   readonly ours: number;
 }
 
-/** A reading for the processes `pids` (this process is always counted); undefined off Linux. */
-export function cpuTicks(pids: readonly number[]): CpuTicks | undefined {
+/**
+ * A reading for the processes `pids` (this process is always counted); undefined off Linux.
+ * With `reapedChildren`, this process's children that have exited and been waited for count as
+ * ours too (a benchmark's child processes).
+ */
+export function cpuTicks(pids: readonly number[], reapedChildren = false): CpuTicks | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
     const ticks = fields.map(Number);
@@ -26,19 +37,24 @@ export function cpuTicks(pids: readonly number[]): CpuTicks | undefined {
     const all = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = ticks[3]! + ticks[4]!;
     let ours = 0;
-    for (const pid of [process.pid, ...pids]) ours += processTicks(pid);
+    for (const pid of [process.pid, ...pids]) ours += processTicks(pid, false);
+    if (reapedChildren) ours += processTicks(process.pid, true);
     return { machineBusy: all - idle, machineAll: all, ours };
   } catch {
     return undefined;
   }
 }
 
-/** user + system ticks of a process, from /proc/<pid>/stat (fields 14 and 15). */
-function processTicks(pid: number): number {
+/**
+ * user + system ticks of a process, from /proc/<pid>/stat (fields 14 and 15), or of its children
+ * that have exited and been waited for (fields 16 and 17).
+ */
+function processTicks(pid: number, children: boolean): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) is in parentheses and may hold spaces: count from after it.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(rest[11]) + Number(rest[12]);
+  const from = children ? 13 : 11;
+  return Number(rest[from]) + Number(rest[from + 1]);
 }
 
 /** The share (0–1) of all cores' time that processes other than ours ran between two readings. */

@@ -2,6 +2,7 @@
  * The demo's service comparison: the same HTTP service three ways under the same load, one table,
  * and a sentence that reads it.
  */
+import { BUSY_SHARE } from './machine-cpu.js';
 import { type LoadFigures, type LoadOptions, underLoad } from './under-load.js';
 
 const VARIANTS = [
@@ -49,13 +50,6 @@ export async function serviceTable(say: (line?: string) => void): Promise<void> 
   if (errors > 0) say(`(${errors} requests failed during the runs)`);
   say(readTable(rows.map((r) => r.figures) as [LoadFigures, LoadFigures, LoadFigures]));
 }
-
-/**
- * Share of the machine's CPU that other processes may take during the runs before the reading
- * says the table was measured on a busy machine: well above what a quiet machine reads, well
- * below one busy process (docs/architecture.md).
- */
-const BUSY_SHARE = 0.05;
 
 /** One plain paragraph on what the three rows say, from the numbers measured. */
 export function readTable([loop, byHand, ours]: [LoadFigures, LoadFigures, LoadFigures]): string {
