@@ -219,7 +219,7 @@ export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
   cold_start_p99_vs_by_hand:
     "a fresh process's first asks at random at 70 % of capacity, p99: roundtable asked as soon as spawned / hand-written worker",
   warmed_start_p99_vs_by_hand:
-    "a fresh process's first asks at random at 70 % of capacity, p99: roundtable after actor.warmUp() / hand-written worker",
+    "a fresh process's first asks at random at 70 % of capacity, p99: roundtable after actor.warmUp() / hand-written worker not warmed up",
 };
 
 export type Verdict = 'met' | 'missed' | 'not measured';
