@@ -82,8 +82,9 @@ console.log(
 
 if (isBusy(machine)) {
   console.warn(
-    `warning: the machine is busy (load average ${machine.loadAverageStart} on ${machine.cores} cores): ` +
-      'figures measured now say little',
+    `warning: load average ${machine.loadAverageStart} on ${machine.cores} cores at the start: if ` +
+      'other work is still running, figures measured now say little (the report reads what other ' +
+      'processes took of the cores during the run)',
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * What other processes took of the machine's CPU while a demo service was under load: the
  * machine's busy time (/proc/stat) less the service's and this process's own (/proc/<pid>/stat).
+ * The benchmark runner reads it over a whole run too (bench/main.ts).
  *
  * Why: roundtable's workers run below the service's priority (nice +5) and give way to busy
  * processes of their scheduling group, which hand-written workers at nice 0 do not; on a busy
