@@ -15,7 +15,6 @@ import { CAPACITY, capacityOf } from './capacity.js';
 import { forkChild, message, stop } from './child-process.js';
 import {
   COLD_START_WAYS,
-  type ColdStartBlock,
   type ColdStartRequest,
   type ColdStartResult,
   type ColdStartWay,
@@ -76,17 +75,11 @@ async function inFreshProcess(request: ColdStartRequest): Promise<ColdStartResul
   }
 }
 
-/** The first block, and the second half of the blocks taken together (the steady state). */
+/** The first block's latencies, and those of the second half of the blocks (the steady state). */
 const first = (result: ColdStartResult) => result.blocks[0]!;
-const later = (result: ColdStartResult): ColdStartBlock => {
-  const half = result.blocks.slice(Math.floor(result.blocks.length / 2));
-  return {
-    latenciesMs: half.flatMap((b) => b.latenciesMs),
-    cpuMainUs: null,
-    cpuOtherUs: null,
-  };
-};
-const p = (q: number) => (block: ColdStartBlock) => quantile(block.latenciesMs, q);
+const later = (result: ColdStartResult) =>
+  result.blocks.slice(Math.floor(result.blocks.length / 2)).flatMap((b) => b.latenciesMs);
+const p = (q: number) => (latenciesMs: readonly number[]) => quantile(latenciesMs, q);
 
 function report(measured: readonly Round[], blocks: number, asks: number): SuiteOutcome {
   const over = (way: ColdStartWay, measure: (result: ColdStartResult) => number | null) => {
@@ -103,13 +96,13 @@ function report(measured: readonly Round[], blocks: number, asks: number): Suite
     );
   const cell = (s: Spread | null) =>
     s === null ? null : `${round(s.median)} (${round(s.min)}–${round(s.max)})`;
-  const firstP99 = (result: ColdStartResult) => p(0.99)(first(result));
+  const firstP99 = (result: ColdStartResult) => p(0.99)(first(result).latenciesMs);
   const laterFrom = Math.floor(blocks / 2) * asks + 1;
   const rows = COLD_START_WAYS.map((way) => [
     way,
     cell(over(way, (r) => r.readyMs)),
     way === 'actor.run after warmUp()' ? cell(over(way, (r) => r.warmUp?.asks ?? null)) : null,
-    cell(over(way, (r) => p(0.5)(first(r)))),
+    cell(over(way, (r) => p(0.5)(first(r).latenciesMs))),
     cell(over(way, firstP99)),
     cell(over(way, (r) => first(r).cpuMainUs)),
     cell(over(way, (r) => first(r).cpuOtherUs)),
