@@ -36,7 +36,7 @@ export const RATIO_KEYS = [
   'kv_step_cpu_vs_by_hand_worker',
   'kv_step_caller_cpu_vs_by_hand_worker',
   'cold_start_p99_vs_by_hand',
-  'warmed_start_p99_vs_by_hand',
+  'warmed_start_p99_vs_warmed_by_hand',
 ] as const;
 
 export type RatioKey = (typeof RATIO_KEYS)[number];
@@ -218,8 +218,8 @@ export const UNTARGETED: Readonly<Partial<Record<RatioKey, string>>> = {
     "tiny-random-gpt2 decode step at length 256, the caller's thread's CPU per step: decoder actor / hand-written decode worker",
   cold_start_p99_vs_by_hand:
     "a fresh process's first asks at random at 70 % of capacity, p99: roundtable asked as soon as spawned / hand-written worker",
-  warmed_start_p99_vs_by_hand:
-    "a fresh process's first asks at random at 70 % of capacity, p99: roundtable after actor.warmUp() / hand-written worker not warmed up",
+  warmed_start_p99_vs_warmed_by_hand:
+    "a fresh process's first asks at random at 70 % of capacity, p99: roundtable after actor.warmUp() / hand-written worker after the same warm-up",
 };
 
 export type Verdict = 'met' | 'missed' | 'not measured';

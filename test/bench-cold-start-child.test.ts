@@ -36,7 +36,14 @@ describe('the cold-start suite in a fresh process', () => {
     expect(result.readyMs).toBeGreaterThanOrEqual(result.warmUp!.ms);
   }, 60_000);
 
-  it('does not warm the hand-written worker up', async () => {
+  it('warms the hand-written worker up as the actor is, when asked to', async () => {
+    const result = await inFreshProcess({ way: 'by hand after the same warm-up', ...request });
+    expect(result.warmUp?.asks).toBeGreaterThan(0);
+    expect(result.readyMs).toBeGreaterThanOrEqual(result.warmUp!.ms);
+    expect(result.blocks.map((b) => b.latenciesMs.length)).toEqual([30, 30]);
+  }, 60_000);
+
+  it('does not warm the hand-written worker up otherwise', async () => {
     const result = await inFreshProcess({ way: 'by hand', ...request });
     expect(result.warmUp).toBeNull();
     expect(result.blocks.map((b) => b.latenciesMs.length)).toEqual([30, 30]);
