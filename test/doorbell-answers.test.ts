@@ -25,10 +25,7 @@ function answer(
     const ok = writeResponse(bell.response[slot]!, NAMES, {
       id: 100 + job,
       outputs: { out },
-      copiedIn: 4,
-      copiedOut: 4,
-      runMs: 0.1,
-      totalMs: 0.2,
+      stats: { copiedIn: 4, copiedOut: 4, runMs: 0.1, totalMs: 0.2 },
       held: [],
     });
     expect(ok).toBe(true);

@@ -264,8 +264,8 @@ async function runInside(
       writeResponse(doorbell.bell.response[slotOf(doorbell.job)]!, live.outputNames, {
         id,
         outputs,
+        stats,
         held,
-        ...stats,
       })
     ) {
       ring(doorbell.bell, doorbell.job, ANSWER.AREA);

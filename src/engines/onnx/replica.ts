@@ -18,7 +18,7 @@ import {
 } from '../../errors.js';
 import type { Arena, TensorDescriptor } from '../../tensor/index.js';
 import { NeverStartedError, type Runner } from './dispatcher.js';
-import { AnswerTimes, awaitAnswer } from './doorbell/answer-wait.js';
+import { AnswerTimes, AnswerWait } from './doorbell/answer-wait.js';
 import {
   type AreaResult,
   createDoorbell,
@@ -131,6 +131,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
    * per further run in flight).
    */
   #waiting = false;
+  /** That one wait (undefined on the postMessage path), for run #awaitedJob, started at #waitStart. */
+  readonly #answerWait: AnswerWait | undefined;
+  #awaitedJob = 0;
+  #waitStart = 0;
 
   private constructor(
     index: number,
@@ -152,6 +156,15 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#answerTimes = new AnswerTimes(options.pollForAnswers);
     this.#answers = this.#bell
       ? new DoorbellAnswers(this.#bell, this.#outputNames, (slab) => options.arena.hasSlab(slab))
+      : undefined;
+    const words = this.#bell?.words;
+    this.#answerWait = words
+      ? new AnswerWait(
+          words,
+          WORD.DONE,
+          () => Atomics.load(words, WORD.DONE) >= this.#awaitedJob || !this.#alive,
+          () => this.#answerCame(),
+        )
       : undefined;
     life.listen((message: FromWorker) => this.#receive(message));
     // Registered before the core adopts this replica, so its messages are answered before the
@@ -280,7 +293,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
       // The worker is woken first: the bookkeeping below runs while it starts.
       this.#ring(bell);
       this.#inFlight.get(id)!.job = job;
-      if (!this.#waiting) this.#awaitAnswer(bell, start);
+      if (!this.#waiting) this.#awaitAnswer(start);
       return true;
     }
     // The worker must have answered every doorbell run, taken or not, before a port run starts.
@@ -322,19 +335,21 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
    * Waits for the answer of the oldest run not answered yet; its answers taken, waits again while
    * runs are left. #exit notifies DONE, so a wait ends when the worker dies too.
    */
-  #awaitAnswer(bell: DoorbellViews, start: number): void {
+  #awaitAnswer(start: number): void {
     this.#waiting = true;
-    const job = this.#answers!.answered + 1;
-    const answered = () => Atomics.load(bell.words, WORD.DONE) >= job || !this.#alive;
-    void awaitAnswer(bell.words, WORD.DONE, answered, this.#answerTimes.pollUntil(start), () => {
-      this.#waiting = false;
-      // A dead worker's last answers were taken by #exit, before its messages were failed.
-      if (this.#alive) {
-        if (this.#options.pollForAnswers)
-          this.#answerTimes.record((performance.now() - start) * 1000);
-        this.#takeAnswers();
-      }
-    });
+    this.#awaitedJob = this.#answers!.answered + 1;
+    this.#waitStart = start;
+    this.#answerWait!.start(this.#answerTimes.pollUntil(start));
+  }
+
+  #answerCame(): void {
+    this.#waiting = false;
+    // A dead worker's last answers were taken by #exit, before its messages were failed.
+    if (this.#alive) {
+      if (this.#options.pollForAnswers)
+        this.#answerTimes.record((performance.now() - this.#waitStart) * 1000);
+      this.#takeAnswers();
+    }
   }
 
   /**
@@ -347,19 +362,13 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     const complete = answers?.take(this.#areaAnswer, this.#skipped) ?? false;
     this.#sendHeld();
     if (complete && this.#alive && !this.#waiting && answers!.answered < this.#job) {
-      this.#awaitAnswer(this.#bell!, this.#options.pollForAnswers ? performance.now() : 0);
+      this.#awaitAnswer(this.#options.pollForAnswers ? performance.now() : 0);
     }
   }
 
   /** An answer taken from the doorbell's response area: settled as a 'result' on the port is. */
   readonly #areaAnswer = (r: AreaResult): void => {
-    const stats = {
-      copiedIn: r.copiedIn,
-      copiedOut: r.copiedOut,
-      runMs: r.runMs,
-      totalMs: r.totalMs,
-    };
-    this.#result(r.id, r.outputs, stats, r.held);
+    this.#result(r.id, r.outputs, r.stats, r.held);
   };
 
   /** A run's outputs came (area or port): its message is answered, or its outputs freed. */

@@ -26,18 +26,13 @@ export const POLL_LIMIT_US = 400;
 
 const CORES = availableParallelism();
 
-interface Wait {
-  readonly words: Int32Array;
-  readonly index: number;
-  /** Until when it may poll (performance.now() ms): a nudge after that only re-parks it. */
-  readonly pollUntilMs: number;
-}
-
-/** Answers awaited on this thread, and those of them parked in Atomics.waitAsync. */
-const awaited = new Set<Wait>();
-const parked = new Set<Wait>();
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Answers awaited on this thread. */
+let awaited = 0;
+/**
+ * The waits parked in Atomics.waitAsync that may still poll: the ones a nudge is for. One that may
+ * not is never put here, since time only moves past its poll budget.
+ */
+const parked = new Set<AnswerWait>();
 
 /**
  * Recent answer times of one doorbell, and the poll budget they give the next wait. An
@@ -72,42 +67,80 @@ export class AnswerTimes {
  */
 function nudgePollers(): void {
   const now = performance.now();
-  for (const other of parked) {
-    if (other.pollUntilMs > now) Atomics.notify(other.words, other.index);
-  }
+  for (const other of parked) other.nudge(now);
 }
 
 /**
- * Resolves once `answered()` is true. `words[index]` is the word the answering thread notifies
- * (`Atomics.notify`) when it answers, or when the wait must end for another reason. `then`, if
- * given, runs when it is, before the promise resolves: a caller that has nothing else to await
- * saves a promise of its own and a turn of the microtask queue per answer.
+ * The wait for one doorbell's answers, made once and started for each answer: `answered()` says
+ * whether the answer is in, `words[index]` is the word the answering thread notifies
+ * (`Atomics.notify`) when it answers or when the wait must end for another reason, and `then`
+ * runs once `answered()` holds. One wait at a time; `then` may start the next.
+ *
+ * Callbacks rather than an async function: a wait runs for every ask, and the async function's
+ * promises and closures were a tenth of what an ask allocated on the caller's thread (each
+ * allocation brings V8's next young-generation pause closer; docs/architecture.md).
  */
-export async function awaitAnswer(
+export class AnswerWait {
+  readonly #words: Int32Array;
+  readonly #index: number;
+  readonly #answered: () => boolean;
+  readonly #then: () => void;
+  /** Until when (performance.now() ms) the current wait may poll. */
+  #pollUntilMs = 0;
+
+  constructor(words: Int32Array, index: number, answered: () => boolean, then: () => void) {
+    this.#words = words;
+    this.#index = index;
+    this.#answered = answered;
+    this.#then = then;
+  }
+
+  /** Waits for the next answer, polling until `pollUntilMs` (performance.now() ms) if it may. */
+  start(pollUntilMs: number): void {
+    this.#pollUntilMs = pollUntilMs;
+    awaited++;
+    this.#look();
+  }
+
+  /** Wakes it to poll if it is parked and still within its poll budget. */
+  nudge(now: number): void {
+    if (this.#pollUntilMs > now) Atomics.notify(this.#words, this.#index);
+  }
+
+  readonly #look = (): void => {
+    parked.delete(this);
+    for (;;) {
+      if (this.#answered()) break;
+      if (awaited < CORES && performance.now() < this.#pollUntilMs) {
+        setImmediate(this.#look);
+        return;
+      }
+      const seen = Atomics.load(this.#words, this.#index);
+      if (this.#answered()) break;
+      const parking = Atomics.waitAsync(this.#words, this.#index, seen);
+      if (!parking.async) continue;
+      if (this.#pollUntilMs > performance.now()) parked.add(this);
+      void parking.value.then(this.#look);
+      return;
+    }
+    this.#end();
+  };
+
+  #end(): void {
+    awaited--;
+    if (awaited < CORES && parked.size > 0) nudgePollers();
+    this.#then();
+  }
+}
+
+/** Resolves once `answered()` is true: one {@link AnswerWait}, for a caller that waits once. */
+export function awaitAnswer(
   words: Int32Array,
   index: number,
   answered: () => boolean,
   pollUntilMs: number,
-  then?: () => void,
 ): Promise<void> {
-  const wait: Wait = { words, index, pollUntilMs };
-  awaited.add(wait);
-  try {
-    for (;;) {
-      while (!answered() && awaited.size < CORES && performance.now() < pollUntilMs) {
-        await nextTurn();
-      }
-      const seen = Atomics.load(words, index);
-      if (answered()) break;
-      const parking = Atomics.waitAsync(words, index, seen);
-      if (!parking.async) continue;
-      parked.add(wait);
-      await parking.value;
-      parked.delete(wait);
-    }
-  } finally {
-    awaited.delete(wait);
-    if (awaited.size < CORES && parked.size > 0) nudgePollers();
-  }
-  then?.();
+  return new Promise((resolve) =>
+    new AnswerWait(words, index, answered, resolve).start(pollUntilMs),
+  );
 }

@@ -21,6 +21,7 @@
  *
  * This file is the layout and its codec, shared by both sides; no thread logic lives here.
  */
+import type { RunStats } from '../../../actor/protocol.js';
 import { DTYPES, type DType, type TensorDescriptor } from '../../../tensor/index.js';
 
 /** Int32 words at the start of the buffer. */
@@ -88,10 +89,7 @@ export function doorbellViews(buffer: SharedArrayBuffer): DoorbellViews {
 export interface AreaResult {
   readonly id: number;
   readonly outputs: Record<string, TensorDescriptor>;
-  readonly copiedIn: number;
-  readonly copiedOut: number;
-  readonly runMs: number;
-  readonly totalMs: number;
+  readonly stats: RunStats;
   readonly held: number[];
 }
 
@@ -127,7 +125,7 @@ function readDescriptors(
   at: number,
   count: number,
   names: readonly string[],
-): { readonly tensors: Record<string, TensorDescriptor>; readonly next: number } {
+): Record<string, TensorDescriptor> {
   const tensors: Record<string, TensorDescriptor> = {};
   let i = at;
   for (let k = 0; k < count; k++) {
@@ -142,7 +140,14 @@ function readDescriptors(
     for (let r = 0; r < rank; r++) dims.push(area[i++]!);
     tensors[name] = { slab, offset, byteLength, gen, dtype, dims };
   }
-  return { tensors, next: i };
+  return tensors;
+}
+
+/** How many tensors a record holds, without the array Object.keys would allocate on every run. */
+function countOf(tensors: Record<string, TensorDescriptor>): number {
+  let count = 0;
+  for (const _ in tensors) count++;
+  return count;
 }
 
 /** Runtime side: false if the feeds cannot go through the area (then post them). */
@@ -155,7 +160,7 @@ export function writeRequest(
   area[0] = id;
   const end = writeDescriptors(area, 2, inputNames, feeds);
   if (end < 0) return false;
-  area[1] = Object.keys(feeds).length;
+  area[1] = countOf(feeds);
   return true;
 }
 
@@ -164,7 +169,7 @@ export function readRequest(
   area: Float64Array,
   inputNames: readonly string[],
 ): { readonly id: number; readonly feeds: Record<string, TensorDescriptor> } {
-  return { id: area[0]!, feeds: readDescriptors(area, 2, area[1]!, inputNames).tensors };
+  return { id: area[0]!, feeds: readDescriptors(area, 2, area[1]!, inputNames) };
 }
 
 /** Worker side: false if the result cannot go through the area (then post it). */
@@ -175,11 +180,11 @@ export function writeResponse(
 ): boolean {
   if (7 + result.held.length > area.length) return false;
   area[0] = result.id;
-  area[1] = Object.keys(result.outputs).length;
-  area[2] = result.copiedIn;
-  area[3] = result.copiedOut;
-  area[4] = result.runMs;
-  area[5] = result.totalMs;
+  area[1] = countOf(result.outputs);
+  area[2] = result.stats.copiedIn;
+  area[3] = result.stats.copiedOut;
+  area[4] = result.stats.runMs;
+  area[5] = result.stats.totalMs;
   area[6] = result.held.length;
   let i = 7;
   for (const slot of result.held) area[i++] = slot;
@@ -194,14 +199,10 @@ export function readResponse(area: Float64Array, outputNames: readonly string[])
   const heldCount = area[6]!;
   const held: number[] = heldCount === 0 ? NOTHING_HELD : [];
   for (let k = 0; k < heldCount; k++) held.push(area[7 + k]!);
-  const { tensors } = readDescriptors(area, 7 + heldCount, area[1]!, outputNames);
   return {
     id: area[0]!,
-    outputs: tensors,
-    copiedIn: area[2]!,
-    copiedOut: area[3]!,
-    runMs: area[4]!,
-    totalMs: area[5]!,
+    outputs: readDescriptors(area, 7 + heldCount, area[1]!, outputNames),
+    stats: { copiedIn: area[2]!, copiedOut: area[3]!, runMs: area[4]!, totalMs: area[5]! },
     held,
   };
 }
