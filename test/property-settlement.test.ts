@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { Dispatcher, type Runner } from '../src/engines/onnx/dispatcher.js';
+import { Dispatcher, type Runner, type Settle } from '../src/engines/onnx/dispatcher.js';
 import { ActorCrashedError, ActorStoppedError, InferenceError } from '../src/errors.js';
 
 interface Result {
@@ -12,32 +12,28 @@ interface Result {
 class FakeRunner implements Runner<number, Result> {
   static #next = 0;
   readonly id = FakeRunner.#next++;
-  current:
-    | { message: number; resolve: (r: Result) => void; reject: (e: Error) => void }
-    | undefined;
+  current: { message: number; settle: Settle<Result> } | undefined;
   readonly log: { running: Set<number> };
 
   constructor(log: { running: Set<number> }) {
     this.log = log;
   }
 
-  run(_id: number, message: number): Promise<Result> {
+  run(_id: number, message: number, settle: Settle<Result>): void {
     expect(this.current).toBeUndefined(); // one message at a time per runner
     // A message is never on two runners at once, even when it is run again.
     expect(this.log.running.has(message)).toBe(false);
     this.log.running.add(message);
-    return new Promise<Result>((resolve, reject) => {
-      this.current = { message, resolve, reject };
-    });
+    this.current = { message, settle };
   }
 
   finish(how: 'ok' | 'fail' | 'crash', token: number): void {
     const current = this.current!;
     this.current = undefined;
     this.log.running.delete(current.message);
-    if (how === 'ok') current.resolve({ message: current.message, token });
-    else if (how === 'fail') current.reject(new InferenceError('the model failed'));
-    else current.reject(new ActorCrashedError('the runner died'));
+    if (how === 'ok') current.settle({ message: current.message, token }, undefined);
+    else if (how === 'fail') current.settle(undefined, new InferenceError('the model failed'));
+    else current.settle(undefined, new ActorCrashedError('the runner died'));
   }
 }
 
@@ -139,11 +135,13 @@ test('whatever happens to runners and callers, every admitted message is answere
               if (runners.length === 0) break;
               const runner = runners[o.pick % runners.length]!;
               if (o.how === 'ok') {
-                const result = { message: runner.current!.message, token: token++ };
+                const { message, settle } = runner.current!;
+                const result = { message, token: token++ };
                 produced.push(result);
-                runner.current!.resolve(result);
-                log.running.delete(runner.current!.message);
+                // Free before it answers: the answer may hand the runner its next message at once.
+                log.running.delete(message);
                 runner.current = undefined;
+                settle(result, undefined);
               } else runner.finish('fail', token++);
               break;
             }
@@ -187,10 +185,11 @@ test('whatever happens to runners and callers, every admitted message is answere
         // Wind down: stop (answers the queued), then let every run still out finish.
         dispatcher.stop(new ActorStoppedError('end of the test'));
         for (const runner of busy()) {
-          const result = { message: runner.current!.message, token: token++ };
+          const { message, settle } = runner.current!;
+          const result = { message, token: token++ };
           produced.push(result);
-          runner.current!.resolve(result);
           runner.current = undefined;
+          settle(result, undefined);
         }
         await ticks();
         await dispatcher.idle();

@@ -22,9 +22,17 @@ import {
 export class NeverStartedError extends ActorCrashedError {}
 
 /** Whatever runs one message at a time for an actor: a model replica, or a fake in tests. */
+/** How a runner answers a message, once: with its result, or with a typed error. */
+export type Settle<Res> = (result: Res | undefined, error: RoundtableError | undefined) => void;
+
 export interface Runner<Req, Res> {
-  /** Settles once: with the result, or with a typed error (ActorCrashedError if it died). */
-  run(id: number, request: Req): Promise<Res>;
+  /**
+   * Runs the message and calls `settle` once: with the result, or with a typed error
+   * (ActorCrashedError if it died); possibly before it returns. It does not throw. A callback
+   * rather than a promise: this runs for every ask, and a promise per layer cost allocations and
+   * turns of the microtask queue (docs/architecture.md).
+   */
+  run(id: number, request: Req, settle: Settle<Res>): void;
   /**
    * Runs several messages as one (dynamic batching). Settles once: with one result per request,
    * in order, or with one error for all of them.
@@ -408,15 +416,8 @@ export class Dispatcher<Req, Res> {
       envelope.state = 'running';
       envelope.started = performance.now();
       this.#running.set(envelope, runner);
-      let run: Promise<Res>;
-      try {
-        run = runner.run(envelope.id, envelope.request!);
-      } catch (error) {
-        run = Promise.reject(error);
-      }
-      run.then(
-        (result) => this.#finished(envelope, runner, result, undefined),
-        (error: RoundtableError) => this.#finished(envelope, runner, undefined, error),
+      runner.run(envelope.id, envelope.request!, (result, error) =>
+        this.#finished(envelope, runner, result, error),
       );
     }
   }
@@ -465,7 +466,11 @@ export class Dispatcher<Req, Res> {
     try {
       run =
         group.length === 1
-          ? runner.run(first.id, first.request!).then((result) => [result])
+          ? new Promise<Res[]>((resolve, reject) =>
+              runner.run(first.id, first.request!, (result, error) =>
+                error ? reject(error) : resolve([result as Res]),
+              ),
+            )
           : runner.runBatch!(
               group.map((e) => e.id),
               group.map((e) => e.request!),

@@ -10,14 +10,9 @@ import type {
 } from '../../actor/protocol.js';
 import type { SlabExchange } from '../../actor/slab-exchange.js';
 import { GUARD } from '../../actor/worker-guard.js';
-import {
-  ActorCrashedError,
-  ModelLoadError,
-  type RoundtableError,
-  reviveError,
-} from '../../errors.js';
+import { ActorCrashedError, ModelLoadError, reviveError } from '../../errors.js';
 import type { Arena, TensorDescriptor } from '../../tensor/index.js';
-import { NeverStartedError, type Runner } from './dispatcher.js';
+import { NeverStartedError, type Runner, type Settle } from './dispatcher.js';
 import { AnswerTimes, AnswerWait } from './doorbell/answer-wait.js';
 import {
   type AreaResult,
@@ -79,9 +74,8 @@ interface InFlight {
   readonly id: number;
   /** A batch's message (runBatch), answered by a 'result-batch'; else a run's, by a 'result'. */
   readonly batch: boolean;
-  /** Takes a ReplicaReply for a run, ReplicaReply[] for a batch. */
-  readonly resolve: (reply: never) => void;
-  readonly reject: (error: RoundtableError) => void;
+  /** Answers the message, once: with a ReplicaReply for a run, ReplicaReply[] for a batch. */
+  readonly settle: Settle<never>;
   /** Its run number on the doorbell, once written there. */
   job: number | undefined;
 }
@@ -219,16 +213,16 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     return this.#alive && !this.#terminating;
   }
 
-  run(id: number, feeds: Record<string, TensorDescriptor>): Promise<ReplicaReply> {
+  run(id: number, feeds: Record<string, TensorDescriptor>, settle: Settle<ReplicaReply>): void {
     if (!this.#alive) {
-      return Promise.reject(
+      settle(
+        undefined,
         new ActorCrashedError(`actor "${this.actor}": replica ${this.index} is not running`),
       );
+      return;
     }
-    return new Promise<ReplicaReply>((resolve, reject) => {
-      this.#inFlight.set(id, { id, batch: false, resolve, reject, job: undefined });
-      if (this.#held.length > 0 || !this.#send(id, feeds)) this.#held.push({ id, feeds });
-    });
+    this.#inFlight.set(id, { id, batch: false, settle: settle as Settle<never>, job: undefined });
+    if (this.#held.length > 0 || !this.#send(id, feeds)) this.#held.push({ id, feeds });
   }
 
   /**
@@ -245,7 +239,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     if (held >= 0) {
       this.#held.splice(held, 1);
       this.#inFlight.delete(id);
-      flight.reject(this.#cancelled(id));
+      flight.settle(undefined, this.#cancelled(id));
       return;
     }
     const bell = this.#bell;
@@ -259,7 +253,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     for (const flight of this.#inFlight.values()) {
       if (flight.job !== job) continue;
       this.#inFlight.delete(flight.id);
-      flight.reject(this.#cancelled(flight.id));
+      flight.settle(undefined, this.#cancelled(flight.id));
       return;
     }
   };
@@ -387,12 +381,13 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     } else {
       this.#inFlight.delete(id);
       if (flight.batch)
-        flight.reject(
+        flight.settle(
+          undefined,
           new ActorCrashedError(`actor "${this.actor}": a single run answered a batch`),
         );
       else {
         const reply: ReplicaReply = { outputs, stats, replica: this.index };
-        (flight.resolve as (reply: ReplicaReply) => void)(reply);
+        (flight.settle as Settle<ReplicaReply>)(reply, undefined);
       }
     }
   }
@@ -413,7 +408,9 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     }
     const id = ids[0]!;
     return new Promise<ReplicaReply[]>((resolve, reject) => {
-      this.#inFlight.set(id, { id, batch: true, resolve, reject, job: undefined });
+      const settle: Settle<ReplicaReply[]> = (replies, error) =>
+        error ? reject(error) : resolve(replies!);
+      this.#inFlight.set(id, { id, batch: true, settle: settle as Settle<never>, job: undefined });
       this.#viaPort.add(id);
       this.#post({ type: 'run-batch', id, batch });
     });
@@ -442,7 +439,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     this.#takeAnswers();
     for (const { flight, started } of this.#takeAllInFlight(true)) {
       const Crashed = started ? ActorCrashedError : NeverStartedError;
-      flight.reject(
+      flight.settle(
+        undefined,
         new Crashed(
           `actor "${this.actor}": replica ${this.index} was killed while ${started ? 'running' : 'holding'} message ${flight.id}`,
         ),
@@ -490,9 +488,10 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
           if (message.type === 'result-batch') for (const o of message.outputs) this.#release(o);
         } else {
           this.#inFlight.delete(message.id);
-          if (message.type === 'failure') flight.reject(reviveError(message.error));
+          if (message.type === 'failure') flight.settle(undefined, reviveError(message.error));
           else if (!flight.batch)
-            flight.reject(
+            flight.settle(
+              undefined,
               new ActorCrashedError(`actor "${this.actor}": a batch answered a single run`),
             );
           else {
@@ -501,7 +500,7 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
               stats: message.stats,
               replica: this.index,
             }));
-            (flight.resolve as (replies: ReplicaReply[]) => void)(replies);
+            (flight.settle as Settle<ReplicaReply[]>)(replies, undefined);
           }
         }
         this.#sendHeld();
@@ -558,7 +557,8 @@ export class Replica implements Runner<Record<string, TensorDescriptor>, Replica
     const why = error ? `: ${errorText(error)}` : '';
     for (const { flight, started } of this.#takeAllInFlight()) {
       const Crashed = started ? ActorCrashedError : NeverStartedError;
-      flight.reject(
+      flight.settle(
+        undefined,
         new Crashed(
           `actor "${this.actor}": replica ${this.index} died (exit code ${code}${why}) while ${started ? 'running' : 'holding'} message ${flight.id}`,
           { cause: error },
