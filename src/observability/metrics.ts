@@ -54,6 +54,23 @@ class Labels {
 }
 
 /**
+ * Counts by label set (the objects {@link Labels} made, one per set), added to a counter in one
+ * `inc` per set: a fold of 256 answers of one actor then hashes its labels once, not 256 times.
+ */
+class Tally {
+  readonly #counts = new Map<Readonly<Record<string, string>>, number>();
+
+  add(labels: Readonly<Record<string, string>>): void {
+    this.#counts.set(labels, (this.#counts.get(labels) ?? 0) + 1);
+  }
+
+  addTo(counter: Counter): void {
+    for (const [labels, count] of this.#counts) counter.inc(labels, count);
+    this.#counts.clear();
+  }
+}
+
+/**
  * The runtime's Prometheus metrics, in a registry of its own (never prom-client's global one, so
  * two runtimes in one process do not mix): counters and histograms fed by the runtime's events,
  * gauges read from the actors and the arena at scrape time.
@@ -68,20 +85,30 @@ export class RuntimeMetrics {
     const byActor = new Labels('actor');
     const byOutcome = new Labels('actor', 'outcome');
     const byCode = new Labels('actor', 'code');
-    const answered = new PendingMessages(PENDING_ANSWERS, (actor, ms, code) => {
-      if (ms !== undefined) runSeconds.observe(byActor.of(actor), ms / 1000);
-      messages.inc(byOutcome.of(actor, code ?? 'ok'));
-      if (code) errors.inc(byCode.of(actor, code));
-    });
+    const messageCounts = new Tally();
+    const answered = new PendingMessages(
+      PENDING_ANSWERS,
+      (actor, ms, code) => {
+        if (ms !== undefined) runSeconds.observe(byActor.of(actor), ms / 1000);
+        messageCounts.add(byOutcome.of(actor, code ?? 'ok'));
+        if (code) errors.inc(byCode.of(actor, code));
+      },
+      () => messageCounts.addTo(messages),
+    );
     const collect = () => answered.flush();
     // A round's end is written down the same way, and for the same reason: a plan of tiny models
     // settles thousands of rounds a second on the caller's thread.
     const byPlan = new Labels('plan');
     const byPlanOutcome = new Labels('plan', 'outcome');
-    const roundsEnded = new PendingMessages(PENDING_ANSWERS, (plan, ms, code) => {
-      rounds.inc(byPlanOutcome.of(plan, code ?? 'settled'));
-      roundSeconds.observe(byPlan.of(plan), (ms ?? 0) / 1000);
-    });
+    const roundCounts = new Tally();
+    const roundsEnded = new PendingMessages(
+      PENDING_ANSWERS,
+      (plan, ms, code) => {
+        roundCounts.add(byPlanOutcome.of(plan, code ?? 'settled'));
+        roundSeconds.observe(byPlan.of(plan), (ms ?? 0) / 1000);
+      },
+      () => roundCounts.addTo(rounds),
+    );
     const collectRounds = () => roundsEnded.flush();
     const runSeconds = new Histogram({
       name: 'roundtable_actor_run_seconds',

@@ -16,20 +16,24 @@ export class PendingMessages {
   readonly #codes: (string | undefined)[];
   #count = 0;
   readonly #fold: (actor: string, ms: number | undefined, code: string | undefined) => void;
+  readonly #folded: (() => void) | undefined;
 
   /**
    * @param capacity answers held before they are folded in (bounds the memory of a runtime that
    *   is never scraped).
    * @param fold counts one answer in the metrics.
+   * @param folded runs after each fold loop (to add up counts gathered during it).
    */
   constructor(
     capacity: number,
     fold: (actor: string, ms: number | undefined, code: string | undefined) => void,
+    folded?: () => void,
   ) {
     this.#actors = new Array<string>(capacity).fill('');
     this.#ms = new Float64Array(capacity);
     this.#codes = new Array<string | undefined>(capacity).fill(undefined);
     this.#fold = fold;
+    this.#folded = folded;
   }
 
   /** One message's one answer: `ms` it ran (undefined if it never ran), `code` of its error. */
@@ -50,5 +54,6 @@ export class PendingMessages {
       this.#fold(this.#actors[at]!, Number.isNaN(ms) ? undefined : ms, this.#codes[at]);
       this.#codes[at] = undefined;
     }
+    this.#folded?.();
   }
 }

@@ -23,7 +23,6 @@ import {
 import {
   ActorCrashedError,
   ActorStoppedError,
-  FeedError,
   type RoundtableError,
   serializeError,
 } from '../../errors.js';
@@ -32,6 +31,7 @@ import { registerTestHooks } from '../test-hooks.js';
 import { type BatchingOptions, batchPolicy } from './batching.js';
 import { type BatchPolicy, Dispatcher } from './dispatcher.js';
 import { faultInjectionOf } from './fault-injection.js';
+import { readOutputs, releaseFeeds, writeFeeds } from './host-ask.js';
 import { checkModelOptions } from './model-options.js';
 import type { SessionOptions } from './model-worker-data.js';
 import { Replica, type ReplicaReply } from './replica.js';
@@ -308,51 +308,39 @@ export class ModelActor implements Supervisable {
    * Runs the model on host tensors and returns host tensors: the arena is used underneath and
    * everything is released before this returns.
    */
-  async run(
+  run(
     feeds: Record<string, HostTensor>,
     options?: CallOptions,
   ): Promise<Record<string, HostTensor>> {
-    const arena = this.#context.arena;
     const refused = this.#context.admission?.refusal(this.name, 'run()');
-    if (refused) throw refused;
-    this.#runWhere ??= `actor "${this.name}": run()`;
-    feeds = args.hostFeeds(this.#runWhere, feeds);
-    options = args.callOptions(this.#runWhere, options);
-    if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
-    const shared: Feeds = {};
+    if (refused) return Promise.reject(refused);
     try {
-      // The feeds enter the arena only when a replica takes the message: a sender that waits in
-      // the mailbox, or is parked by the 'wait' policy, holds host tensors, not arena memory.
-      const result = this.#counted(
-        await this.#dispatcher.submitPrepared(() => {
-          for (const name in feeds) {
-            const feed = feeds[name]!;
-            try {
-              shared[name] = arena.writeTensor(feed.dtype, feed.dims, feed.data as never);
-            } catch (error) {
-              if (!(error instanceof FeedError)) throw error;
-              throw new FeedError(`actor "${this.name}": input "${name}": ${error.message}`);
-            }
-          }
-          return shared;
-        }, options),
-      );
-      // Each output read and released on one check of its descriptor; every one is released
-      // even if another cannot be read.
-      const outputs: Record<string, HostTensor> = {};
-      let unreadable: unknown;
-      for (const name in result.outputs) {
-        try {
-          outputs[name] = arena.readAndRelease(result.outputs[name]!);
-        } catch (error) {
-          unreadable ??= error;
-        }
-      }
-      if (unreadable !== undefined) throw unreadable;
-      return outputs;
-    } finally {
-      for (const name in shared) arena.release(shared[name]!);
+      this.#runWhere ??= `actor "${this.name}": run()`;
+      feeds = args.hostFeeds(this.#runWhere, feeds);
+      options = args.callOptions(this.#runWhere, options);
+      if (!this.#dispatcher.stopped) validateFeeds(this.name, this.inputs, feeds);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    const arena = this.#context.arena;
+    const shared: Feeds = {};
+    // Inline callbacks, not named ones: each ask makes them afresh, and under tsx (the bench runs
+    // the sources) a named closure also costs a property definition each time it is made.
+    return this.#dispatcher
+      .submitPrepared(() => writeFeeds(this.name, arena, feeds, shared), options)
+      .then(
+        (reply) => {
+          try {
+            return readOutputs(arena, this.#counted(reply).outputs);
+          } finally {
+            releaseFeeds(arena, shared);
+          }
+        },
+        (error: unknown) => {
+          releaseFeeds(arena, shared);
+          throw error;
+        },
+      );
   }
 
   /**

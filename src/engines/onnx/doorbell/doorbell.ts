@@ -136,8 +136,9 @@ function readDescriptors(
     const gen = area[i++]!;
     const dtype = CODES[area[i++]!]!;
     const rank = area[i++]!;
-    const dims: number[] = [];
-    for (let r = 0; r < rank; r++) dims.push(area[i++]!);
+    // Sized at once: an empty array's first push reserves room for 17.
+    const dims = new Array<number>(rank);
+    for (let r = 0; r < rank; r++) dims[r] = area[i++]!;
     tensors[name] = { slab, offset, byteLength, gen, dtype, dims };
   }
   return tensors;
