@@ -12,7 +12,12 @@ import {
 } from './arena-arguments.js';
 import { MAX_SLAB_ORDER, orderFor, Slab, UNIT_BYTES } from './buddy.js';
 import { ControlBlock, type GrowRefusal } from './control.js';
-import { checkDescriptor, copyDescriptor, type TensorDescriptor } from './descriptor.js';
+import {
+  checkDescriptor,
+  copyDescriptor,
+  ownDescriptor,
+  type TensorDescriptor,
+} from './descriptor.js';
 import {
   DTYPES,
   type DType,
@@ -495,14 +500,7 @@ export class Arena {
     dims: number[],
   ): TensorDescriptor<D> {
     this.#control.countAllocation(1 << order);
-    return {
-      slab: slab.id,
-      offset: slab.dataStart + unit * UNIT_BYTES,
-      byteLength,
-      gen,
-      dtype,
-      dims,
-    };
+    return ownDescriptor(slab.id, slab.dataStart + unit * UNIT_BYTES, byteLength, gen, dtype, dims);
   }
 
   /** Records a slab in this thread's map; `created` also publishes it in the control block. */

@@ -23,6 +23,57 @@ export interface TensorDescriptor<D extends DType = DType> {
 }
 
 /**
+ * A descriptor this thread made: the arena's own, or one read off a doorbell. Frozen, its dims
+ * too, and carrying a private brand that nothing else can carry (not a copy, not a proxy), so
+ * that nothing can make it say something else after it was checked: {@link copyDescriptor} hands
+ * it back as it is. Copying every descriptor at every check was one of the largest allocations of
+ * an ask and of a plan's round on the caller's thread (docs/architecture.md). Structured clone
+ * makes a plain object of it, which the receiving thread copies as any other.
+ */
+class OwnDescriptor<D extends DType> implements TensorDescriptor<D> {
+  readonly #own = true;
+  readonly slab: number;
+  readonly offset: number;
+  readonly byteLength: number;
+  readonly gen: number;
+  readonly dtype: D;
+  readonly dims: readonly number[];
+
+  constructor(
+    slab: number,
+    offset: number,
+    byteLength: number,
+    gen: number,
+    dtype: D,
+    dims: number[],
+  ) {
+    this.slab = slab;
+    this.offset = offset;
+    this.byteLength = byteLength;
+    this.gen = gen;
+    this.dtype = dtype;
+    this.dims = Object.freeze(dims);
+    Object.freeze(this);
+  }
+
+  static is(d: object): boolean {
+    return #own in d;
+  }
+}
+
+/** A descriptor of this thread's making (see OwnDescriptor); `dims` becomes its own, frozen. */
+export function ownDescriptor<D extends DType>(
+  slab: number,
+  offset: number,
+  byteLength: number,
+  gen: number,
+  dtype: D,
+  dims: number[],
+): TensorDescriptor<D> {
+  return new OwnDescriptor(slab, offset, byteLength, gen, dtype, dims);
+}
+
+/**
  * Checks a descriptor against this thread's attached slabs and the live bookkeeping, and returns
  * the slab it names. Allocation-free unless it throws. Check a {@link copyDescriptor} copy, and use
  * that copy afterwards, never the caller's object.
@@ -119,6 +170,8 @@ export function copyDescriptor(d: unknown): TensorDescriptor {
       `tensor descriptor: expected an object, got ${d === null ? 'null' : typeof d}`,
     );
   }
+  // One of this thread's own cannot change: it is its own copy.
+  if (OwnDescriptor.is(d)) return d as TensorDescriptor;
   try {
     const { slab, offset, byteLength, gen, dtype, dims } = d as TensorDescriptor;
     let copied: unknown = dims;

@@ -22,6 +22,7 @@
  * This file is the layout and its codec, shared by both sides; no thread logic lives here.
  */
 import type { RunStats } from '../../../actor/protocol.js';
+import { ownDescriptor } from '../../../tensor/descriptor.js';
 import { DTYPES, type DType, type TensorDescriptor } from '../../../tensor/index.js';
 
 /** Int32 words at the start of the buffer. */
@@ -139,7 +140,7 @@ function readDescriptors(
     // Sized at once: an empty array's first push reserves room for 17.
     const dims = new Array<number>(rank);
     for (let r = 0; r < rank; r++) dims[r] = area[i++]!;
-    tensors[name] = { slab, offset, byteLength, gen, dtype, dims };
+    tensors[name] = ownDescriptor(slab, offset, byteLength, gen, dtype, dims);
   }
   return tensors;
 }
