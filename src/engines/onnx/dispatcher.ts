@@ -416,9 +416,15 @@ export class Dispatcher<Req, Res> {
       envelope.state = 'running';
       envelope.started = performance.now();
       this.#running.set(envelope, runner);
-      runner.run(envelope.id, envelope.request!, (result, error) =>
-        this.#finished(envelope, runner, result, error),
-      );
+      try {
+        runner.run(envelope.id, envelope.request!, (result, error) =>
+          this.#finished(envelope, runner, result, error),
+        );
+      } catch (error) {
+        // A runner that breaks its word and throws: the message is still answered, once.
+        if (this.#running.get(envelope) === runner)
+          this.#finished(envelope, runner, undefined, error as RoundtableError);
+      }
     }
   }
 
