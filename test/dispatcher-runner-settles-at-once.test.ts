@@ -16,35 +16,36 @@ class AtOnceRunner implements Runner<number, number> {
   }
 }
 
-test('messages answered before run returns are each answered once, in order, and the next is sent', async () => {
+/** A dispatcher, and how many answers it has given (its onSettled calls). */
+function counted(): { dispatcher: Dispatcher<number, number>; settled: () => number } {
   let settled = 0;
   const dispatcher = new Dispatcher<number, number>(
     'a',
     { capacity: 8 },
     { onSettled: () => settled++ },
   );
+  return { dispatcher, settled: () => settled };
+}
+
+test('messages answered before run returns are each answered once, in order, and the next is sent', async () => {
+  const { dispatcher, settled } = counted();
   const answers = [1, 2, 3, 4].map((m) => dispatcher.submit(m));
   const runner = new AtOnceRunner();
   dispatcher.add(runner);
   expect(await Promise.all(answers)).toEqual([10, 20, 30, 40]);
   expect(runner.ran).toEqual([1, 2, 3, 4]);
-  expect(settled).toBe(4);
+  expect(settled()).toBe(4);
   await dispatcher.idle();
   expect(dispatcher.stats()).toMatchObject({ queued: 0, inFlight: 0, succeeded: 4, failed: 0 });
 });
 
 test('a runner that throws has its message answered once with that error, and takes the next', async () => {
-  let settled = 0;
-  const dispatcher = new Dispatcher<number, number>(
-    'a',
-    { capacity: 8 },
-    { onSettled: () => settled++ },
-  );
+  const { dispatcher, settled } = counted();
   dispatcher.add(new AtOnceRunner());
   const refused = dispatcher.submit(-1);
   const next = dispatcher.submit(5);
   await expect(refused).rejects.toThrow('message -1 is refused');
   expect(await next).toBe(50);
-  expect(settled).toBe(2);
+  expect(settled()).toBe(2);
   expect(dispatcher.stats()).toMatchObject({ inFlight: 0, succeeded: 1, failed: 1 });
 });
